@@ -1,0 +1,263 @@
+"""The embedded store: LadybugDB files in one folder, switched atomically on reload.
+
+Layout of LIFEACT_EMBEDDED_PATH:
+
+    CURRENT                 name of the live generation (replaced atomically)
+    gen-<time>-<id>.lbdb    one complete, verified LadybugDB database per load
+
+A load builds a new generation beside the live one, verifies its counts against the
+seed and only then points CURRENT at it. Readers keep the generation they started
+with, so no reader ever sees a half-loaded graph, and a failed load changes nothing.
+Serving processes open generations read-only, so a `lifeact load` in another process
+can build the next one while they serve.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from app.graph.queries import Dialect
+from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_PROPERTIES, RELATIONSHIP_SHAPES, node_columns
+from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, Row, StoreUnavailable, diff_counts
+from app.graph.writer import count_written, write_graph
+from app.seed import SeedGraph
+
+POINTER = "CURRENT"
+KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
+
+
+def ladybug_ddl() -> list[str]:
+    """CREATE statements for the whole model, derived from app.graph.schema."""
+    statements = []
+    for label in LABELS:
+        columns = ", ".join(f"{name} {kind}" for name, kind in node_columns(label).items())
+        statements.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({columns}, PRIMARY KEY(id))")
+    rel_columns = ", ".join(f"{name} {kind}" for name, kind in RELATIONSHIP_PROPERTIES.items())
+    by_type: dict[str, list[str]] = {}
+    for s in RELATIONSHIP_SHAPES:
+        by_type.setdefault(s.type, []).append(f"FROM {s.from_label} TO {s.to_label}")
+    for rel_type, pairs in by_type.items():
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel_type}({', '.join(pairs)}, {rel_columns})")
+    return statements
+
+
+def _plain(value: Any) -> Any:
+    """LadybugDB hands nodes back as dicts with internal _ID/_LABEL keys, and an unlabelled
+    node with every column of every table; keep what Neo4j would: the set properties."""
+    if isinstance(value, dict) and "_LABEL" in value:
+        return {k: v for k, v in value.items() if not k.startswith("_") and v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Generation:
+    """One opened database file with a small pool of connections."""
+
+    def __init__(self, path: Path, read_only: bool, pool_size: int) -> None:
+        self.path = path
+        self.database = ladybug.Database(str(path), read_only=read_only)
+        self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
+        self._created = 0
+        self._pool_size = pool_size
+        self._lock = threading.Lock()
+        self.users = 0
+        self.retired = False
+
+    @contextmanager
+    def connection(self) -> Iterator[ladybug.Connection]:
+        try:
+            conn = self._pool.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                make_new = self._created < self._pool_size
+                if make_new:
+                    self._created += 1
+            conn = ladybug.Connection(self.database) if make_new else self._pool.get()
+        try:
+            yield conn
+        finally:
+            self._pool.put(conn)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                break
+        self.database.close()
+
+
+class EmbeddedStore(GraphStore):
+    backend = "embedded"
+    dialect: Dialect = "ladybug"
+
+    def __init__(self, path: Path, pool_size: int = 4) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._pool_size = pool_size
+        self._lock = threading.Lock()
+        self._live: _Generation | None = None
+        self._pointer_stamp: tuple[int, int] | None = None
+        self._refresh()
+
+    # -- which generation is live -------------------------------------------------
+    def _read_pointer(self) -> tuple[str | None, tuple[int, int] | None]:
+        pointer = self.path / POINTER
+        try:
+            stat = pointer.stat()
+            name = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None, None
+        return (name or None), (stat.st_ino, stat.st_mtime_ns)
+
+    def _refresh(self) -> None:
+        """Follow CURRENT if another process (or this one) switched generations."""
+        name, stamp = self._read_pointer()
+        if stamp == self._pointer_stamp and (self._live is not None or name is None):
+            return
+        with self._lock:
+            name, stamp = self._read_pointer()
+            if stamp == self._pointer_stamp and (self._live is not None or name is None):
+                return
+            old = self._live
+            if name is None:
+                self._live = None
+            elif old is None or old.path.name != name:
+                target = self.path / name
+                if not target.exists():
+                    raise StoreUnavailable(f"{self.path / POINTER} names {name}, which does not exist")
+                try:
+                    self._live = _Generation(target, read_only=True, pool_size=self._pool_size)
+                except RuntimeError as exc:
+                    raise StoreUnavailable(f"cannot open the embedded graph at {target}: {exc}") from exc
+            self._pointer_stamp = stamp
+            if old is not None and old is not self._live:
+                old.retired = True
+                if old.users == 0:
+                    old.close()
+
+    @contextmanager
+    def _use(self) -> Iterator[_Generation | None]:
+        self._refresh()
+        with self._lock:
+            generation = self._live
+            if generation is not None:
+                generation.users += 1
+        try:
+            yield generation
+        finally:
+            if generation is not None:
+                with self._lock:
+                    generation.users -= 1
+                    if generation.retired and generation.users == 0:
+                        generation.close()
+
+    @property
+    def generation(self) -> str | None:
+        self._refresh()
+        return self._live.path.name if self._live else None
+
+    def is_empty(self) -> bool:
+        return self.generation is None
+
+    # -- reads ----------------------------------------------------------------------
+    def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
+        with self._use() as generation:
+            if generation is None:
+                return _run_on_empty(text)
+            with generation.connection() as conn:
+                return _rows(conn, text, params)
+
+    # -- writes ---------------------------------------------------------------------
+    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:
+        started = time.perf_counter()
+        name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.lbdb"
+        target = self.path / name
+        try:
+            database = ladybug.Database(str(target))
+            conn = ladybug.Connection(database)
+            try:
+                for statement in ladybug_ddl():
+                    conn.execute(statement)
+                rows = write_graph(lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, batch_size)
+                written = count_written(lambda text, params: _rows(conn, text, params), self.queries)
+            finally:
+                conn.close()
+                database.close()
+            expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
+            problems = diff_counts(expected, written)
+            if problems:
+                raise LoadVerificationError(
+                    "the embedded store did not keep what the loader wrote; the live graph is unchanged:\n  "
+                    + "\n  ".join(problems)
+                )
+            _atomic_write(self.path / POINTER, name)
+        except BaseException:
+            _remove_generation(target)
+            raise
+        self._refresh()
+        self._prune_old(keep=name)
+        return LoadReport(generation=name, counts=written, seconds=time.perf_counter() - started, rows=rows)
+
+    def _prune_old(self, keep: str) -> None:
+        generations = sorted(p for p in self.path.glob("gen-*.lbdb") if p.name != keep)
+        for old in generations[: max(0, len(generations) - (KEEP_GENERATIONS - 1))]:
+            if self._live is not None and old == self._live.path:
+                continue
+            _remove_generation(old)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._live is not None:
+                self._live.retired = True
+                if self._live.users == 0:
+                    self._live.close()
+                self._live = None
+                self._pointer_stamp = None
+
+
+def _rows(conn: ladybug.Connection, text: str, params: Mapping[str, Any]) -> list[Row]:
+    result = conn.execute(text, dict(params))
+    try:
+        columns = result.get_column_names()
+        return [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in result.get_all()]
+    finally:
+        result.close()
+
+
+def _run_on_empty(text: str) -> list[Row]:
+    """An empty store answers ping and counts; anything else finds nothing."""
+    if text.strip().startswith("RETURN 1"):
+        return [{"ok": 1}]
+    return []
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    temporary.write_text(content, encoding="utf-8")
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _remove_generation(path: Path) -> None:
+    for candidate in (path, Path(str(path) + ".wal"), Path(str(path) + ".shadow")):
+        if candidate.is_dir():
+            shutil.rmtree(candidate, ignore_errors=True)
+        else:
+            candidate.unlink(missing_ok=True)
+
+
+assert set(NODE_PROPERTIES) == set(LABELS)

@@ -1,0 +1,142 @@
+"""Named Cypher queries, read once from cypher/ (in the spirit of aiosql).
+
+A file holds one or more blocks:
+
+    // name: municipalities
+    // Every municipality with its region and the codes of its work packages.
+    MATCH ...
+
+cypher/*.cypher is shared by both stores; cypher/neo4j/ and cypher/ladybug/ hold a
+block of the same name only where the dialects differ, and it wins for that store.
+A few load queries are templates over graph identifiers (__LABEL__, __REL_TYPE__,
+__FROM_LABEL__, __TO_LABEL__); they are filled only from the schema allowlist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, RelationshipShape, shape
+
+Dialect = Literal["neo4j", "ladybug"]
+DIALECTS: tuple[Dialect, ...] = ("neo4j", "ladybug")
+CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+_NAME_LINE = re.compile(r"^//\s*name:\s*([a-z][a-z0-9_]*)\s*$")
+_PLACEHOLDER = re.compile(r"__(LABEL|REL_TYPE|FROM_LABEL|TO_LABEL)__")
+
+
+class QueryNotFound(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    text: str
+    path: Path
+
+    @property
+    def is_template(self) -> bool:
+        return bool(_PLACEHOLDER.search(self.text))
+
+
+def parse_file(path: Path) -> list[NamedQuery]:
+    queries: list[NamedQuery] = []
+    name: str | None = None
+    description: list[str] = []
+    body: list[str] = []
+
+    def finish() -> None:
+        if name is None:
+            return
+        text = "\n".join(body).strip()
+        if not text:
+            raise ValueError(f"{path}: query {name!r} has no text")
+        if not description:
+            raise ValueError(f"{path}: query {name!r} needs a '// description' line after its name")
+        queries.append(NamedQuery(name, " ".join(description), text, path))
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _NAME_LINE.match(line.strip())
+        if match:
+            finish()
+            name, description, body = match.group(1), [], []
+        elif name is None:
+            continue  # file header comments
+        elif line.strip().startswith("//") and not body:
+            description.append(line.strip().lstrip("/").strip())
+        else:
+            body.append(line)
+    finish()
+    return queries
+
+
+class QueryCatalog:
+    """The queries one dialect runs, by name."""
+
+    def __init__(self, dialect: Dialect, directory: Path = CYPHER_DIR) -> None:
+        self.dialect = dialect
+        self._queries: dict[str, NamedQuery] = {}
+        for folder, may_override in ((directory, False), (directory / dialect, True)):
+            for path in sorted(folder.glob("*.cypher")):
+                for query in parse_file(path):
+                    if query.name in self._queries and not may_override:
+                        raise ValueError(f"{path}: query {query.name!r} is defined twice")
+                    self._queries[query.name] = query
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._queries
+
+    def names(self) -> list[str]:
+        return sorted(self._queries)
+
+    def get(self, name: str) -> NamedQuery:
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise QueryNotFound(f"no query named {name!r} for {self.dialect}") from None
+
+    def text(self, name: str) -> str:
+        query = self.get(name)
+        if query.is_template:
+            raise ValueError(f"query {name!r} is a template; use node_template() or relationship_template()")
+        return query.text
+
+    def node_template(self, name: str, label: str) -> str:
+        if label not in LABELS:
+            raise ValueError(f"unknown label {label!r}")
+        return _PLACEHOLDER.sub(lambda m: label if m.group(1) == "LABEL" else m.group(0), self.get(name).text)
+
+    def relationship_template(self, name: str, rel: RelationshipShape) -> str:
+        rel = shape(rel.type, rel.from_label, rel.to_label)
+        values = {"REL_TYPE": rel.type, "FROM_LABEL": rel.from_label, "TO_LABEL": rel.to_label}
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.get(name).text)
+
+    def concrete_texts(self) -> dict[str, str]:
+        """Every text this dialect can send, templates filled over the whole allowlist."""
+        texts: dict[str, str] = {}
+        for name, query in self._queries.items():
+            if not query.is_template:
+                texts[name] = query.text
+            elif "__REL_TYPE__" in query.text:
+                for rel in RELATIONSHIP_SHAPES:
+                    texts[f"{name}[{rel.from_label}-{rel.type}->{rel.to_label}]"] = self.relationship_template(name, rel)
+            else:
+                for label in LABELS:
+                    texts[f"{name}[{label}]"] = self.node_template(name, label)
+        return texts
+
+
+@cache
+def catalog(dialect: Dialect) -> QueryCatalog:
+    return QueryCatalog(dialect)
+
+
+def neo4j_texts() -> dict[str, str]:
+    """Every Cypher text the Neo4j store can run: what CI lints with Neo4j's parser."""
+    return catalog("neo4j").concrete_texts()

@@ -1,0 +1,108 @@
+"""One interface over the embedded LadybugDB store and the Neo4j store.
+
+Services only ever call `read(name, params)`: the store finds the named query for
+its dialect, runs it with parameters and hands back plain dicts (nodes already
+turned into property dicts), so nothing above this layer sees a driver type.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.graph.queries import Dialect, QueryCatalog, catalog
+from app.graph.schema import LABELS, RelationshipShape
+
+Row = dict[str, Any]
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached or did not answer in time; the message says why."""
+
+
+class LoadVerificationError(Exception):
+    """What the loader wrote differs from the seed; the message holds the diff."""
+
+
+@dataclass
+class GraphCounts:
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LoadReport:
+    generation: str
+    counts: GraphCounts
+    seconds: float
+    rows: int
+
+
+def diff_counts(expected: GraphCounts, actual: GraphCounts) -> list[str]:
+    """Human-readable lines for every label or type whose count differs."""
+    lines = []
+    for section, want, got in (
+        ("nodes", expected.nodes, actual.nodes),
+        ("relationships", expected.relationships, actual.relationships),
+    ):
+        for key in sorted(set(want) | set(got)):
+            if want.get(key, 0) != got.get(key, 0):
+                lines.append(f"{section} {key}: seed has {want.get(key, 0)}, store has {got.get(key, 0)}")
+    return lines
+
+
+class GraphStore(ABC):
+    backend: str
+    dialect: Dialect
+
+    @property
+    def queries(self) -> QueryCatalog:
+        return catalog(self.dialect)
+
+    @abstractmethod
+    def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
+        """Run one read-only text and return rows with nodes as property dicts."""
+
+    def read(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        label: str | None = None,
+        rel: RelationshipShape | None = None,
+    ) -> list[Row]:
+        if label is not None:
+            text = self.queries.node_template(name, label)
+        elif rel is not None:
+            text = self.queries.relationship_template(name, rel)
+        else:
+            text = self.queries.text(name)
+        return self._run(text, params or {})
+
+    def ping(self) -> None:
+        self.read("ping")
+
+    def counts(self) -> GraphCounts:
+        nodes = {row["label"]: int(row["count"]) for row in self.read("count_nodes") if row["label"]}
+        rels = {row["type"]: int(row["count"]) for row in self.read("count_relationships")}
+        return GraphCounts(
+            nodes={label: nodes.get(label, 0) for label in LABELS},
+            relationships=dict(sorted(rels.items())),
+        )
+
+    @abstractmethod
+    def is_empty(self) -> bool: ...
+
+    @property
+    @abstractmethod
+    def generation(self) -> str | None:
+        """Names the graph currently served; changes with every successful load."""
+
+    @abstractmethod
+    def replace_graph(self, graph: Any, batch_size: int = 1000) -> LoadReport:
+        """Make the store hold exactly `graph`, verified, or leave it as it was."""
+
+    @abstractmethod
+    def close(self) -> None: ...

@@ -1,0 +1,216 @@
+"""Response models: the JSON the API returns (snake_case keys), also used from notebooks."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ErrorBody(Model):
+    status: int
+    message: str
+    expected: str | None = None
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class ErrorResponse(Model):
+    error: ErrorBody
+
+
+class Health(Model):
+    status: str
+    backend: str
+    generation: str | None = None
+
+
+class Stats(Model):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class ListResponse(Model, Generic[T]):
+    data: list[T]
+    count: int
+
+
+class Ref(Model):
+    """A pointer to any node: enough to show it and to ask for more."""
+
+    id: str
+    kind: str
+    name: str
+
+
+class Party(Model):
+    name: str
+    kind: str
+
+
+class Partner(Party):
+    role: str
+
+
+class ThemeRef(Model):
+    slug: str
+    name: str
+    name_en: str
+    pillar: str
+
+
+class MunicipalitySummary(Model):
+    code: int
+    name: str
+    official_name: str
+    region: str
+    participating: bool
+    work_packages: list[str]
+
+
+class Seat(Model):
+    lat: float
+    lon: float
+
+
+class Neighbour(Model):
+    code: int
+    name: str
+    region: str
+
+
+class Participation(Model):
+    code: str
+    title: str
+    category: str
+    pillars: list[str]
+    source: str
+
+
+class ReachedTheme(ThemeRef):
+    via: list[str] = Field(description="Work packages (codes) through which the municipality reaches the theme")
+
+
+class Role(Model):
+    target: Ref
+    role: str = Field(description="lead, co-lead, collaborates, supports, assists, partner, knowledge-partner")
+    source: str
+
+
+class Provenance(Model):
+    fact: str
+    source: str
+
+
+class MunicipalityProfile(MunicipalitySummary):
+    seat: Seat
+    island: bool
+    participation: list[Participation]
+    neighbours: list[Neighbour]
+    themes: list[ReachedTheme]
+    roles: list[Role]
+    programmes: list[str]
+    provenance: list[Provenance]
+
+
+class TaskSummary(Model):
+    code: str
+    title: str
+    title_en: str
+    summary: str
+    themes: list[ThemeRef]
+
+
+class WorkPackage(Model):
+    code: str
+    number: int
+    title: str
+    title_da: str
+    title_en: str
+    category: str
+    pillars: list[str]
+    summary: str
+    lead: Party
+    partners: list[Partner]
+    municipalities: list[str]
+    tasks: list[TaskSummary]
+    themes: list[ThemeRef]
+    cooperates_with: list[Ref]
+    mobilises_funding_from: list[Ref]
+    source: str
+
+
+class Task(Model):
+    code: str
+    title: str
+    title_en: str
+    summary: str
+    work_package: Ref
+    themes: list[ThemeRef]
+    municipalities: list[str] = Field(description="Participants of the task's work package: the sources state participation per work package")
+    lead: Party
+    source: str
+
+
+class RegionSummary(Model):
+    name: str
+    short_name: str
+    name_en: str
+    municipality_count: int
+    participating_count: int
+
+
+class RegionDetail(RegionSummary):
+    municipalities: list[MunicipalitySummary]
+    roles: list[Role]
+    source: str
+
+
+class Relation(Model):
+    type: str
+    direction: str = Field(description="out: this node -> other; in: other -> this node")
+    other: Ref
+    role: str | None = None
+    detail: str | None = None
+    source: str | None = None
+
+
+class Programme(Model):
+    key: str
+    name: str
+    description: str
+    start_date: str | None = None
+    end_date: str | None = None
+    goal: str | None = None
+    framework: str | None = None
+    municipality_count: int | None = None
+    duration_years: int | None = None
+    rounds: list[str] = Field(default_factory=list)
+    main_efforts: list[str] = Field(default_factory=list)
+    relations: list[Relation]
+    source: str
+
+
+class Organisation(Model):
+    key: str
+    name: str
+    full_name: str
+    org_type: str
+    description: str
+    relations: list[Relation]
+    source: str
+
+
+class ThemeSummary(ThemeRef):
+    name_da: str
+    tasks: list[str]
+    work_packages: list[str]
+
+
+class ThemeDetail(ThemeSummary):
+    municipalities: list[str]

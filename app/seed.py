@@ -1,0 +1,501 @@
+"""Seed files -> validated pydantic models -> the nodes and relationships to load.
+
+Nothing reaches a store until every file has validated and every cross-reference
+(municipality, region, organisation, theme, programme) resolves. A problem is
+reported as a SeedError naming the file, the record and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.graph.schema import LABELS, shape
+
+Category = Literal["project-management", "implementation-driver", "place-based"]
+Pillar = Literal["mitigation", "adaptation"]
+ThemePillar = Literal["mitigation", "adaptation", "cross-cutting"]
+PartnerRole = Literal["co-lead", "collaborates", "supports", "assists"]
+
+REFERENCE_SOURCE = "Danish municipality reference data"
+LIFEACT_SOURCE = "LIFE ACT work packages"
+DK2020_SOURCE = "DK2020 and Klimaalliancen"
+
+
+class SeedError(Exception):
+    """A seed file that cannot be loaded; the message says where and what was expected."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class SourceDocument(Strict):
+    key: str
+    title: str
+    language: str
+    file: str
+    about: str
+
+
+class RegionSeed(Strict):
+    name: str = Field(pattern=r"^Region \S")
+    short_name: str
+    name_en: str
+    source: str
+
+
+class MunicipalitySeed(Strict):
+    code: int = Field(ge=100, le=999)
+    name: str = Field(min_length=1)
+    official_name: str = Field(min_length=1)
+    region: str
+    seat_lat: float = Field(ge=54.5, le=57.8)
+    seat_lon: float = Field(ge=8.0, le=15.2)
+    island: bool
+    neighbours: tuple[int, ...]
+
+    @field_validator("neighbours", mode="before")
+    @classmethod
+    def split_codes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(";") if part.strip())
+        return value
+
+
+class OrganisationSeed(Strict):
+    key: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    full_name: str
+    org_type: str
+    description: str
+    source: str
+
+
+class Round(Strict):
+    name: str
+    period: str
+    detail: str
+
+
+class ProgrammeSeed(Strict):
+    key: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    description: str
+    source: str
+    lead: str | None = None
+    funded_by: tuple[str, ...] = ()
+    implements_plans_of: str | None = None
+    municipality_count: int | None = None
+    start: str | None = None
+    end: str | None = None
+    goal: str | None = None
+    rounds: tuple[Round, ...] = ()
+    framework: str | None = None
+    framework_owner: str | None = None
+    duration_years: int | None = None
+    succeeds: str | None = None
+    all_municipalities_members: bool = False
+    partners: tuple[str, ...] = ()
+    knowledge_partners: tuple[str, ...] = ()
+    main_efforts: tuple[str, ...] = ()
+
+
+class ThemeSeed(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name_da: str
+    name_en: str
+    pillar: ThemePillar
+
+
+class PartnerSeed(Strict):
+    who: str
+    role: PartnerRole
+
+
+class TaskSeed(Strict):
+    code: str = Field(pattern=r"^T\.\d{1,2}\.\d$")
+    title_da: str
+    title_en: str
+    summary: str = Field(min_length=20)
+    themes: tuple[str, ...] = Field(min_length=1)
+
+
+class WorkPackageSeed(Strict):
+    code: str = Field(pattern=r"^WP\d{1,2}$")
+    title_da: str
+    title_en: str
+    category: Category
+    pillars: tuple[Pillar, ...]
+    lead: str
+    partners: tuple[PartnerSeed, ...] = ()
+    cooperates_with: tuple[str, ...] = ()
+    mobilises_funding_from: tuple[str, ...] = ()
+    summary: str = Field(min_length=20)
+    themes: tuple[str, ...] = ()
+    municipalities: tuple[str, ...]
+    tasks: tuple[TaskSeed, ...]
+
+    @property
+    def number(self) -> int:
+        return int(self.code[2:])
+
+
+@dataclass
+class SeedGraph:
+    """What the loader writes: node rows per label and relationship rows per shape."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {label: [] for label in LABELS})
+    relationships: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add_node(self, label: str, row: dict[str, Any]) -> None:
+        self.nodes[label].append({"kind": label, **row})
+
+    def add_relationship(
+        self,
+        rel_type: str,
+        source: tuple[str, str],
+        target: tuple[str, str],
+        provenance: str,
+        role: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        key = shape(rel_type, source[0], target[0])
+        rows = self.relationships.setdefault((key.type, key.from_label, key.to_label), [])
+        rows.append({"source_id": source[1], "target_id": target[1], "role": role, "detail": detail, "source": provenance})
+
+    def node_counts(self) -> dict[str, int]:
+        return {label: len(rows) for label, rows in self.nodes.items()}
+
+    def relationship_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for (rel_type, _, _), rows in self.relationships.items():
+            counts[rel_type] += len(rows)
+        return dict(sorted(counts.items()))
+
+
+# Node ids are stable, readable and unique across labels.
+def region_id(name: str) -> str:
+    return "region:" + name.lower().removeprefix("region ").replace(" ", "-")
+
+
+def municipality_id(code: int) -> str:
+    return f"municipality:{code}"
+
+
+def organisation_id(key: str) -> str:
+    return f"organisation:{key}"
+
+
+def programme_id(key: str) -> str:
+    return f"programme:{key}"
+
+
+def work_package_id(code: str) -> str:
+    return f"workpackage:{code}"
+
+
+def task_id(code: str) -> str:
+    return f"task:{code}"
+
+
+def theme_id(slug: str) -> str:
+    return f"theme:{slug}"
+
+
+def _read_yaml(path: Path, top_key: str) -> list[dict[str, Any]]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SeedError(f"{path.name}: file is missing from {path.parent}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SeedError(f"{path.name}: not valid UTF-8 YAML: {exc}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get(top_key), list):
+        raise SeedError(f"{path.name}: expected a mapping with a list under '{top_key}'")
+    return document[top_key]
+
+
+def _record_label(record: Any, index: int) -> str:
+    if isinstance(record, dict):
+        for key in ("code", "key", "slug", "name"):
+            if key in record:
+                return f"record {index + 1} ({key}={record[key]!r})"
+    return f"record {index + 1}"
+
+
+def _validate(model: type[BaseModel], records: list[Any], file_name: str) -> list[Any]:
+    parsed = []
+    for index, record in enumerate(records):
+        try:
+            parsed.append(model.model_validate(record))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(record)"
+            raise SeedError(
+                f"{file_name}: {_record_label(record, index)}: field '{where}': {first['msg']}"
+                f" (got {first.get('input')!r})"
+            ) from exc
+    return parsed
+
+
+def _unique(items: list[Any], attribute: str, file_name: str) -> None:
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        value = getattr(item, attribute)
+        if value in seen:
+            raise SeedError(f"{file_name}: record {index + 1}: field '{attribute}': duplicate value {value!r}")
+        seen.add(value)
+
+
+def read_municipalities(path: Path) -> list[MunicipalitySeed]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            records = list(csv.DictReader(handle))
+    except FileNotFoundError as exc:
+        raise SeedError(f"{path.name}: file is missing from {path.parent}") from exc
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"{path.name}: not valid UTF-8: {exc}") from exc
+    municipalities = _validate(MunicipalitySeed, records, path.name)
+    _unique(municipalities, "code", path.name)
+    _unique(municipalities, "name", path.name)
+    codes = {m.code for m in municipalities}
+    for m in municipalities:
+        for other in m.neighbours:
+            if other not in codes:
+                raise SeedError(f"{path.name}: record code={m.code}: field 'neighbours': unknown code {other}")
+    by_code = {m.code: m for m in municipalities}
+    for m in municipalities:
+        for other in m.neighbours:
+            if m.code not in by_code[other].neighbours:
+                raise SeedError(
+                    f"{path.name}: record code={m.code}: field 'neighbours': {other} is listed but does not list {m.code} back"
+                )
+    return municipalities
+
+
+def load_seed(seed_dir: Path) -> SeedGraph:
+    """Validate every seed file and build the graph rows, or raise SeedError."""
+    seed_dir = Path(seed_dir)
+    documents = _validate(SourceDocument, _read_yaml(seed_dir / "sources.yaml", "documents"), "sources.yaml")
+    document_titles = {d.title for d in documents}
+    regions = _validate(RegionSeed, _read_yaml(seed_dir / "regions.yaml", "regions"), "regions.yaml")
+    _unique(regions, "name", "regions.yaml")
+    municipalities = read_municipalities(seed_dir / "municipalities.csv")
+    organisations = _validate(OrganisationSeed, _read_yaml(seed_dir / "organisations.yaml", "organisations"), "organisations.yaml")
+    _unique(organisations, "key", "organisations.yaml")
+    programmes = _validate(ProgrammeSeed, _read_yaml(seed_dir / "programmes.yaml", "programmes"), "programmes.yaml")
+    _unique(programmes, "key", "programmes.yaml")
+    themes = _validate(ThemeSeed, _read_yaml(seed_dir / "themes.yaml", "themes"), "themes.yaml")
+    _unique(themes, "slug", "themes.yaml")
+    work_packages = _validate(WorkPackageSeed, _read_yaml(seed_dir / "work_packages.yaml", "work_packages"), "work_packages.yaml")
+    _unique(work_packages, "code", "work_packages.yaml")
+    _unique([t for wp in work_packages for t in wp.tasks], "code", "work_packages.yaml")
+
+    def check_source(file_name: str, record: str, value: str) -> None:
+        if value.split(",")[0].strip() not in document_titles:
+            raise SeedError(
+                f"{file_name}: {record}: field 'source': {value!r} does not start with a document title from sources.yaml"
+            )
+
+    region_names = {r.name for r in regions}
+    municipality_by_name = {m.name: m for m in municipalities}
+    organisation_keys = {o.key for o in organisations}
+    programme_keys = {p.key for p in programmes}
+    theme_slugs = {t.slug for t in themes}
+
+    def party(file_name: str, record: str, field_name: str, value: str) -> tuple[str, str]:
+        """A lead or partner: a region name, a municipality name or an organisation key."""
+        if value in region_names:
+            return ("Region", region_id(value))
+        if value in municipality_by_name:
+            return ("Municipality", municipality_id(municipality_by_name[value].code))
+        if value in organisation_keys:
+            return ("Organisation", organisation_id(value))
+        raise SeedError(
+            f"{file_name}: {record}: field '{field_name}': unknown party {value!r};"
+            " expected a region name, a municipality name or an organisation key"
+        )
+
+    def lookup(file_name: str, record: str, field_name: str, value: str, known: set[str], what: str) -> str:
+        if value not in known:
+            raise SeedError(f"{file_name}: {record}: field '{field_name}': unknown {what} {value!r}")
+        return value
+
+    graph = SeedGraph()
+    for r in regions:
+        check_source("regions.yaml", r.name, r.source)
+        graph.add_node("Region", {"id": region_id(r.name), "name": r.name, "short_name": r.short_name, "name_en": r.name_en, "source": r.source})
+
+    participants = {m for wp in work_packages for m in wp.municipalities}
+    municipality_source = f"{REFERENCE_SOURCE}, municipalities.csv"
+    for m in municipalities:
+        if m.region not in region_names:
+            raise SeedError(f"municipalities.csv: record code={m.code}: field 'region': unknown region {m.region!r}")
+        graph.add_node(
+            "Municipality",
+            {
+                "id": municipality_id(m.code),
+                "name": m.name,
+                "code": m.code,
+                "official_name": m.official_name,
+                "region": m.region,
+                "seat_lat": m.seat_lat,
+                "seat_lon": m.seat_lon,
+                "island": m.island,
+                "participating": m.name in participants,
+                "source": municipality_source,
+            },
+        )
+        graph.add_relationship("IN_REGION", ("Municipality", municipality_id(m.code)), ("Region", region_id(m.region)), municipality_source)
+        for other in m.neighbours:
+            if m.code < other:  # one relationship per land border, read in both directions
+                graph.add_relationship(
+                    "NEIGHBOURS",
+                    ("Municipality", municipality_id(m.code)),
+                    ("Municipality", municipality_id(other)),
+                    f"{REFERENCE_SOURCE}, neighbours",
+                )
+
+    for o in organisations:
+        check_source("organisations.yaml", o.key, o.source)
+        graph.add_node(
+            "Organisation",
+            {"id": organisation_id(o.key), "name": o.name, "key": o.key, "full_name": o.full_name, "org_type": o.org_type, "description": o.description, "source": o.source},
+        )
+
+    for t in themes:
+        graph.add_node(
+            "Theme",
+            {"id": theme_id(t.slug), "name": t.name_da, "slug": t.slug, "name_da": t.name_da, "name_en": t.name_en, "pillar": t.pillar, "source": "controlled vocabulary (seed/themes.yaml)"},
+        )
+
+    for p in programmes:
+        record = f"key={p.key!r}"
+        check_source("programmes.yaml", record, p.source)
+        pid = ("Programme", programme_id(p.key))
+        graph.add_node(
+            "Programme",
+            {
+                "id": pid[1],
+                "name": p.name,
+                "key": p.key,
+                "description": p.description,
+                "start_date": p.start,
+                "end_date": p.end,
+                "goal": p.goal,
+                "framework": p.framework,
+                "municipality_count": p.municipality_count,
+                "duration_years": p.duration_years,
+                "rounds": [f"{r.name} ({r.period}): {r.detail}" for r in p.rounds],
+                "main_efforts": list(p.main_efforts),
+                "source": p.source,
+            },
+        )
+        if p.lead:
+            graph.add_relationship("LEADS", party("programmes.yaml", record, "lead", p.lead), pid, f"{LIFEACT_SOURCE}, WP1")
+        for key in p.funded_by:
+            lookup("programmes.yaml", record, "funded_by", key, organisation_keys, "organisation")
+            graph.add_relationship("FUNDED_BY", pid, ("Organisation", organisation_id(key)), f"{LIFEACT_SOURCE}, WP3")
+        if p.implements_plans_of:
+            lookup("programmes.yaml", record, "implements_plans_of", p.implements_plans_of, programme_keys, "programme")
+            graph.add_relationship(
+                "IMPLEMENTS_PLANS_OF", pid, ("Programme", programme_id(p.implements_plans_of)),
+                f"{LIFEACT_SOURCE}, WP2; {DK2020_SOURCE}, DK2020 fact sheet",
+            )
+        if p.framework_owner:
+            lookup("programmes.yaml", record, "framework_owner", p.framework_owner, organisation_keys, "organisation")
+            graph.add_relationship(
+                "USES_FRAMEWORK_OF", pid, ("Organisation", organisation_id(p.framework_owner)),
+                f"{DK2020_SOURCE}, DK2020 fact sheet", detail=p.framework,
+            )
+        if p.succeeds:
+            lookup("programmes.yaml", record, "succeeds", p.succeeds, programme_keys, "programme")
+            graph.add_relationship("SUCCEEDS", pid, ("Programme", programme_id(p.succeeds)), f"{DK2020_SOURCE}, introduction")
+        for who in p.partners:
+            graph.add_relationship("PARTNER_IN", party("programmes.yaml", record, "partners", who), pid, f"{DK2020_SOURCE}, introduction", role="partner")
+        for who in p.knowledge_partners:
+            graph.add_relationship(
+                "PARTNER_IN", party("programmes.yaml", record, "knowledge_partners", who), pid, f"{DK2020_SOURCE}, introduction", role="knowledge-partner"
+            )
+        if p.all_municipalities_members:
+            for m in municipalities:
+                graph.add_relationship("MEMBER_OF", ("Municipality", municipality_id(m.code)), pid, f"{DK2020_SOURCE}, timeline")
+
+    if "life-act" not in programme_keys:
+        raise SeedError("programmes.yaml: the LIFE ACT programme (key 'life-act') is missing; work packages belong to it")
+    life_act = ("Programme", programme_id("life-act"))
+    for wp in work_packages:
+        record = f"code={wp.code!r}"
+        source = f"{LIFEACT_SOURCE}, {wp.code}"
+        wid = ("WorkPackage", work_package_id(wp.code))
+        if (wp.category == "place-based") != bool(wp.pillars):
+            raise SeedError(f"work_packages.yaml: {record}: field 'pillars': place-based work packages, and only they, name pillars")
+        graph.add_node(
+            "WorkPackage",
+            {
+                "id": wid[1],
+                "name": f"{wp.code}: {wp.title_da}",
+                "code": wp.code,
+                "number": wp.number,
+                "title_da": wp.title_da,
+                "title_en": wp.title_en,
+                "category": wp.category,
+                "pillars": list(wp.pillars),
+                "summary": wp.summary,
+                "source": source,
+            },
+        )
+        graph.add_relationship("PART_OF", wid, life_act, f"{LIFEACT_SOURCE}, introduction")
+        graph.add_relationship("LEADS", party("work_packages.yaml", record, "lead", wp.lead), wid, source)
+        for partner in wp.partners:
+            graph.add_relationship("PARTNER_IN", party("work_packages.yaml", record, "partners.who", partner.who), wid, source, role=partner.role)
+        for key in wp.cooperates_with:
+            if key in programme_keys:
+                graph.add_relationship("COOPERATES_WITH", wid, ("Programme", programme_id(key)), source)
+            else:
+                lookup("work_packages.yaml", record, "cooperates_with", key, organisation_keys, "organisation or programme")
+                graph.add_relationship("COOPERATES_WITH", wid, ("Organisation", organisation_id(key)), source)
+        for key in wp.mobilises_funding_from:
+            lookup("work_packages.yaml", record, "mobilises_funding_from", key, organisation_keys, "organisation")
+            graph.add_relationship("MOBILISES_FUNDING_FROM", wid, ("Organisation", organisation_id(key)), source)
+        for slug in wp.themes:
+            lookup("work_packages.yaml", record, "themes", slug, theme_slugs, "theme")
+            graph.add_relationship("ADDRESSES", wid, ("Theme", theme_id(slug)), source)
+        if len(set(wp.municipalities)) != len(wp.municipalities):
+            raise SeedError(f"work_packages.yaml: {record}: field 'municipalities': a municipality is listed twice")
+        for name in wp.municipalities:
+            municipality = municipality_by_name.get(name)
+            if municipality is None:
+                raise SeedError(
+                    f"work_packages.yaml: {record}: field 'municipalities': unknown municipality {name!r};"
+                    " expected a name from municipalities.csv"
+                )
+            graph.add_relationship("PARTICIPATES_IN", ("Municipality", municipality_id(municipality.code)), wid, source)
+        for task in wp.tasks:
+            if not task.code.startswith(f"T.{wp.number}."):
+                raise SeedError(f"work_packages.yaml: {record}: task {task.code}: field 'code': expected T.{wp.number}.<n>")
+            tid = ("Task", task_id(task.code))
+            graph.add_node(
+                "Task",
+                {
+                    "id": tid[1],
+                    "name": f"{task.code}: {task.title_da}",
+                    "code": task.code,
+                    "title_da": task.title_da,
+                    "title_en": task.title_en,
+                    "summary": task.summary,
+                    "work_package": wp.code,
+                    "source": source,
+                },
+            )
+            graph.add_relationship("HAS_TASK", wid, tid, source)
+            for slug in task.themes:
+                lookup("work_packages.yaml", f"{record} task {task.code}", "themes", slug, theme_slugs, "theme")
+                graph.add_relationship("ADDRESSES", tid, ("Theme", theme_id(slug)), source)
+    return graph

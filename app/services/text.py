@@ -1,0 +1,38 @@
+"""Folding Danish names so that people find them however they type them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def fold(text: str) -> str:
+    """A key that ignores case, accents, spacing and the usual Danish spelling variants.
+
+    `København`, `københavn`, `Kobenhavn` and `Koebenhavn` fold alike, and so do `Århus`
+    and `Aarhus` (å, aa and a), `Ærø` and `Aero`, and an å typed as a + combining ring.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("ø", "o").replace("æ", "ae").replace("œ", "oe")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.replace("aa", "a").replace("oe", "o")
+    return _NOT_ALNUM.sub("", text)
+
+
+def clean_input(text: str) -> str:
+    """Trim, NFC-normalise and drop control and bidi-override characters from user input."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Echo at most `limit` characters of user input back in a message."""
+    text = clean_input(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """Sorts "WP2" before "WP10" and "T.10.1" after "T.9.2", Danish letters folded."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text)))

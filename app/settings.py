@@ -1,0 +1,41 @@
+"""Settings, read from environment variables (and a .env file if present).
+
+Every setting is listed in README.md under "Settings"; tests/test_settings.py checks it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    backend: Literal["embedded", "neo4j"] = Field("embedded", validation_alias=env("LIFEACT_BACKEND"))
+    embedded_path: Path = Field(PROJECT_ROOT / "data" / "graph", validation_alias=env("LIFEACT_EMBEDDED_PATH"))
+    seed_path: Path = Field(PROJECT_ROOT / "seed", validation_alias=env("LIFEACT_SEED_PATH"))
+    load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
+
+    neo4j_uri: str = Field("bolt://localhost:7687", validation_alias=env("NEO4J_URI"))
+    neo4j_user: str = Field("neo4j", validation_alias=env("NEO4J_USER"))
+    neo4j_password: SecretStr = Field(SecretStr("lifeact-dev-password"), validation_alias=env("NEO4J_PASSWORD"))
+    neo4j_database: str = Field("neo4j", validation_alias=env("NEO4J_DATABASE"))
+    neo4j_connection_timeout: float = Field(2.0, gt=0, validation_alias=env("NEO4J_CONNECTION_TIMEOUT"))
+    neo4j_retry_time: float = Field(1.0, ge=0, validation_alias=env("NEO4J_RETRY_TIME"))
+    neo4j_query_timeout: float = Field(10.0, gt=0, validation_alias=env("NEO4J_QUERY_TIMEOUT"))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
