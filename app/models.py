@@ -152,7 +152,9 @@ class Task(Model):
     summary: str
     work_package: Ref
     themes: list[ThemeRef]
-    municipalities: list[str] = Field(description="Participants of the task's work package: the sources state participation per work package")
+    municipalities: list[str] = Field(
+        description="Participants of the task's work package: the sources state participation per work package"
+    )
     lead: Party
     source: str
 

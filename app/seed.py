@@ -238,8 +238,7 @@ def _validate(model: type[BaseModel], records: list[Any], file_name: str) -> lis
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "(record)"
             raise SeedError(
-                f"{file_name}: {_record_label(record, index)}: field '{where}': {first['msg']}"
-                f" (got {first.get('input')!r})"
+                f"{file_name}: {_record_label(record, index)}: field '{where}': {first['msg']} (got {first.get('input')!r})"
             ) from exc
     return parsed
 
@@ -287,7 +286,9 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     regions = _validate(RegionSeed, _read_yaml(seed_dir / "regions.yaml", "regions"), "regions.yaml")
     _unique(regions, "name", "regions.yaml")
     municipalities = read_municipalities(seed_dir / "municipalities.csv")
-    organisations = _validate(OrganisationSeed, _read_yaml(seed_dir / "organisations.yaml", "organisations"), "organisations.yaml")
+    organisations = _validate(
+        OrganisationSeed, _read_yaml(seed_dir / "organisations.yaml", "organisations"), "organisations.yaml"
+    )
     _unique(organisations, "key", "organisations.yaml")
     programmes = _validate(ProgrammeSeed, _read_yaml(seed_dir / "programmes.yaml", "programmes"), "programmes.yaml")
     _unique(programmes, "key", "programmes.yaml")
@@ -330,7 +331,10 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     graph = SeedGraph()
     for r in regions:
         check_source("regions.yaml", r.name, r.source)
-        graph.add_node("Region", {"id": region_id(r.name), "name": r.name, "short_name": r.short_name, "name_en": r.name_en, "source": r.source})
+        graph.add_node(
+            "Region",
+            {"id": region_id(r.name), "name": r.name, "short_name": r.short_name, "name_en": r.name_en, "source": r.source},
+        )
 
     participants = {m for wp in work_packages for m in wp.municipalities}
     municipality_source = f"{REFERENCE_SOURCE}, municipalities.csv"
@@ -352,7 +356,9 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "source": municipality_source,
             },
         )
-        graph.add_relationship("IN_REGION", ("Municipality", municipality_id(m.code)), ("Region", region_id(m.region)), municipality_source)
+        graph.add_relationship(
+            "IN_REGION", ("Municipality", municipality_id(m.code)), ("Region", region_id(m.region)), municipality_source
+        )
         for other in m.neighbours:
             if m.code < other:  # one relationship per land border, read in both directions
                 graph.add_relationship(
@@ -366,13 +372,29 @@ def load_seed(seed_dir: Path) -> SeedGraph:
         check_source("organisations.yaml", o.key, o.source)
         graph.add_node(
             "Organisation",
-            {"id": organisation_id(o.key), "name": o.name, "key": o.key, "full_name": o.full_name, "org_type": o.org_type, "description": o.description, "source": o.source},
+            {
+                "id": organisation_id(o.key),
+                "name": o.name,
+                "key": o.key,
+                "full_name": o.full_name,
+                "org_type": o.org_type,
+                "description": o.description,
+                "source": o.source,
+            },
         )
 
     for t in themes:
         graph.add_node(
             "Theme",
-            {"id": theme_id(t.slug), "name": t.name_da, "slug": t.slug, "name_da": t.name_da, "name_en": t.name_en, "pillar": t.pillar, "source": "controlled vocabulary (seed/themes.yaml)"},
+            {
+                "id": theme_id(t.slug),
+                "name": t.name_da,
+                "slug": t.slug,
+                "name_da": t.name_da,
+                "name_en": t.name_en,
+                "pillar": t.pillar,
+                "source": "controlled vocabulary (seed/themes.yaml)",
+            },
         )
 
     for p in programmes:
@@ -405,23 +427,38 @@ def load_seed(seed_dir: Path) -> SeedGraph:
         if p.implements_plans_of:
             lookup("programmes.yaml", record, "implements_plans_of", p.implements_plans_of, programme_keys, "programme")
             graph.add_relationship(
-                "IMPLEMENTS_PLANS_OF", pid, ("Programme", programme_id(p.implements_plans_of)),
+                "IMPLEMENTS_PLANS_OF",
+                pid,
+                ("Programme", programme_id(p.implements_plans_of)),
                 f"{LIFEACT_SOURCE}, WP2; {DK2020_SOURCE}, DK2020 fact sheet",
             )
         if p.framework_owner:
             lookup("programmes.yaml", record, "framework_owner", p.framework_owner, organisation_keys, "organisation")
             graph.add_relationship(
-                "USES_FRAMEWORK_OF", pid, ("Organisation", organisation_id(p.framework_owner)),
-                f"{DK2020_SOURCE}, DK2020 fact sheet", detail=p.framework,
+                "USES_FRAMEWORK_OF",
+                pid,
+                ("Organisation", organisation_id(p.framework_owner)),
+                f"{DK2020_SOURCE}, DK2020 fact sheet",
+                detail=p.framework,
             )
         if p.succeeds:
             lookup("programmes.yaml", record, "succeeds", p.succeeds, programme_keys, "programme")
             graph.add_relationship("SUCCEEDS", pid, ("Programme", programme_id(p.succeeds)), f"{DK2020_SOURCE}, introduction")
         for who in p.partners:
-            graph.add_relationship("PARTNER_IN", party("programmes.yaml", record, "partners", who), pid, f"{DK2020_SOURCE}, introduction", role="partner")
+            graph.add_relationship(
+                "PARTNER_IN",
+                party("programmes.yaml", record, "partners", who),
+                pid,
+                f"{DK2020_SOURCE}, introduction",
+                role="partner",
+            )
         for who in p.knowledge_partners:
             graph.add_relationship(
-                "PARTNER_IN", party("programmes.yaml", record, "knowledge_partners", who), pid, f"{DK2020_SOURCE}, introduction", role="knowledge-partner"
+                "PARTNER_IN",
+                party("programmes.yaml", record, "knowledge_partners", who),
+                pid,
+                f"{DK2020_SOURCE}, introduction",
+                role="knowledge-partner",
             )
         if p.all_municipalities_members:
             for m in municipalities:
@@ -435,7 +472,9 @@ def load_seed(seed_dir: Path) -> SeedGraph:
         source = f"{LIFEACT_SOURCE}, {wp.code}"
         wid = ("WorkPackage", work_package_id(wp.code))
         if (wp.category == "place-based") != bool(wp.pillars):
-            raise SeedError(f"work_packages.yaml: {record}: field 'pillars': place-based work packages, and only they, name pillars")
+            raise SeedError(
+                f"work_packages.yaml: {record}: field 'pillars': place-based work packages, and only they, name pillars"
+            )
         graph.add_node(
             "WorkPackage",
             {
@@ -454,7 +493,9 @@ def load_seed(seed_dir: Path) -> SeedGraph:
         graph.add_relationship("PART_OF", wid, life_act, f"{LIFEACT_SOURCE}, introduction")
         graph.add_relationship("LEADS", party("work_packages.yaml", record, "lead", wp.lead), wid, source)
         for partner in wp.partners:
-            graph.add_relationship("PARTNER_IN", party("work_packages.yaml", record, "partners.who", partner.who), wid, source, role=partner.role)
+            graph.add_relationship(
+                "PARTNER_IN", party("work_packages.yaml", record, "partners.who", partner.who), wid, source, role=partner.role
+            )
         for key in wp.cooperates_with:
             if key in programme_keys:
                 graph.add_relationship("COOPERATES_WITH", wid, ("Programme", programme_id(key)), source)

@@ -191,7 +191,9 @@ class EmbeddedStore(GraphStore):
             try:
                 for statement in ladybug_ddl():
                     conn.execute(statement)
-                rows = write_graph(lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, batch_size)
+                rows = write_graph(
+                    lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, batch_size
+                )
                 written = count_written(lambda text, params: _rows(conn, text, params), self.queries)
             finally:
                 conn.close()

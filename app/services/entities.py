@@ -12,7 +12,7 @@ from app import models
 from app.graph.store import GraphStore
 from app.services.errors import InvalidParameter, NotFound
 from app.services.index import GenerationCache, NodeRef
-from app.services.text import clean_input, fold, natural_key, shorten
+from app.services.text import clean_input, danish_key, fold, natural_key, shorten
 
 ROLE_ORDER = {"lead": 0, "co-lead": 1, "collaborates": 2, "supports": 3, "assists": 4, "partner": 5, "knowledge-partner": 6}
 
@@ -175,7 +175,7 @@ def municipality_profile(cache: GenerationCache, key: str) -> models.Municipalit
         for theme in tables.themes_of(code):
             reached.setdefault(theme["slug"], theme)
             via[theme["slug"]].append(code)
-    neighbours = sorted(store.read("municipality_neighbours", {"id": node.id}), key=lambda n: fold(n["name"]))
+    neighbours = sorted(store.read("municipality_neighbours", {"id": node.id}), key=lambda n: danish_key(n["name"]))
     programmes = sorted(r.other.name for r in relations if r.type == "MEMBER_OF")
     provenance = [models.Provenance(fact="code, names, region, seat, island flag", source=m["source"])]
     provenance.append(models.Provenance(fact="land neighbours", source="Danish municipality reference data, neighbours"))
@@ -226,7 +226,7 @@ def _work_package(tables: ProjectTables, code: str, relations: list[models.Relat
         summary=wp["summary"],
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         partners=[models.Partner(name=p["name"], kind=p["kind"], role=p["role"]) for p in partners],
-        municipalities=sorted((p["name"] for p in tables.participants.get(code, [])), key=fold),
+        municipalities=sorted((p["name"] for p in tables.participants.get(code, [])), key=danish_key),
         tasks=[
             models.TaskSummary(
                 code=t["code"],
@@ -275,7 +275,7 @@ def get_task(cache: GenerationCache, key: str) -> models.Task:
         summary=node.properties["summary"],
         work_package=models.Ref(id=wp["id"], kind="WorkPackage", name=wp["name"]),
         themes=[_theme_ref(t) for t in tables.task_themes.get(code, [])],
-        municipalities=sorted((p["name"] for p in tables.participants.get(wp_code, [])), key=fold),
+        municipalities=sorted((p["name"] for p in tables.participants.get(wp_code, [])), key=danish_key),
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         source=node.properties["source"],
     )
@@ -303,7 +303,7 @@ def get_theme(cache: GenerationCache, key: str) -> models.ThemeDetail:
     summary = _theme_summary(cache, node)
     tables = project_tables(cache)
     names = {p["name"] for wp in summary.work_packages for p in tables.participants.get(wp, [])}
-    return models.ThemeDetail(**summary.model_dump(), municipalities=sorted(names, key=fold))
+    return models.ThemeDetail(**summary.model_dump(), municipalities=sorted(names, key=danish_key))
 
 
 # -- regions ----------------------------------------------------------------------------
@@ -320,7 +320,7 @@ def _region_summary(tables: ProjectTables, node: NodeRef) -> models.RegionSummar
 
 def list_regions(cache: GenerationCache) -> models.ListResponse[models.RegionSummary]:
     tables = project_tables(cache)
-    data = [_region_summary(tables, n) for n in sorted(cache.index().by_kind["Region"], key=lambda n: fold(n.name))]
+    data = [_region_summary(tables, n) for n in sorted(cache.index().by_kind["Region"], key=lambda n: danish_key(n.name))]
     return models.ListResponse[models.RegionSummary](data=data, count=len(data))
 
 
@@ -330,7 +330,7 @@ def get_region(cache: GenerationCache, key: str) -> models.RegionDetail:
     members = [_summary(m) for m in tables.municipalities if m["region"] == node.name]
     return models.RegionDetail(
         **_region_summary(tables, node).model_dump(),
-        municipalities=sorted(members, key=lambda m: fold(m.name)),
+        municipalities=sorted(members, key=lambda m: danish_key(m.name)),
         roles=_roles(_relations(cache.store, node)),
         source=node.properties["source"],
     )
@@ -372,7 +372,7 @@ def get_programme(cache: GenerationCache, key: str) -> models.Programme:
 
 
 def list_organisations(cache: GenerationCache) -> models.ListResponse[models.Organisation]:
-    data = [_organisation(cache, n) for n in sorted(cache.index().by_kind["Organisation"], key=lambda n: fold(n.name))]
+    data = [_organisation(cache, n) for n in sorted(cache.index().by_kind["Organisation"], key=lambda n: danish_key(n.name))]
     return models.ListResponse[models.Organisation](data=data, count=len(data))
 
 

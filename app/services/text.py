@@ -36,3 +36,13 @@ def shorten(text: str, limit: int = 60) -> str:
 def natural_key(text: str) -> tuple[object, ...]:
     """Sorts "WP2" before "WP10" and "T.10.1" after "T.9.2", Danish letters folded."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text)))
+
+
+_DANISH_LAST = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
+
+
+def danish_key(text: str) -> str:
+    """Danish alphabetical order: æ, ø and å (and aa, as in Aalborg) come after z."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("aa", "å")
+    text = text.translate(_DANISH_LAST)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

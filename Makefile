@@ -1,0 +1,50 @@
+# LIFE ACT Knowledge Explorer: what a newcomer runs. `make help` lists the targets.
+#   make run    set up, then serve the explorer on the embedded store (http://127.0.0.1:8000)
+#   make test   set up, then run every test (what .ci/run calls)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help setup run load stats test lint format clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+# Python packages (pinned in pyproject.toml, transitive ones in requirements.lock)
+# and Neo4j's Cypher parser for the lint (pinned in tools/cypher-lint/package-lock.json).
+setup: $(VENV)/.installed tools/cypher-lint/node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test]"
+	touch $@
+
+tools/cypher-lint/node_modules/.installed: tools/cypher-lint/package-lock.json
+	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	$(VENV)/bin/lifeact serve --host $(HOST) --port $(PORT)
+
+load: setup
+	$(VENV)/bin/lifeact load
+
+stats: setup
+	$(VENV)/bin/lifeact stats
+
+test: setup
+	$(VENV)/bin/ruff check app tests
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check app tests
+
+format: setup
+	$(VENV)/bin/ruff format app tests
+
+clean:
+	rm -rf $(VENV) tools/cypher-lint/node_modules data .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from app.api.deps import StoreDep
+from app.api.errors import ERROR_RESPONSES
+from app.graph.store import StoreUnavailable
+from app.models import ErrorBody, ErrorResponse, Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, responses={503: ERROR_RESPONSES[503]})
+def health(store: StoreDep) -> Health | JSONResponse:
+    """Whether the graph store answers, and which backend serves the explorer."""
+    try:
+        store.ping()
+        generation = store.generation
+    except StoreUnavailable as exc:
+        body = ErrorResponse(error=ErrorBody(status=503, message=f"{store.backend} store unavailable: {exc}"[:400]))
+        return JSONResponse({"status": "unavailable", "backend": store.backend, **body.model_dump()}, status_code=503)
+    return Health(status="ok", backend=store.backend, generation=generation)

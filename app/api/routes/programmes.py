@@ -1,0 +1,38 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.api.deps import CacheDep
+from app.api.errors import ERROR_RESPONSES
+from app.models import ListResponse, Organisation, Programme
+from app.services import entities
+
+router = APIRouter(prefix="/api", tags=["programmes and organisations"], responses=ERROR_RESPONSES)
+
+
+@router.get("/programmes", response_model=ListResponse[Programme])
+def list_programmes(cache: CacheDep) -> ListResponse[Programme]:
+    """LIFE ACT, DK2020 and Klimaalliancen, with dates, rounds, partners and links."""
+    return entities.list_programmes(cache)
+
+
+@router.get("/programmes/{key}", response_model=Programme)
+def programme(
+    cache: CacheDep, key: Annotated[str, Path(max_length=200, description="`life-act`, `DK2020`, `Klimaalliancen`")]
+) -> Programme:
+    """One programme."""
+    return entities.get_programme(cache, key)
+
+
+@router.get("/organisations", response_model=ListResponse[Organisation])
+def list_organisations(cache: CacheDep) -> ListResponse[Organisation]:
+    """Organisations named in the sources (other than regions and municipalities)."""
+    return entities.list_organisations(cache)
+
+
+@router.get("/organisations/{key}", response_model=Organisation)
+def organisation(
+    cache: CacheDep, key: Annotated[str, Path(max_length=200, description="`cdeu`, `CONCITO`, `C40` …")]
+) -> Organisation:
+    """One organisation and how it is tied into the graph."""
+    return entities.get_organisation(cache, key)

@@ -1,0 +1,25 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.api.deps import CacheDep
+from app.api.errors import ERROR_RESPONSES
+from app.models import ListResponse, RegionDetail, RegionSummary
+from app.services import entities
+
+router = APIRouter(prefix="/api/regions", tags=["regions"], responses=ERROR_RESPONSES)
+
+
+@router.get("", response_model=ListResponse[RegionSummary])
+def list_regions(cache: CacheDep) -> ListResponse[RegionSummary]:
+    """The five regions with how many municipalities each has and how many take part."""
+    return entities.list_regions(cache)
+
+
+@router.get("/{name}", response_model=RegionDetail)
+def region(
+    cache: CacheDep,
+    name: Annotated[str, Path(max_length=200, description="`Region Midtjylland`, `Midtjylland` or `Central Denmark Region`")],
+) -> RegionDetail:
+    """One region: its municipalities and what it leads or partners in."""
+    return entities.get_region(cache, name)

@@ -1,0 +1,64 @@
+"""Builds the FastAPI application: `app.main:app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api.errors import install_error_handlers
+from app.api.routes import health, municipalities, programmes, regions, stats, tasks, themes, work_packages
+from app.graph import loader
+from app.graph.factory import open_store
+from app.graph.store import StoreUnavailable
+from app.services.index import GenerationCache
+from app.settings import Settings, get_settings
+
+log = logging.getLogger("lifeact")
+
+DESCRIPTION = """
+The LIFE ACT Knowledge Explorer: the five Danish regions and the municipalities that
+carry out their climate action plans in LIFE ACT's 11 work packages, as a graph.
+
+Names are Danish and may be typed with or without æ, ø and å (`Kobenhavn`, `Århus`).
+Every error is JSON: `{"error": {"status", "message", "expected", "suggestions"}}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        handle = open_store(settings)
+        app.state.settings = settings
+        app.state.store_handle = handle
+        app.state.cache = GenerationCache(handle.store)
+        try:
+            if handle.store.is_empty():
+                log.info("the %s store is empty; loading the seed from %s", handle.store.backend, settings.seed_path)
+                report = loader.load(handle.store, settings.seed_path, settings.load_batch_size)
+                log.info("loaded %d rows in %.2f s", report.rows, report.seconds)
+        except StoreUnavailable as exc:
+            # Serve anyway: /health says why, and the API answers 503 until the store is back.
+            log.warning("starting without a reachable store: %s", exc)
+        try:
+            yield
+        finally:
+            handle.close()
+
+    app = FastAPI(
+        title="LIFE ACT Knowledge Explorer",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (health, stats, regions, municipalities, work_packages, tasks, themes, programmes):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

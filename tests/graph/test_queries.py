@@ -1,0 +1,63 @@
+"""The named-query catalog: complete, described, and never built from input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.graph.queries import CYPHER_DIR, DIALECTS, QueryCatalog, catalog, parse_file
+from app.graph.schema import LABELS, NODE_PROPERTIES, RelationshipShape
+
+# The embedded store builds a fresh file per load, so it needs no constraints or pruning.
+NEO4J_ONLY = {"create_id_constraint", "prune_nodes", "prune_relationships"}
+
+
+def test_both_dialects_answer_the_same_reads() -> None:
+    neo4j, ladybug = set(catalog("neo4j").names()), set(catalog("ladybug").names())
+    assert neo4j - ladybug == NEO4J_ONLY
+    assert ladybug <= neo4j
+
+
+def test_every_query_has_a_description() -> None:
+    for path in CYPHER_DIR.rglob("*.cypher"):
+        for query in parse_file(path):
+            assert len(query.description) > 10, f"{path.name}:{query.name}"
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_each_merge_query_sets_every_column_of_its_label(label: str) -> None:
+    text = catalog("ladybug").text(f"merge_{label.lower()}_nodes")
+    set_columns = set(re.findall(r"n\.(\w+) = ", text))
+    assert set_columns == {"kind", "generation", "name", "source", *NODE_PROPERTIES[label]}
+
+
+def test_templates_take_identifiers_only_from_the_allowlist() -> None:
+    queries = catalog("neo4j")
+    with pytest.raises(ValueError):
+        queries.node_template("node_by_id", "Municipality) DETACH DELETE (n")
+    with pytest.raises(ValueError):
+        queries.relationship_template("merge_relationships", RelationshipShape("LEADS`]->() DELETE x//", "Region", "WorkPackage"))
+    with pytest.raises(ValueError):
+        queries.relationship_template("merge_relationships", RelationshipShape("LEADS", "Theme", "Region"))
+
+
+def test_values_are_always_parameters() -> None:
+    """No query text holds a quoted value other than the constant kind stamp."""
+    for dialect in DIALECTS:
+        for name, text in catalog(dialect).concrete_texts().items():
+            literals = re.findall(r"'([^']*)'", text)
+            assert all(lit in LABELS for lit in literals), f"{dialect}:{name} has literal {literals}"
+
+
+def test_a_duplicate_name_is_refused(tmp_path) -> None:
+    (tmp_path / "a.cypher").write_text("// name: x\n// Reads x.\nRETURN 1 AS x\n")
+    (tmp_path / "b.cypher").write_text("// name: x\n// Reads x again.\nRETURN 2 AS x\n")
+    with pytest.raises(ValueError, match="defined twice"):
+        QueryCatalog("neo4j", tmp_path)
+
+
+def test_a_query_without_description_is_refused(tmp_path) -> None:
+    (tmp_path / "a.cypher").write_text("// name: x\nRETURN 1 AS x\n")
+    with pytest.raises(ValueError, match="description"):
+        QueryCatalog("neo4j", tmp_path)
