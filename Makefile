@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help setup run load stats test lint format clean
+.PHONY: help setup browser run load stats test lint format clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -16,6 +16,10 @@ help:
 # Python packages (pinned in pyproject.toml, transitive ones in requirements.lock)
 # and Neo4j's Cypher parser for the lint (pinned in tools/cypher-lint/package-lock.json).
 setup: $(VENV)/.installed tools/cypher-lint/node_modules/.installed
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +40,7 @@ load: setup
 stats: setup
 	$(VENV)/bin/lifeact stats
 
-test: setup
+test: setup browser
 	$(VENV)/bin/ruff check app tests
 	$(PY) -m pytest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -12,6 +13,10 @@ from app.graph.factory import open_store
 from app.graph.store import LoadVerificationError, StoreUnavailable
 from app.seed import SeedError
 from app.settings import get_settings
+
+
+# Each module has `register(subparsers)`, adding its commands (bench, synth, export, brief …).
+COMMAND_MODULES: list[str] = []
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -85,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="nodes per label and relationships per type")
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.set_defaults(func=cmd_stats)
+    for module in COMMAND_MODULES:  # commands that live next to the code they drive
+        importlib.import_module(module).register(commands)
     return parser
 
 

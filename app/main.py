@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.errors import install_error_handlers
-from app.api.routes import health, municipalities, programmes, regions, stats, tasks, themes, work_packages
+from app.api.routes import health, municipalities, programmes, regions, relationships, stats, tasks, themes, work_packages
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import StoreUnavailable
@@ -25,6 +26,10 @@ carry out their climate action plans in LIFE ACT's 11 work packages, as a graph.
 Names are Danish and may be typed with or without æ, ø and å (`Kobenhavn`, `Århus`).
 Every error is JSON: `{"error": {"status", "message", "expected", "suggestions"}}`.
 """
+
+
+# Modules with `install(app, settings)`, run in this order after the error handlers.
+APP_HOOKS: list[str] = []
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -56,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, stats, regions, municipalities, work_packages, tasks, themes, programmes):
+    for hook in APP_HOOKS:  # middleware, static assets and page routers of the later layers
+        importlib.import_module(hook).install(app, settings)
+    for module in (health, stats, regions, municipalities, work_packages, tasks, themes, programmes, relationships):
         app.include_router(module.router)
     return app
 

@@ -216,3 +216,125 @@ class ThemeSummary(ThemeRef):
 
 class ThemeDetail(ThemeSummary):
     municipalities: list[str]
+
+
+# -- relationship queries -------------------------------------------------------------
+class Overlap(Model):
+    a: str
+    b: str
+    shared_work_packages: list[str]
+    shared_themes: list[ThemeRef]
+    only_a: list[str]
+    only_b: list[str]
+    jaccard: float = Field(description="Shared work packages over the work packages of either, 0..1")
+    explanation: str
+
+
+class OverlapPair(Model):
+    a: str
+    b: str
+    a_region: str
+    b_region: str
+    shared_work_packages: list[str]
+    jaccard: float
+
+
+class OverlapMatrix(Model):
+    municipalities: list[str]
+    shared: list[list[int]] = Field(
+        description="shared[i][j]: work packages municipalities i and j share (diagonal: their own count)"
+    )
+    jaccard: list[list[float]]
+
+
+class Reason(Model):
+    kind: str = Field(description="neighbour, region, lead-region, theme, pillar, co-participation")
+    detail: str
+    weight: float
+
+
+class Candidate(Model):
+    code: int
+    name: str
+    region: str
+    score: float
+    reasons: list[Reason]
+
+
+class Replication(Model):
+    target: Ref
+    work_packages: list[str]
+    themes: list[ThemeRef]
+    pillars: list[str]
+    participants: list[str]
+    candidates: list[Candidate]
+
+
+class GraphNode(Ref):
+    degree: int = 0
+    properties: dict[str, object] = Field(default_factory=dict)
+
+
+class GraphEdge(Model):
+    source: str
+    target: str
+    type: str
+
+
+class PathRelationship(GraphEdge):
+    pass
+
+
+class Path(Model):
+    nodes: list[Ref]
+    relationships: list[PathRelationship]
+
+
+class Paths(Model):
+    source: Ref
+    target: Ref
+    length: int | None
+    paths: list[Path]
+    note: str
+
+
+class Neighbourhood(Model):
+    center: Ref
+    depth: int
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class SearchHit(Ref):
+    score: float
+    matched: str
+
+
+class SearchResults(Model):
+    query: str
+    data: list[SearchHit]
+    count: int
+
+
+class Gaps(Model):
+    region: str | None
+    pillar: str | None
+    theme: str | None
+    municipalities_without: list[MunicipalitySummary] = Field(
+        description="Municipalities in scope taking part in no work package with the pillar/theme"
+    )
+    themes_with_one_work_package: list[dict[str, str]]
+    themes_without_work_package: list[str]
+
+
+class CentralityScore(Ref):
+    degree: int
+    degree_centrality: float
+    betweenness: float
+
+
+class Centrality(Model):
+    municipalities: list[CentralityScore]
+    work_packages: list[CentralityScore]
+    themes: list[CentralityScore]
+    note: str

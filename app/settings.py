@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     seed_path: Path = Field(PROJECT_ROOT / "seed", validation_alias=env("LIFEACT_SEED_PATH"))
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
 
+    frame_ancestors: str = Field("'self'", validation_alias=env("LIFEACT_FRAME_ANCESTORS"))
+    cors_origins: str = Field("", validation_alias=env("LIFEACT_CORS_ORIGINS"))
+    max_request_bytes: int = Field(65_536, ge=1_024, validation_alias=env("LIFEACT_MAX_REQUEST_BYTES"))
+    cypher_console: bool = Field(False, validation_alias=env("LIFEACT_CYPHER_CONSOLE"))
+    cypher_timeout: float = Field(5.0, gt=0, le=60, validation_alias=env("LIFEACT_CYPHER_TIMEOUT"))
+    cypher_row_limit: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_CYPHER_ROW_LIMIT"))
+
     neo4j_uri: str = Field("bolt://localhost:7687", validation_alias=env("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=env("NEO4J_USER"))
     neo4j_password: SecretStr = Field(SecretStr("lifeact-dev-password"), validation_alias=env("NEO4J_PASSWORD"))

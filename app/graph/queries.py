@@ -26,7 +26,8 @@ Dialect = Literal["neo4j", "ladybug"]
 DIALECTS: tuple[Dialect, ...] = ("neo4j", "ladybug")
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _NAME_LINE = re.compile(r"^//\s*name:\s*([a-z][a-z0-9_]*)\s*$")
-_PLACEHOLDER = re.compile(r"__(LABEL|REL_TYPE|FROM_LABEL|TO_LABEL)__")
+_PLACEHOLDER = re.compile(r"__(LABEL|REL_TYPE|FROM_LABEL|TO_LABEL|MAX_HOPS)__")
+MAX_HOPS_LIMIT = 8
 
 
 class QueryNotFound(KeyError):
@@ -117,12 +118,27 @@ class QueryCatalog:
         values = {"REL_TYPE": rel.type, "FROM_LABEL": rel.from_label, "TO_LABEL": rel.to_label}
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.get(name).text)
 
+    def path_template(self, name: str, from_label: str, to_label: str, max_hops: int) -> str:
+        """A path query between two labels with a literal hop bound (Cypher cannot take it as a parameter)."""
+        if from_label not in LABELS or to_label not in LABELS:
+            raise ValueError(f"unknown label in {from_label!r}, {to_label!r}")
+        if not isinstance(max_hops, int) or not 1 <= max_hops <= MAX_HOPS_LIMIT:
+            raise ValueError(f"max_hops must be an integer from 1 to {MAX_HOPS_LIMIT}")
+        values = {"FROM_LABEL": from_label, "TO_LABEL": to_label, "MAX_HOPS": str(max_hops)}
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.get(name).text)
+
     def concrete_texts(self) -> dict[str, str]:
         """Every text this dialect can send, templates filled over the whole allowlist."""
         texts: dict[str, str] = {}
         for name, query in self._queries.items():
             if not query.is_template:
                 texts[name] = query.text
+            elif "__MAX_HOPS__" in query.text:
+                for from_label in LABELS:
+                    for to_label in LABELS:
+                        for hops in (1, MAX_HOPS_LIMIT):
+                            key = f"{name}[{from_label}->{to_label},{hops}]"
+                            texts[key] = self.path_template(name, from_label, to_label, hops)
             elif "__REL_TYPE__" in query.text:
                 for rel in RELATIONSHIP_SHAPES:
                     texts[f"{name}[{rel.from_label}-{rel.type}->{rel.to_label}]"] = self.relationship_template(name, rel)

@@ -72,8 +72,11 @@ class GraphStore(ABC):
         *,
         label: str | None = None,
         rel: RelationshipShape | None = None,
+        path: tuple[str, str, int] | None = None,
     ) -> list[Row]:
-        if label is not None:
+        if path is not None:
+            text = self.queries.path_template(name, *path)
+        elif label is not None:
             text = self.queries.node_template(name, label)
         elif rel is not None:
             text = self.queries.relationship_template(name, rel)

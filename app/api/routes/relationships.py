@@ -1,0 +1,116 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import CacheDep
+from app.api.errors import ERROR_RESPONSES
+from app.graph.queries import MAX_HOPS_LIMIT
+from app.models import (
+    Centrality,
+    Gaps,
+    ListResponse,
+    Neighbourhood,
+    Overlap,
+    OverlapMatrix,
+    OverlapPair,
+    Paths,
+    Replication,
+    SearchResults,
+)
+from app.services import relationships
+
+router = APIRouter(prefix="/api", tags=["relationships"], responses=ERROR_RESPONSES)
+
+Name = Annotated[str, Query(min_length=1, max_length=200)]
+Region = Annotated[str | None, Query(max_length=200, description="Only pairs within this region")]
+
+
+@router.get("/overlap", response_model=Overlap)
+def overlap(
+    cache: CacheDep,
+    a: Annotated[str, Query(min_length=1, max_length=200, description="A municipality: `Aalborg`, `851`, `Kobenhavn`")],
+    b: Annotated[str, Query(min_length=1, max_length=200, description="Another municipality")],
+) -> Overlap:
+    """What two municipalities share: work packages, themes, what only one has, and Jaccard."""
+    return relationships.overlap(cache, a, b)
+
+
+@router.get("/overlaps", response_model=ListResponse[OverlapPair])
+def overlaps(
+    cache: CacheDep,
+    min_shared: Annotated[int, Query(ge=1, le=11, description="Least number of shared work packages")] = 1,
+    region: Region = None,
+) -> ListResponse[OverlapPair]:
+    """Every pair of municipalities sharing work packages, most shared first, then by Jaccard."""
+    return relationships.overlaps(cache, min_shared=min_shared, region=region)
+
+
+@router.get("/overlaps/matrix", response_model=OverlapMatrix)
+def overlap_matrix(cache: CacheDep, region: Region = None) -> OverlapMatrix:
+    """Shared work packages and Jaccard between every two participating municipalities (for heatmaps)."""
+    return relationships.overlap_matrix(cache, region=region)
+
+
+@router.get("/replication", response_model=Replication)
+def replication(
+    cache: CacheDep,
+    target: Annotated[
+        str, Query(min_length=1, max_length=200, description="`WP9`, `T.9.1` or a theme slug such as `sea-level-rise`")
+    ],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> Replication:
+    """Where a solution could spread next: non-participating municipalities ranked by evidence."""
+    return relationships.replication(cache, target, limit)
+
+
+@router.get("/paths", response_model=Paths)
+def paths(
+    cache: CacheDep,
+    source: Annotated[str, Query(min_length=1, max_length=200, description="Any node: municipality, region, WP, task, theme …")],
+    target: Annotated[str, Query(min_length=1, max_length=200)],
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_LIMIT)] = 6,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many of the equally short paths")] = 10,
+) -> Paths:
+    """The shortest paths between two things (all of equal length, up to `limit`)."""
+    return relationships.paths(cache, source, target, max_hops, limit)
+
+
+@router.get("/graph", response_model=Neighbourhood)
+def graph(
+    cache: CacheDep,
+    center: Annotated[str, Query(min_length=1, max_length=200, description="Any node, e.g. `LIFE ACT`, `Samsø`, `WP9`")],
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    kinds: Annotated[
+        str | None, Query(max_length=200, description="Comma-separated labels to keep, e.g. `Municipality,WorkPackage`")
+    ] = None,
+) -> Neighbourhood:
+    """The neighbourhood of a node: nodes within `depth` steps and the edges between them."""
+    return relationships.neighbourhood(cache, center, depth, kinds)
+
+
+@router.get("/search", response_model=SearchResults)
+def search(
+    cache: CacheDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Part of a name or code; æøå optional, typos tolerated")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> SearchResults:
+    """Ranked hits across every kind of node."""
+    return relationships.search(cache, q, limit)
+
+
+@router.get("/gaps", response_model=Gaps)
+def gaps(
+    cache: CacheDep,
+    region: Annotated[str | None, Query(max_length=200)] = None,
+    pillar: Annotated[str | None, Query(max_length=40, description="`mitigation` or `adaptation`")] = None,
+    theme: Annotated[str | None, Query(max_length=200, description="A theme slug or name")] = None,
+) -> Gaps:
+    """What is missing: municipalities (of a region) in no work package with the pillar or theme,
+    and themes that only one work package, or none, addresses."""
+    return relationships.gaps(cache, region, pillar, theme)
+
+
+@router.get("/analytics/centrality", response_model=Centrality)
+def centrality(cache: CacheDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> Centrality:
+    """Which municipalities, work packages and themes hold the network together."""
+    return relationships.centrality(cache, limit)
