@@ -14,7 +14,6 @@ from app.graph.store import LoadVerificationError, StoreUnavailable
 from app.seed import SeedError
 from app.settings import get_settings
 
-
 # Each module has `register(subparsers)`, adding its commands (bench, synth, export, brief …).
 COMMAND_MODULES: list[str] = []
 
