@@ -6,6 +6,7 @@ letters) to one node, and suggests close matches when nothing fits.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -93,6 +94,7 @@ class GraphIndex:
                     if node not in bucket:
                         bucket.append(node)
         self._choices = {scope: list(keys) for scope, keys in self._keys.items()}
+        self._sorted = {scope: sorted(keys) for scope, keys in self._keys.items()}
 
     @classmethod
     def from_store(cls, store: GraphStore) -> GraphIndex:
@@ -118,6 +120,22 @@ class GraphIndex:
                         names.append(node.name)
         return names[:limit]
 
+    def _unique_prefix(self, key: str, kinds: tuple[str, ...] | None) -> list[NodeRef]:
+        """The one node whose name starts with `key` (`hedebølger` → the heat-wave theme), else []."""
+        found: list[NodeRef] = []
+        for scope in kinds or (None,):
+            keys = self._sorted.get(scope, [])
+            start = bisect.bisect_left(keys, key)
+            for candidate in keys[start:]:
+                if not candidate.startswith(key):
+                    break
+                for node in self._keys[scope][candidate]:
+                    if node not in found:
+                        found.append(node)
+                if len(found) > 1:
+                    return []
+        return found
+
     def resolve(self, text: str, kinds: tuple[str, ...] | None = None, what: str | None = None) -> NodeRef:
         """The one node `text` names, or NotFound with suggestions."""
         what = what or (" or ".join(KIND_WORDS[k] for k in kinds) if kinds else "node")
@@ -134,6 +152,8 @@ class GraphIndex:
             for node in self._keys.get(scope, {}).get(key, []):
                 if node not in candidates:
                     candidates.append(node)
+        if not candidates and len(key) >= 3:
+            candidates = self._unique_prefix(key, kinds)
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
