@@ -6,7 +6,8 @@ COPY pyproject.toml requirements.lock README.md ./
 COPY app ./app
 COPY cypher ./cypher
 COPY seed ./seed
-RUN pip install --no-cache-dir -c requirements.lock .
+# Editable: the app reads cypher/, seed/, static/ and templates/ from this source tree.
+RUN pip install --no-cache-dir -c requirements.lock -e .
 RUN useradd --create-home lifeact && mkdir -p data && chown lifeact data
 USER lifeact
 EXPOSE 8000

@@ -1,0 +1,283 @@
+"""HTML views: the explorer home, network views, the map, and SVG/PNG for reports.
+
+Every view's URL holds all it needs (a permalink); `download=1` gives one self-contained file.
+Errors here are HTML pages (friendly 404 with suggestions, 422 saying what fits), not JSON."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.api.deps import CacheDep, SettingsDep
+from app.graph.store import StoreUnavailable
+from app.services.errors import InvalidParameter, NotFound, ServiceError
+from app.services.text import fold, shorten
+from app.settings import Settings
+from app.views import graphs, pages, static_image
+from app.views.render import GraphLinks, content_security_policy, render_graph_html, with_query
+
+router = APIRouter(tags=["views"])
+
+Text = Annotated[str | None, Query(max_length=400)]
+TRUE, FALSE = {"1", "true", "yes", "ja"}, {"0", "false", "no", "nej", ""}
+
+
+class ViewError(Exception):
+    """A service error plus how to turn a suggestion into a link to the same view."""
+
+    def __init__(self, error: ServiceError, suggest: Callable[[str], str] | None) -> None:
+        self.error = error
+        self.suggest = suggest
+
+
+def _headers(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"Content-Security-Policy": content_security_policy(settings.frame_ancestors), **(extra or {})}
+
+
+def _error_page(settings: Settings, error: ServiceError, suggest: Callable[[str], str] | None = None) -> HTMLResponse:
+    links = [(s, suggest(s)) for s in error.suggestions] if suggest else []
+    html = pages.render_error(error.status, error.message, error.expected, links)
+    return HTMLResponse(html, status_code=error.status, headers=_headers(settings))
+
+
+def _required(name: str, value: str | None, what: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidParameter(f"{name} is missing", expected=f"{name}=<{what}>")
+    return value
+
+
+def _integer(name: str, value: str | None, default: int, low: int, high: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidParameter(
+            f"{name}='{shorten(value, 20)}' is not a whole number", expected=f"{name} from {low} to {high}"
+        ) from None
+    if not low <= number <= high:
+        raise InvalidParameter(f"{name}={number} is out of range", expected=f"{name} from {low} to {high}")
+    return number
+
+
+def _flag(name: str, value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise InvalidParameter(f"{name}='{shorten(value or '', 20)}' is not understood", expected=f"{name}=1 or {name}=0")
+
+
+def _slug(*parts: str) -> str:
+    return "-".join(key for key in (fold(p) for p in parts) if key)[:80] or "view"
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _html(settings: Settings, html: str, download: bool, filename: str) -> HTMLResponse:
+    extra = {"Content-Disposition": f'attachment; filename="{filename}"'} if download else {}
+    return HTMLResponse(html, headers=_headers(settings, extra))
+
+
+def _view(settings: Settings, build: Callable[[], Response], suggest: Callable[[str], str] | None = None) -> Response:
+    try:
+        return build()
+    except ServiceError as exc:
+        return _error_page(settings, exc, suggest)
+    except StoreUnavailable as exc:
+        return _error_page(
+            settings, ServiceError(f"the graph store is unavailable: {shorten(str(exc), 200)}", "try again shortly")
+        )
+
+
+def _graph_page(
+    settings: Settings,
+    request: Request,
+    view: str,
+    graph: graphs.ViewGraph,
+    path: str,
+    params: dict[str, object],
+    download: bool,
+    depth: int = 1,
+    images: bool = False,
+    controls: dict[str, object] | None = None,
+    label: str = "",
+) -> HTMLResponse:
+    base = _base(request) if download else ""
+    links = GraphLinks(
+        permalink=with_query(f"{base}{path}", **params),
+        download=with_query(path, **params, download=1),
+        svg=with_query(f"{base}/views/graph.svg", **params) if images else "",
+        png=with_query(f"{base}/views/graph.png", **params) if images else "",
+        recenter_base=f"{base}/views/graph",
+        depth=depth,
+    )
+    html = render_graph_html(graph, links, inline_assets=download, view=view, controls=controls)
+    return _html(settings, html, download, f"lifeact-{_slug(view, label, *map(str, params.values()))}.html")
+
+
+# -- explorer home ------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(cache: CacheDep, settings: SettingsDep, q: Text = None) -> Response:
+    return _view(settings, lambda: HTMLResponse(pages.render_home(cache, q), headers=_headers(settings)))
+
+
+# -- network views ------------------------------------------------------------------------------
+@router.get("/views/graph", response_class=HTMLResponse)
+def graph_view(
+    request: Request,
+    cache: CacheDep,
+    settings: SettingsDep,
+    center: Annotated[str | None, Query(max_length=200, description="Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`")] = None,
+    depth: Annotated[str | None, Query(description="1 to 3 steps from the centre")] = None,
+    download: Annotated[str | None, Query(description="1: one self-contained HTML file")] = None,
+) -> Response:
+    """A node's neighbourhood as an interactive network (`center=LIFE ACT&depth=3`: the whole project)."""
+
+    def build() -> Response:
+        name = _required("center", center, "a name or code")
+        steps = _integer("depth", depth, 1, 1, 3)
+        wanted = _flag("download", download)
+        hood = graphs.relationships.neighbourhood(cache, name, steps)
+        controls = {"depth_form": True, "center": name, "depth": steps}
+        params = {"center": name, "depth": steps}
+        return _graph_page(
+            settings, request, "graph", graphs.neighbourhood_graph(hood), "/views/graph", params, wanted, steps, True, controls
+        )
+
+    return _view(settings, build, lambda s: with_query("/views/graph", center=s, depth=depth or 1))
+
+
+def _image(request: Request, cache: CacheDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str) -> Response:
+    def build() -> Response:
+        name = _required("center", center, "a name or code")
+        steps = _integer("depth", depth, 1, 1, 3)
+        graph = graphs.neighbourhood_graph(graphs.relationships.neighbourhood(cache, name, steps))
+        media = "image/svg+xml" if fmt == "svg" else "image/png"
+        filename = f"lifeact-graph-{_slug(name, str(steps))}.{fmt}"
+        return Response(
+            static_image.draw(graph, fmt),
+            media_type=media,
+            headers=_headers(settings, {"Content-Disposition": f'inline; filename="{filename}"'}),
+        )
+
+    return _view(settings, build, lambda s: with_query(f"/views/graph.{fmt}", center=s, depth=depth or 1))
+
+
+@router.get("/views/graph.svg", response_class=Response)
+def graph_svg(request: Request, cache: CacheDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
+    """The graph view as SVG (legend and caption included), for Word and PDF reports."""
+    return _image(request, cache, settings, center, depth, "svg")
+
+
+@router.get("/views/graph.png", response_class=Response)
+def graph_png(request: Request, cache: CacheDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
+    """The graph view as PNG (legend and caption included)."""
+    return _image(request, cache, settings, center, depth, "png")
+
+
+@router.get("/views/overlap", response_class=HTMLResponse)
+def overlap_view(
+    request: Request,
+    cache: CacheDep,
+    settings: SettingsDep,
+    a: Annotated[str | None, Query(max_length=200, description="A municipality")] = None,
+    b: Annotated[str | None, Query(max_length=200, description="Another municipality")] = None,
+    download: Text = None,
+) -> Response:
+    """What two municipalities share: their work packages and the themes both reach."""
+
+    def build() -> Response:
+        first, second = _required("a", a, "a municipality"), _required("b", b, "a municipality")
+        wanted = _flag("download", download)
+        graph = graphs.overlap_graph(cache, first, second)
+        return _graph_page(settings, request, "overlap", graph, "/views/overlap", {"a": first, "b": second}, wanted)
+
+    def suggest(name: str) -> str:
+        index = cache.index()
+        try:  # replace whichever of the two did not resolve
+            index.resolve(a or "", ("Municipality",))
+        except ServiceError:
+            return with_query("/views/overlap", a=name, b=b)
+        return with_query("/views/overlap", a=a, b=name)
+
+    return _view(settings, build, suggest)
+
+
+@router.get("/views/replication", response_class=HTMLResponse)
+def replication_view(
+    request: Request,
+    cache: CacheDep,
+    settings: SettingsDep,
+    target: Annotated[str | None, Query(max_length=200, description="`WP9`, `T.9.1` or a theme such as `sea-level-rise`")] = None,
+    limit: Annotated[str | None, Query(description="Candidates shown, 1 to 100 (default 10)")] = None,
+    download: Text = None,
+) -> Response:
+    """Where a solution could spread next: the participants and the best-scored candidates."""
+
+    def build() -> Response:
+        name = _required("target", target, "a work package, task or theme")
+        count = _integer("limit", limit, 10, 1, 100)
+        wanted = _flag("download", download)
+        graph = graphs.replication_graph(cache, name, count)
+        params: dict[str, object] = {"target": name} | ({"limit": count} if limit else {})
+        return _graph_page(settings, request, "replication", graph, "/views/replication", params, wanted)
+
+    return _view(settings, build, lambda s: with_query("/views/replication", target=s, limit=limit))
+
+
+@router.get("/views/work-packages/{code}", response_class=HTMLResponse)
+def work_package_view(request: Request, cache: CacheDep, settings: SettingsDep, code: str, download: Text = None) -> Response:
+    """A work package: lead, partners, municipalities, tasks and the themes they address."""
+
+    def build() -> Response:
+        if len(code) > 200:
+            raise InvalidParameter("the work package code is too long", expected="a code such as WP9")
+        wanted = _flag("download", download)
+        graph = graphs.work_package_graph(cache, code)
+        wp_code = graph.nodes[0]["ref"] if graph.nodes else code
+        path = f"/views/work-packages/{wp_code}"
+        return _graph_page(settings, request, "work-package", graph, path, {}, wanted, label=wp_code)
+
+    return _view(settings, build, lambda s: f"/views/work-packages/{_wp_code(s)}")
+
+
+def _wp_code(suggestion: str) -> str:
+    """Suggestions are names such as `WP9: Havvandsstigninger`; the URL wants the code."""
+    return re.sub(r"[^A-Za-z0-9.]", "", suggestion.split(":")[0]) or "WP1"
+
+
+@router.get("/views/map", response_class=HTMLResponse)
+def map_view(
+    request: Request,
+    cache: CacheDep,
+    settings: SettingsDep,
+    target: Annotated[str | None, Query(max_length=200, description="Colour by replication score for this target")] = None,
+    download: Text = None,
+) -> Response:
+    """Denmark's 98 municipalities: participation in LIFE ACT, or replication score for a target."""
+
+    def build() -> Response:
+        wanted = _flag("download", download)
+        chosen = target.strip() if target and target.strip() else None
+        html = pages.render_map(cache, chosen, inline_assets=wanted, base=_base(request) if wanted else "")
+        return _html(settings, html, wanted, f"lifeact-map-{_slug(chosen or 'deltagelse')}.html")
+
+    return _view(settings, build, lambda s: with_query("/views/map", target=s))
+
+
+@router.get("/views/{rest:path}", response_class=HTMLResponse, include_in_schema=False)
+def unknown_view(settings: SettingsDep, rest: str) -> Response:
+    error = NotFound(
+        f"there is no view called '{shorten(rest, 60)}'",
+        expected="one of the views linked from the home page",
+        suggestions=["graph?center=LIFE ACT", "work-packages/WP1", "map"],
+    )
+    return _error_page(settings, error, lambda s: "/views/" + s.replace(" ", "+"))

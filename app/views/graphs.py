@@ -1,0 +1,282 @@
+"""The graphs the views draw: nodes and edges as vis-network wants them, built in bulk from
+the services' results (a neighbourhood, an overlap, a replication ranking, a work package)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import models
+from app.services import entities, relationships
+from app.services.index import GenerationCache
+from app.views.styles import HIDDEN_PROPERTIES, KIND_STYLES, PROPERTY_LABELS, ROLE_LABELS, kind_label, node_size
+
+# Above this many nodes the browser gets positions instead of running physics (see README "Views").
+BROWSER_LAYOUT_LIMIT = 500
+LABEL_LIMIT = 32
+
+
+@dataclass
+class ViewGraph:
+    title: str
+    caption: str
+    center: str | None
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    kinds: list[str] = field(default_factory=list)  # the kinds present, in legend order
+    positioned: bool = False  # True when nodes carry x/y and physics stays off
+
+
+def _short(text: str, limit: int = LABEL_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _format(value: Any) -> str | None:
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def node_ref(kind: str, name: str, properties: dict[str, Any]) -> str:
+    """What a view's URL names a node by: the shortest unambiguous alias people would type."""
+    if kind in ("WorkPackage", "Task") and properties.get("code"):
+        return str(properties["code"])
+    if kind == "Theme" and properties.get("slug"):
+        return str(properties["slug"])
+    if kind in ("Programme", "Organisation") and properties.get("key"):
+        return str(properties["key"])
+    return name
+
+
+def _facts(kind: str, properties: dict[str, Any], degree: int) -> list[list[str]]:
+    facts = [["type", kind_label(kind)]]
+    for key, value in properties.items():
+        if key in HIDDEN_PROPERTIES:
+            continue
+        text = _format(value)
+        if text is not None:
+            facts.append([PROPERTY_LABELS.get(key, key.replace("_", " ")), text])
+    facts.append(["forbindelser i visningen", str(degree)])
+    return facts
+
+
+def _vis_node(
+    node_id: str, kind: str, name: str, degree: int, properties: dict[str, Any], extra: list[list[str]]
+) -> dict[str, Any]:
+    style = KIND_STYLES.get(kind) or KIND_STYLES["Organisation"]
+    label = properties["code"] if kind == "Task" and properties.get("code") else _short(name)
+    return {
+        "id": node_id,
+        "label": label,
+        "name": name,
+        "kind": kind,
+        "shape": style.shape,
+        "color": style.color,
+        "size": node_size(degree),
+        "degree": degree,
+        "ref": node_ref(kind, name, properties),
+        "facts": _facts(kind, properties, degree) + extra,
+        "source": properties.get("source") or "",
+    }
+
+
+def _vis_edge(source: str, target: str, rel_type: str, note: str | None) -> dict[str, Any]:
+    """Compact: the page derives tooltip, arrow and dash from the type (vis-network sets string titles as text)."""
+    edge: dict[str, Any] = {"from": source, "to": target, "type": rel_type}
+    if note:
+        edge["note"] = note
+    return edge
+
+
+def assemble(
+    title: str,
+    caption: str,
+    center: str | None,
+    nodes: Iterable[tuple[str, str, str, dict[str, Any]]],
+    edges: Iterable[tuple[str, str, str, str | None]],
+    extra_facts: dict[str, list[list[str]]] | None = None,
+) -> ViewGraph:
+    """nodes: (id, kind, name, properties); edges: (source, target, type, note). Degree is counted here."""
+    node_list = list(nodes)
+    edge_list = [e for e in dict.fromkeys(edges)]
+    present = {n[0] for n in node_list}
+    edge_list = [e for e in edge_list if e[0] in present and e[1] in present]
+    degree: Counter[str] = Counter()
+    for source, target, _, _ in edge_list:
+        degree[source] += 1
+        degree[target] += 1
+    extra_facts = extra_facts or {}
+    vis_nodes = [_vis_node(i, k, n, degree[i], p, extra_facts.get(i, [])) for i, k, n, p in node_list]
+    vis_edges = [_vis_edge(s, t, ty, note) for s, t, ty, note in edge_list]
+    kinds_present = {n[1] for n in node_list}
+    graph = ViewGraph(
+        title=title,
+        caption=caption,
+        center=center,
+        nodes=vis_nodes,
+        edges=vis_edges,
+        kinds=[k for k in KIND_STYLES if k in kinds_present],
+    )
+    if len(vis_nodes) > BROWSER_LAYOUT_LIMIT:
+        radial_layout(graph)
+    return graph
+
+
+def radial_layout(graph: ViewGraph) -> None:
+    """Rings by distance from the centre (kinds kept together within a ring): O(nodes + edges),
+    so a large graph costs the server almost nothing and the browser no physics at all."""
+    adjacency: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        adjacency[edge["from"]].append(edge["to"])
+        adjacency[edge["to"]].append(edge["from"])
+    order = [n["id"] for n in graph.nodes]
+    start = graph.center if graph.center in adjacency else (order[0] if order else None)
+    level: dict[str, int] = {}
+    if start is not None:
+        level[start] = 0
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for other in adjacency[current]:
+                if other not in level:
+                    level[other] = level[current] + 1
+                    queue.append(other)
+    deepest = max(level.values(), default=0)
+    rings: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for node in graph.nodes:
+        rings[level.get(node["id"], deepest + 1)].append(node)
+    radius = 0.0
+    for ring_level in sorted(rings):
+        members = rings[ring_level]
+        if ring_level == 0 and len(members) == 1:
+            members[0]["x"], members[0]["y"] = 0.0, 0.0
+            continue
+        # far enough out for the previous ring and for 40 px between neighbours on this one
+        radius = max(radius + 250.0, len(members) * 40.0 / (2 * math.pi))
+        step = 2 * math.pi / len(members)
+        for i, node in enumerate(members):
+            node["x"] = round(radius * math.cos(i * step), 1)
+            node["y"] = round(radius * math.sin(i * step), 1)
+    graph.positioned = True
+
+
+# -- the views' graphs --------------------------------------------------------------------------
+def neighbourhood_graph(neighbourhood: models.Neighbourhood) -> ViewGraph:
+    center = neighbourhood.center
+    nodes = ((n.id, n.kind, n.name, n.properties) for n in neighbourhood.nodes)
+    edges = ((e.source, e.target, e.type, None) for e in neighbourhood.edges)
+    caption = (
+        f"Alt inden for {neighbourhood.depth} skridt fra {center.name} ({kind_label(center.kind).lower()}): "
+        f"{len(neighbourhood.nodes)} knuder og {len(neighbourhood.edges)} forbindelser."
+    )
+    return assemble(f"{center.name}: netværk, dybde {neighbourhood.depth}", caption, center.id, nodes, edges)
+
+
+def _props(cache: GenerationCache, node_id: str) -> tuple[str, str, str, dict[str, Any]]:
+    node = cache.index().by_id[node_id]
+    return node.id, node.kind, node.name, node.properties
+
+
+def overlap_graph(cache: GenerationCache, a: str, b: str) -> ViewGraph:
+    result = relationships.overlap(cache, a, b)
+    index = cache.index()
+    tables = entities.project_tables(cache)
+    node_a = index.resolve(result.a, ("Municipality",))
+    node_b = index.resolve(result.b, ("Municipality",))
+    wp_ids = {code: tables.work_packages[code]["id"] for code in tables.work_packages}
+    nodes = {node_a.id: _props(cache, node_a.id), node_b.id: _props(cache, node_b.id)}
+    edges: list[tuple[str, str, str, str | None]] = []
+    extra: dict[str, list[list[str]]] = defaultdict(list)
+    for code in result.shared_work_packages + result.only_a + result.only_b:
+        nodes[wp_ids[code]] = _props(cache, wp_ids[code])
+        who = "begge" if code in result.shared_work_packages else (result.a if code in result.only_a else result.b)
+        extra[wp_ids[code]].append(["i overlappet", who])
+    for code in result.shared_work_packages + result.only_a:
+        edges.append((node_a.id, wp_ids[code], "PARTICIPATES_IN", None))
+    for code in result.shared_work_packages + result.only_b:
+        edges.append((node_b.id, wp_ids[code], "PARTICIPATES_IN", None))
+    shared_slugs = {t.slug for t in result.shared_themes}
+    for code in result.shared_work_packages + result.only_a + result.only_b:
+        for theme in tables.themes_of(code):
+            if theme["slug"] in shared_slugs:
+                theme_id = f"theme:{theme['slug']}"
+                nodes.setdefault(theme_id, _props(cache, theme_id))
+                edges.append((wp_ids[code], theme_id, "ADDRESSES", "direkte eller gennem en opgave"))
+    for theme_id in [i for i in nodes if i.startswith("theme:")]:
+        extra[theme_id].append(["i overlappet", "tema begge når"])
+    caption = (
+        f"{result.explanation} Fælles arbejdspakker: {', '.join(result.shared_work_packages) or 'ingen'}; "
+        f"kun {result.a}: {', '.join(result.only_a) or 'ingen'}; kun {result.b}: {', '.join(result.only_b) or 'ingen'}; "
+        f"Jaccard {result.jaccard:.2f}. Temaer vises, når begge når dem."
+    )
+    return assemble(f"Overlap: {result.a} og {result.b}", caption, node_a.id, nodes.values(), edges, extra)
+
+
+def replication_graph(cache: GenerationCache, target: str, limit: int = 10) -> ViewGraph:
+    result = relationships.replication(cache, target, limit)
+    index = cache.index()
+    tables = entities.project_tables(cache)
+    target_id = result.target.id
+    nodes = {target_id: _props(cache, target_id)}
+    edges: list[tuple[str, str, str, str | None]] = []
+    extra: dict[str, list[list[str]]] = defaultdict(list)
+    for code in result.work_packages:
+        wp_id = tables.work_packages[code]["id"]
+        nodes.setdefault(wp_id, _props(cache, wp_id))
+        if wp_id != target_id:
+            edges.append((wp_id, target_id, "HAS_TASK" if result.target.kind == "Task" else "ADDRESSES", None))
+        for participant in tables.participants.get(code, []):
+            nodes.setdefault(participant["id"], _props(cache, participant["id"]))
+            extra[participant["id"]] = [["replikation", "deltager allerede"]]
+            edges.append((participant["id"], wp_id, "PARTICIPATES_IN", None))
+    by_code = {m.properties["code"]: m for m in index.by_kind["Municipality"]}
+    for rank, candidate in enumerate(result.candidates, start=1):
+        node = by_code[candidate.code]
+        nodes[node.id] = (node.id, node.kind, node.name, node.properties)
+        extra[node.id] = [["replikationsscore", f"{candidate.score:g} (nr. {rank})"]] + [
+            ["begrundelse", f"{r.detail} (+{r.weight:g})"] for r in candidate.reasons
+        ]
+        edges.append((node.id, target_id, "CANDIDATE_FOR", f"score {candidate.score:g}"))
+    candidate_ids = {by_code[c.code].id for c in result.candidates}
+    participant_by_name = {p["name"]: p["id"] for code in result.work_packages for p in tables.participants.get(code, [])}
+    for row in cache.store.read("neighbours_of_participants", {"participants": sorted(participant_by_name.values())}):
+        if row["id"] in candidate_ids:
+            edges.extend((participant_by_name[name], row["id"], "NEIGHBOURS", None) for name in row["borders"])
+    caption = (
+        f"Hvor {result.target.name} kan spredes: de {len(result.candidates)} bedste kandidater (stiplet, med score) "
+        f"blandt kommuner, der ikke deltager, og de {len(result.participants)} deltagere i "
+        f"{', '.join(result.work_packages)}. Begrundelserne står i hver kandidats detaljer."
+    )
+    return assemble(f"Replikation: {result.target.name}", caption, target_id, nodes.values(), edges, extra)
+
+
+def work_package_graph(cache: GenerationCache, code: str) -> ViewGraph:
+    wp = entities.get_work_package(cache, code)
+    tables = entities.project_tables(cache)
+    wp_id = tables.work_packages[wp.code]["id"]
+    hood = relationships.neighbourhood(cache, wp_id, 1)
+    nodes = {n.id: (n.id, n.kind, n.name, n.properties) for n in hood.nodes}
+    roles = {p.name: p.role for p in wp.partners}
+    names = {n.id: n.name for n in hood.nodes}
+    edges = []
+    for e in hood.edges:
+        note = ROLE_LABELS.get(roles.get(names.get(e.source, ""), ""), None) if e.type == "PARTNER_IN" else None
+        edges.append((e.source, e.target, e.type, note))
+    for task in wp.tasks:  # the themes each task addresses, which depth 1 alone would miss
+        task_id = f"task:{task.code}"
+        for theme in task.themes:
+            theme_id = f"theme:{theme.slug}"
+            nodes.setdefault(theme_id, _props(cache, theme_id))
+            edges.append((task_id, theme_id, "ADDRESSES", None))
+    caption = (
+        f"{wp.code} {wp.title_da} ({wp.title_en}): ledes af {wp.lead.name}; {len(wp.municipalities)} kommuner, "
+        f"{len(wp.tasks)} opgaver, {len(wp.themes)} temaer. {wp.summary}"
+    )
+    return assemble(f"{wp.code}: {wp.title_da}", caption, wp_id, nodes.values(), edges)

@@ -1,0 +1,214 @@
+"""The explorer's home page, the map and the error pages: their context from the services,
+rendered through the shared environment in app.views.render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.services import entities, relationships
+from app.services.errors import ServiceError
+from app.services.index import GenerationCache
+from app.services.text import danish_key, shorten
+from app.views.boundaries import BOUNDARY_CREDIT, projected_map
+from app.views.graphs import node_ref
+from app.views.render import render_page, with_query
+from app.views.styles import kind_label
+
+NO_DATA = "#e3e3e3"
+PARTICIPANT = "#1b4f9c"
+# Sequential scales (ColorBrewer Greens / Oranges, 5 classes)
+GREENS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
+ORANGES = ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"]
+
+
+def graph_href(center: str, depth: int = 1, base: str = "") -> str:
+    return with_query(f"{base}/views/graph", center=center, depth=depth)
+
+
+def _bins(values: list[float], colors: list[str]) -> list[tuple[float, float, str]]:
+    """Equal-width classes from the smallest to the largest value."""
+    low, high = min(values), max(values)
+    if high == low:
+        return [(low, high, colors[-1])]
+    width = (high - low) / len(colors)
+    return [(low + i * width, low + (i + 1) * width, color) for i, color in enumerate(colors)]
+
+
+def _color(value: float, bins: list[tuple[float, float, str]]) -> str:
+    for _low, high, color in bins:
+        if value <= high + 1e-9:
+            return color
+    return bins[-1][2]
+
+
+def map_context(cache: GenerationCache, target: str | None, base: str = "") -> dict[str, Any]:
+    """Every municipality coloured by participation, or by replication score for a target."""
+    projected = projected_map()
+    tables = entities.project_tables(cache)
+    by_code = {m["code"]: m for m in tables.municipalities}
+    shapes: list[dict[str, Any]] = []
+    legend: list[tuple[str, str]] = []
+    ranking: list[tuple[str, str, str]] = []
+    if target:
+        result = relationships.replication(cache, target, 100)
+        scores = {c.code: c for c in result.candidates}
+        participants = set(result.participants)
+        bins = _bins([c.score for c in result.candidates] or [0.0], ORANGES)
+        title = f"Kort: hvor kan {result.target.name} spredes?"
+        caption = (
+            f"Replikationsscore for {result.target.name} ({', '.join(result.work_packages)}): "
+            "mørkere orange er en bedre kandidat; "
+            f"blå kommuner deltager allerede ({len(participants)})."
+        )
+        legend = [(PARTICIPANT, "deltager allerede")] + [(c, f"score {lo:.2g}–{hi:.2g}") for lo, hi, c in bins]
+        legend.append((NO_DATA, "ingen score"))
+        ranking = [
+            (c.name, graph_href(c.name, 1, base), f"{c.score:g}: {c.reasons[0].detail if c.reasons else ''}")
+            for c in result.candidates[:15]
+        ]
+    else:
+        counts = [len(m["work_packages"]) for m in tables.municipalities if m["work_packages"]]
+        high = max(counts, default=1)
+        title = "Kort: deltagelse i LIFE ACT"
+        caption = (
+            f"Antal arbejdspakker, hver kommune deltager i ({len(counts)} af {len(tables.municipalities)} kommuner deltager)."
+        )
+        legend = [
+            (
+                GREENS[min(len(GREENS) - 1, round((n - 1) * (len(GREENS) - 1) / max(high - 1, 1)))],
+                f"{n} arbejdspakke{'r' if n != 1 else ''}",
+            )
+            for n in range(1, high + 1)
+        ]
+        legend.append((NO_DATA, "deltager ikke"))
+        top = sorted(
+            (m for m in tables.municipalities if m["work_packages"]),
+            key=lambda m: (-len(m["work_packages"]), danish_key(m["name"])),
+        )
+        ranking = [(m["name"], graph_href(m["name"], 1, base), ", ".join(m["work_packages"])) for m in top[:15]]
+    for shape in projected.shapes:
+        m = by_code.get(shape.code)
+        name = m["name"] if m else shape.name
+        if target:
+            if name in participants:
+                fill, note = PARTICIPANT, "deltager allerede"
+            elif shape.code in scores:
+                candidate = scores[shape.code]
+                fill, note = _color(candidate.score, bins), f"replikationsscore {candidate.score:g}"
+            else:
+                fill, note = NO_DATA, "ingen score"
+        else:
+            wps = m["work_packages"] if m else []
+            count = len(wps)
+            fill = GREENS[min(len(GREENS) - 1, round((count - 1) * (len(GREENS) - 1) / max(high - 1, 1)))] if count else NO_DATA
+            note = f"{count} arbejdspakker: {', '.join(wps)}" if count else "deltager ikke i LIFE ACT"
+        region = m["region"] if m else ""
+        shapes.append(
+            {
+                "code": shape.code,
+                "name": name,
+                "path": shape.path,
+                "fill": fill,
+                "title": f"{name} ({region}): {note}",
+                "href": graph_href(name, 1, base),
+            }
+        )
+    targets = [(code, f"{code} {wp['title_da']}") for code, wp in tables.work_packages.items()]
+    targets += [
+        (n.properties["slug"], f"temaet {n.name}")
+        for n in sorted(cache.index().by_kind["Theme"], key=lambda n: danish_key(n.name))
+    ]
+    return {
+        "title": title,
+        "caption": caption,
+        "shapes": shapes,
+        "legend": legend,
+        "ranking": ranking,
+        "ranking_title": "Bedste kandidater" if target else "Flest arbejdspakker",
+        "targets": targets,
+        "selected": target or "",
+        "width": projected.width,
+        "height": projected.height,
+        "inset": projected.inset_frame,
+        "credit": BOUNDARY_CREDIT,
+    }
+
+
+def home_context(cache: GenerationCache, query: str | None) -> dict[str, Any]:
+    tables = entities.project_tables(cache)
+    index = cache.index()
+    hits, message = [], None
+    if query:
+        try:
+            results = relationships.search(cache, query, 20)
+        except ServiceError as exc:
+            message = exc.message + (f" ({exc.expected})" if exc.expected else "")
+        else:
+            for hit in results.data:
+                node = index.by_id[hit.id]
+                if node.kind == "WorkPackage":
+                    href = f"/views/work-packages/{node.properties['code']}"
+                else:
+                    href = graph_href(node_ref(node.kind, node.name, node.properties), 1)
+                hits.append({"name": hit.name, "kind": kind_label(hit.kind).lower(), "href": href})
+            if not hits:
+                message = f"Intet fundet for '{shorten(query, 80)}'."
+    work_packages = [
+        {
+            "label": f"{code} {wp['title_da']}",
+            "href": f"/views/work-packages/{code}",
+            "replication": with_query("/views/replication", target=code),
+            "map": with_query("/views/map", target=code),
+        }
+        for code, wp in tables.work_packages.items()
+    ]
+    participating = sorted((m for m in tables.municipalities if m["participating"]), key=lambda m: danish_key(m["name"]))
+    pairs = relationships.overlaps(cache, min_shared=1).data[:8]
+    return {
+        "query": query or "",
+        "hits": hits,
+        "message": message,
+        "work_packages": work_packages,
+        "municipalities": [{"name": m["name"], "href": graph_href(m["name"], 1)} for m in participating],
+        "overlaps": [
+            {
+                "a": p.a,
+                "b": p.b,
+                "href": with_query("/views/overlap", a=p.a, b=p.b),
+                "note": f"{len(p.shared_work_packages)} fælles ({', '.join(p.shared_work_packages)})",
+            }
+            for p in pairs
+        ],
+        "regions": [
+            {"name": n.name, "href": graph_href(n.name, 1)}
+            for n in sorted(index.by_kind["Region"], key=lambda n: danish_key(n.name))
+        ],
+        "themes": [
+            {
+                "name": n.name,
+                "href": graph_href(n.properties["slug"], 1),
+                "replication": with_query("/views/replication", target=n.properties["slug"]),
+            }
+            for n in sorted(index.by_kind["Theme"], key=lambda n: danish_key(n.name))
+        ],
+    }
+
+
+def render_home(cache: GenerationCache, query: str | None) -> str:
+    return render_page("home.html", "home", **home_context(cache, query))
+
+
+def render_map(cache: GenerationCache, target: str | None, *, inline_assets: bool = False, base: str = "") -> str:
+    context = map_context(cache, target, base)
+    links = {
+        "permalink": with_query(f"{base}/views/map", target=target),
+        "download": with_query("/views/map", target=target, download=1),
+    }
+    return render_page("map.html", "map", inline_assets=inline_assets, links=links, home_url=f"{base}/", **context)
+
+
+def render_error(status: int, message: str, expected: str | None, suggestions: list[tuple[str, str]]) -> str:
+    heading = {404: "Ikke fundet", 422: "Ugyldig parameter"}.get(status, "Fejl")
+    return render_page(
+        "error.html", "error", status=status, heading=heading, message=message, expected=expected, suggestions=suggestions
+    )
