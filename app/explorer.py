@@ -1,0 +1,133 @@
+"""The explorer from Python, without a server: what the notebooks use.
+
+    from app.explorer import Explorer
+
+    with Explorer.open() as explorer:           # the store the settings name (LIFEACT_*)
+        matrix = explorer.overlap_matrix()
+        explorer.replication("T.9.1").candidates[0].reasons
+        explorer.export("graphml", "exports/lifeact.graphml")
+
+Every method is the service function the API calls, so answers (and errors, raised as
+app.services.errors.ServiceError with `message`, `expected` and `suggestions`) are the
+same as the API's. Results are the API's pydantic models: `.model_dump()` gives plain data.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from app import models
+from app.graph import loader
+from app.graph.factory import StoreHandle, open_store
+from app.graph.store import GraphStore
+from app.services import entities, exports, relationships
+from app.services.index import GenerationCache
+from app.settings import Settings
+
+log = logging.getLogger("lifeact")
+
+
+def open_loaded_store(settings: Settings) -> StoreHandle:
+    """Open the configured store; an empty one gets the seed first, as `lifeact serve` does."""
+    handle = open_store(settings)
+    try:
+        if handle.store.is_empty():
+            log.info("the %s store is empty; loading the seed from %s", handle.store.backend, settings.seed_path)
+            loader.load(handle.store, settings.seed_path, settings.load_batch_size)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+class Explorer:
+    def __init__(self, handle: StoreHandle, settings: Settings) -> None:
+        self.settings = settings
+        self._handle = handle
+        self.cache = GenerationCache(handle.store)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Self:
+        """The store `settings` name (default: read from the environment and .env now)."""
+        settings = settings or Settings()
+        return cls(open_loaded_store(settings), settings)
+
+    @property
+    def store(self) -> GraphStore:
+        return self.cache.store
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Explorer {self.store.backend} store, generation {self.store.generation}>"
+
+    # -- entities ------------------------------------------------------------------------
+    def stats(self) -> models.Stats:
+        return entities.stats(self.store)
+
+    def municipalities(self, participating: bool | None = None, region: str | None = None) -> list[models.MunicipalitySummary]:
+        return entities.list_municipalities(self.cache, participating, region).data
+
+    def municipality(self, key: str) -> models.MunicipalityProfile:
+        return entities.municipality_profile(self.cache, key)
+
+    def work_packages(self) -> list[models.WorkPackage]:
+        return entities.list_work_packages(self.cache).data
+
+    def work_package(self, key: str) -> models.WorkPackage:
+        return entities.get_work_package(self.cache, key)
+
+    def task(self, key: str) -> models.Task:
+        return entities.get_task(self.cache, key)
+
+    def regions(self) -> list[models.RegionSummary]:
+        return entities.list_regions(self.cache).data
+
+    # -- relationships -------------------------------------------------------------------
+    def overlap(self, a: str, b: str) -> models.Overlap:
+        return relationships.overlap(self.cache, a, b)
+
+    def overlaps(self, min_shared: int = 1, region: str | None = None) -> list[models.OverlapPair]:
+        return relationships.overlaps(self.cache, min_shared, region).data
+
+    def overlap_matrix(self, region: str | None = None) -> models.OverlapMatrix:
+        return relationships.overlap_matrix(self.cache, region)
+
+    def replication(self, target: str, limit: int = 10) -> models.Replication:
+        return relationships.replication(self.cache, target, limit)
+
+    def paths(self, source: str, target: str, max_hops: int = 6, limit: int = 10) -> models.Paths:
+        return relationships.paths(self.cache, source, target, max_hops, limit)
+
+    def neighbourhood(self, center: str, depth: int = 1, kinds: str | tuple[str, ...] | None = None) -> models.Neighbourhood:
+        return relationships.neighbourhood(self.cache, center, depth, kinds)
+
+    def search(self, q: str, limit: int = 10) -> models.SearchResults:
+        return relationships.search(self.cache, q, limit)
+
+    def gaps(self, region: str | None = None, pillar: str | None = None, theme: str | None = None) -> models.Gaps:
+        return relationships.gaps(self.cache, region, pillar, theme)
+
+    def centrality(self, limit: int = 10) -> models.Centrality:
+        return relationships.centrality(self.cache, limit)
+
+    # -- exports -------------------------------------------------------------------------
+    def export(self, format: str, output: str | Path | None = None, force: bool = False) -> bytes | Path:
+        """The graph as `format` (graphml, gexf, json, csv): the bytes, or written to `output`
+        (an existing file is kept unless `force`) and its path returned."""
+        data = exports.export_bytes(self.cache, format)
+        return data if output is None else exports.save(data, Path(output), force)
+
+    def export_graph(self) -> exports.ExportGraph:
+        """The exported nodes and edges as plain records (what every format is written from)."""
+        return exports.export_graph(self.cache)
