@@ -41,11 +41,11 @@ stats: setup
 	$(VENV)/bin/lifeact stats
 
 test: setup browser
-	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff check app tests notebooks
 	$(PY) -m pytest
 
 lint: setup
-	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff check app tests notebooks
 
 format: setup
 	$(VENV)/bin/ruff format app tests
