@@ -69,7 +69,9 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(404, "no such endpoint", "a path listed at /docs")
         if exc.status_code == 405:
             return error_response(405, f"{request.method} is not allowed here", "a method listed at /docs")
-        return error_response(exc.status_code, shorten(str(exc.detail), 300))
+        if exc.status_code == 400:  # FastAPI's answer to a body that is not JSON (or not UTF-8)
+            return error_response(400, shorten(str(exc.detail), 300), "a UTF-8 JSON body as described at /docs")
+        return error_response(exc.status_code, shorten(str(exc.detail), 300), "a request as described at /docs")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

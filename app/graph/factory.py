@@ -44,5 +44,7 @@ class StoreHandle:
 def open_store(settings: Settings) -> StoreHandle:
     if settings.backend == "neo4j":
         driver = create_neo4j_driver(settings)
-        return StoreHandle(Neo4jStore(driver, settings.neo4j_database, settings.neo4j_query_timeout), driver)
+        return StoreHandle(
+            Neo4jStore(driver, settings.neo4j_database, settings.neo4j_query_timeout, settings.neo4j_retry_time), driver
+        )
     return StoreHandle(EmbeddedStore(settings.embedded_path))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import neo4j
-from neo4j import Driver, RoutingControl
+from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Relationship
 
@@ -41,26 +41,44 @@ class Neo4jStore(GraphStore):
     backend = "neo4j"
     dialect: Dialect = "neo4j"
 
-    def __init__(self, driver: Driver, database: str, timeout_seconds: float = 10.0) -> None:
+    # After a failed connection, reads fail at once for this long instead of each waiting out the
+    # connection timeout again; then the next read tries the database afresh (self-recovery).
+    DOWN_COOLDOWN = 1.0
+
+    def __init__(self, driver: Driver, database: str, timeout_seconds: float = 10.0, retry_seconds: float = 1.0) -> None:
         self.driver = driver
         self.database = database
         self.timeout_seconds = timeout_seconds
+        self.retry_seconds = retry_seconds
         self._generation: str | None = None
         self._generation_checked = float("-inf")
+        self._down_until = float("-inf")
+        self._down_reason = ""
 
     def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
-        try:
-            return self.driver.execute_query(
-                neo4j.Query(text, timeout=self.timeout_seconds),
-                dict(params),
-                database_=self.database,
-                routing_=RoutingControl.READ,
-                result_transformer_=_records,
-            )
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
-        except DriverError as exc:
-            raise StoreUnavailable(f"Neo4j at {self._address()} did not answer: {exc}") from exc
+        """One auto-commit read, retried on a lost connection only within `retry_seconds`.
+
+        Not execute_query: its managed retries back off for up to ~3 s (1 s, then 2 s)
+        on a dead database, and every API call must answer 503 within 3 s.
+        """
+        if time.monotonic() < self._down_until:
+            raise StoreUnavailable(self._down_reason)
+        deadline = time.monotonic() + self.retry_seconds
+        delay = 0.05
+        while True:
+            try:
+                with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                    return _records(session.run(neo4j.Query(text, timeout=self.timeout_seconds), dict(params)))
+            except (ServiceUnavailable, SessionExpired) as exc:
+                if time.monotonic() + delay < deadline:
+                    time.sleep(delay)
+                    delay *= 2
+                    continue
+                self._down_reason = f"Neo4j at {self._address()} cannot be reached: {exc}"
+                self._down_until = time.monotonic() + self.DOWN_COOLDOWN
+                raise StoreUnavailable(self._down_reason) from exc
+            except DriverError as exc:
+                raise StoreUnavailable(f"Neo4j at {self._address()} did not answer: {exc}") from exc
 
     def _address(self) -> str:
         return getattr(self.driver, "_lifeact_uri", "the configured URI")

@@ -38,9 +38,17 @@ class ProjectTables:
     direct_themes: dict[str, list[dict[str, Any]]]
     municipalities: list[dict[str, Any]]
     wp_of_task: dict[str, str] = field(default_factory=dict)
+    _themes_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     def themes_of(self, wp_code: str) -> list[dict[str, Any]]:
-        """A work package's own themes, then its tasks' themes, each once."""
+        """A work package's own themes, then its tasks' themes, each once (kept: the tables
+        never change, and replication asks this for every municipality's work packages)."""
+        known = self._themes_of.get(wp_code)
+        if known is None:
+            known = self._themes_of[wp_code] = self._collect_themes(wp_code)
+        return list(known)
+
+    def _collect_themes(self, wp_code: str) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
         for theme in self.direct_themes.get(wp_code, []):
             seen.setdefault(theme["slug"], theme)
@@ -401,7 +409,7 @@ def parse_bool(value: str | None, name: str) -> bool | None:
         return True
     if folded in ("false", "0", "no", "nej"):
         return False
-    raise InvalidParameter(f"{name}='{shorten(value)}' is not a yes/no value", expected="true or false")
+    raise InvalidParameter(f"{name}='{shorten(value, 40)}' is not a yes/no value", expected="true or false")
 
 
 __all__ = ["NotFound"]

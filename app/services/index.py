@@ -162,7 +162,7 @@ class GraphIndex:
             exact = [n for n in preferred if fold(n.name) == key]
             return (exact or preferred)[0]
         raise NotFound(
-            f"no {what} called '{shorten(cleaned)}'",
+            f"no {what} called '{shorten(cleaned, 40)}'",
             expected=f"the name or code of a {what}",
             suggestions=self.suggestions(cleaned, kinds),
         )
