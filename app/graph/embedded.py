@@ -20,7 +20,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -182,6 +182,26 @@ class EmbeddedStore(GraphStore):
 
     # -- writes ---------------------------------------------------------------------
     def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:
+        def write(conn: ladybug.Connection, name: str) -> int:
+            return write_graph(
+                lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, batch_size
+            )
+
+        return self._new_generation(graph, write)
+
+    def bulk_replace_graph(self, graph: SeedGraph) -> LoadReport:
+        """As replace_graph, but through COPY from CSV files (app/graph/bulk.py): for large graphs."""
+        from app.graph.bulk import write_embedded_in_temp
+
+        def write(conn: ladybug.Connection, name: str) -> int:
+            return write_embedded_in_temp(
+                lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name
+            )
+
+        return self._new_generation(graph, write)
+
+    def _new_generation(self, graph: SeedGraph, write: Callable[[ladybug.Connection, str], int]) -> LoadReport:
+        """Build a new generation file beside the live one, verify its counts, then switch CURRENT."""
         started = time.perf_counter()
         name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.lbdb"
         target = self.path / name
@@ -191,9 +211,7 @@ class EmbeddedStore(GraphStore):
             try:
                 for statement in ladybug_ddl():
                     conn.execute(statement)
-                rows = write_graph(
-                    lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, batch_size
-                )
+                rows = write(conn, name)
                 written = count_written(lambda text, params: _rows(conn, text, params), self.queries)
             finally:
                 conn.close()

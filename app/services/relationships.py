@@ -40,6 +40,11 @@ def _wp_sets(tables: ProjectTables) -> dict[str, list[str]]:
     return {m["name"]: m["work_packages"] for m in tables.municipalities}
 
 
+def _cached_wp_sets(cache: GenerationCache) -> dict[str, list[str]]:
+    """Work packages per municipality name, built once per loaded graph (100,000 rows at EU scale)."""
+    return cache.get("wp-sets", lambda: _wp_sets(project_tables(cache)))
+
+
 def _reached_themes(tables: ProjectTables, wps: list[str]) -> dict[str, dict[str, Any]]:
     themes: dict[str, dict[str, Any]] = {}
     for code in wps:
@@ -59,7 +64,7 @@ def overlap(cache: GenerationCache, a: str, b: str) -> models.Overlap:
     node_a = index.resolve(a, ("Municipality",))
     node_b = index.resolve(b, ("Municipality",))
     tables = project_tables(cache)
-    wps = _wp_sets(tables)
+    wps = _cached_wp_sets(cache)
     set_a, set_b = set(wps[node_a.name]), set(wps[node_b.name])
     shared = sorted(
         (row["code"] for row in cache.store.read("shared_work_packages", {"a": node_a.id, "b": node_b.id})), key=wp_sort_key
@@ -186,7 +191,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
         borders = sorted(set(row["borders"]), key=danish_key)
         weight = min(WEIGHTS["neighbour_cap"], WEIGHTS["neighbour"] + WEIGHTS["neighbour_extra"] * (len(borders) - 1))
         reasons[row["id"]].append(
-            models.Reason(kind="neighbour", detail=f"borders {', '.join(borders)} (participants)", weight=weight)
+            models.Reason.model_construct(kind="neighbour", detail=f"borders {', '.join(borders)} (participants)", weight=weight)
         )
 
     partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -202,7 +207,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
             count = per_region[m["region"]]
             names = sorted(region_members[m["region"]], key=danish_key)
             reasons[mid].append(
-                models.Reason(
+                models.Reason.model_construct(
                     kind="region",
                     detail=f"in {m['region']}, like {count} participant{'s' if count != 1 else ''} ({', '.join(names)})",
                     weight=min(WEIGHTS["region_cap"], WEIGHTS["region"] * count),
@@ -210,7 +215,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
             )
         if m["region"] in lead_regions:
             reasons[mid].append(
-                models.Reason(
+                models.Reason.model_construct(
                     kind="lead-region",
                     detail=f"{m['region']} leads {', '.join(lead_regions[m['region']])}",
                     weight=WEIGHTS["lead-region"],
@@ -225,7 +230,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
                         found[theme["slug"]].append(code)
             for slug, codes in sorted(found.items()):
                 reasons[mid].append(
-                    models.Reason(
+                    models.Reason.model_construct(
                         kind="theme", detail=f"works on {theme_names[slug]} in {', '.join(codes)}", weight=WEIGHTS["theme"]
                     )
                 )
@@ -233,7 +238,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
             same = [code for code in other_wps if set(tables.work_packages[code]["pillars"]) & set(pillars)]
             if same:
                 reasons[mid].append(
-                    models.Reason(
+                    models.Reason.model_construct(
                         kind="pillar",
                         detail=f"takes part in {'/'.join(pillars)} work in {', '.join(same)}",
                         weight=WEIGHTS["pillar"],
@@ -243,7 +248,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
             names = sorted({n for group in partners[mid].values() for n in group}, key=danish_key)
             where = ", ".join(sorted(partners[mid], key=wp_sort_key))
             reasons[mid].append(
-                models.Reason(
+                models.Reason.model_construct(
                     kind="co-participation",
                     detail=f"already works with {', '.join(names)} in {where}",
                     weight=min(WEIGHTS["co-participation_cap"], WEIGHTS["co-participation"] * len(names)),
@@ -261,7 +266,9 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
         m = by_id[mid]
         ordered = sorted(found_reasons, key=lambda r: (-r.weight, r.kind, r.detail))
         candidates.append(
-            models.Candidate(code=m["code"], name=m["name"], region=m["region"], score=round(score, 2), reasons=ordered)
+            models.Candidate.model_construct(
+                code=m["code"], name=m["name"], region=m["region"], score=round(score, 2), reasons=ordered
+            )
         )
     candidates.sort(key=lambda c: (-c.score, danish_key(c.name)))
     return models.Replication(
@@ -352,8 +359,33 @@ def neighbourhood(
     return cache.get(("neighbourhood", node.id, depth, allowed), lambda: _neighbourhood(cache, node, depth, allowed))
 
 
+class Adjacency:
+    """Every relationship as (type, other id) lists per node, out and in: read once per loaded
+    graph (`all_edges`), so that expanding a neighbourhood costs no query. At EU scale a query
+    per level reads every node of a label (`n.id IN $ids`), hundreds of milliseconds each."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.outgoing: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        types: dict[str, str] = {}
+        for row in rows:
+            rel_type = types.setdefault(row["type"], row["type"])
+            self.outgoing[row["source"]].append((rel_type, row["target"]))
+            self.incoming[row["target"]].append((rel_type, row["source"]))
+
+    def expand(self, ids: list[str], outgoing: bool) -> list[tuple[str, str, str]]:
+        """(from id, type, other id) for every relationship leaving (or reaching) the given nodes."""
+        table = self.outgoing if outgoing else self.incoming
+        return [(node_id, rel_type, other) for node_id in ids for rel_type, other in table.get(node_id, ())]
+
+
+def adjacency(cache: GenerationCache) -> Adjacency:
+    return cache.get("adjacency", lambda: Adjacency(cache.store.read("all_edges")))
+
+
 def _neighbourhood(cache: GenerationCache, center: NodeRef, depth: int, allowed: tuple[str, ...] | None) -> models.Neighbourhood:
-    store = cache.store
+    graph = adjacency(cache)
+    by_id = cache.index().by_id
     visited: dict[str, dict[str, Any]] = {center.id: center.properties}
     frontier = [center.id]
     edges: set[tuple[str, str, str]] = set()
@@ -362,19 +394,19 @@ def _neighbourhood(cache: GenerationCache, center: NodeRef, depth: int, allowed:
         for node_id in frontier:
             by_kind[visited[node_id]["kind"]].append(node_id)
         discovered: list[str] = []
-        for kind, ids in by_kind.items():
-            for query, outgoing in (("expand_out", True), ("expand_in", False)):
-                for row in store.read(query, {"ids": ids}, label=kind):
-                    other = row["node"]
-                    if allowed and other["kind"] not in allowed and other["id"] != center.id:
+        for ids in by_kind.values():
+            for outgoing in (True, False):
+                for from_id, rel_type, other_id in graph.expand(ids, outgoing):
+                    other = by_id[other_id].properties
+                    if allowed and other["kind"] not in allowed and other_id != center.id:
                         continue
-                    if other["id"] not in visited:
+                    if other_id not in visited:
                         if level == depth:  # the last round only adds edges between nodes already in
                             continue
-                        visited[other["id"]] = other
-                        discovered.append(other["id"])
-                    source, target = (row["from_id"], other["id"]) if outgoing else (other["id"], row["from_id"])
-                    edges.add((source, target, row["type"]))
+                        visited[other_id] = other
+                        discovered.append(other_id)
+                    source, target = (from_id, other_id) if outgoing else (other_id, from_id)
+                    edges.add((source, target, rel_type))
         frontier = discovered
     degree: Counter[str] = Counter()
     for source, target, _ in edges:

@@ -1,0 +1,211 @@
+"""Bulk loading of large graphs (`lifeact synth`, EU-scale deployments).
+
+The ordinary loader writes batches of `UNWIND … MERGE`, which is right for the seed and
+slow for a million rows. Here:
+
+- LadybugDB: one CSV file per node table and per relationship shape, then `COPY` (the
+  named queries `bulk_nodes` / `bulk_relationships`), into a new generation file beside the
+  live one; counts verified; CURRENT switched atomically (see EmbeddedStore.bulk_replace_graph).
+  A CSV field cannot carry everything: an empty string reads back as null, and a list
+  element with a comma, bracket or quote is split or keeps its quotes. Rows holding such a
+  value go through the ordinary single-MERGE batches after the COPY, so nothing is lost.
+- Neo4j: large batches of one `UNWIND` each (`bulk_nodes` / `bulk_relationships`) in the one
+  write transaction of the load, then the same pruning and count check as a normal load.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.graph.queries import QueryCatalog
+from app.graph.schema import LABELS, RELATIONSHIP_PROPERTIES, RELATIONSHIP_SHAPES, node_columns, shape
+from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, StoreUnavailable, diff_counts
+from app.graph.writer import batches, count_written
+from app.seed import SeedGraph
+
+if TYPE_CHECKING:
+    import neo4j
+
+    from app.graph.neo4j_store import Neo4jStore
+
+Execute = Callable[[str, Mapping[str, Any]], Any]
+
+NEO4J_BULK_BATCH = 10_000
+# Characters a CSV field is not trusted with (LadybugDB's parallel CSV reader and quoting).
+_UNSAFE_CHARACTERS = ("\n", "\r", "\\")
+# A list element LadybugDB's `[a,b]` syntax keeps exactly: no separator, bracket or quote, not padded.
+_UNSAFE_ELEMENT = re.compile(r"""[,\[\]{}"'\r\n\\]|^\s|\s$""")
+
+
+def _unsafe_text(value: str) -> bool:
+    return value == "" or any(c in value for c in _UNSAFE_CHARACTERS)
+
+
+def _unsafe_rows(values: list[Any], kind: str) -> set[int]:
+    """Positions whose value cannot survive a CSV round trip into LadybugDB (empty strings read
+    back as null, lists whose elements hold separators or quotes)."""
+    if kind == "STRING":
+        present = [v for v in values if v is not None]
+        joined = "\x00".join(present)
+        if "" not in present and not any(c in joined for c in _UNSAFE_CHARACTERS):
+            return set()  # the usual case, checked at C speed
+        return {i for i, v in enumerate(values) if v is not None and _unsafe_text(v)}
+    if kind.endswith("[]"):
+        return {
+            i
+            for i, v in enumerate(values)
+            if v is not None and any(not isinstance(e, str) or e == "" or _UNSAFE_ELEMENT.search(e) for e in v)
+        }
+    return set()
+
+
+def _csv_column(values: list[Any], kind: str) -> list[Any]:
+    """CSV fields of one column: the csv module writes None as an empty field (null), numbers
+    exactly (repr) and booleans as True/False, which LadybugDB reads; lists need `[a,b]`."""
+    if kind.endswith("[]"):
+        return [None if v is None else "[" + ",".join(v) + "]" for v in values]
+    return values
+
+
+def _write_table(path: Path, header: list[str], columns: list[list[Any]], kinds: list[str]) -> list[int]:
+    """Writes the rows that survive CSV; returns the positions of those that do not."""
+    leftovers: set[int] = set()
+    for values, kind in zip(columns, kinds, strict=True):
+        leftovers |= _unsafe_rows(values, kind)
+    rows = zip(*(_csv_column(values, kind) for values, kind in zip(columns, kinds, strict=True)), strict=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        if leftovers:
+            writer.writerows(row for i, row in enumerate(rows) if i not in leftovers)
+        else:
+            writer.writerows(rows)
+    return sorted(leftovers)
+
+
+def _file_literal(path: Path) -> str:
+    """COPY's file as a quoted literal; only ever a path that this module created."""
+    text = str(path.resolve())
+    if "'" in text or "\\" in text:
+        raise ValueError(f"cannot bulk-load from {text!r}: the path holds a quote or backslash")
+    return f"'{text}'"
+
+
+def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, folder: Path) -> int:
+    """COPY every node table and relationship shape of `graph` into an open LadybugDB
+    connection (empty tables); returns the rows written. CSV files go to `folder`."""
+    written = 0
+    for label in LABELS:
+        rows = graph.nodes[label]
+        if not rows:
+            continue
+        schema = node_columns(label)
+        columns = [[generation] * len(rows) if c == "generation" else [row.get(c) for row in rows] for c in schema]
+        path = folder / f"nodes-{label}.csv"
+        leftovers = _write_table(path, list(schema), columns, list(schema.values()))
+        if len(leftovers) < len(rows):
+            execute(queries.node_template("bulk_nodes", label).replace("$file", _file_literal(path)), {})
+        if leftovers:
+            merge = queries.text(f"merge_{label.lower()}_nodes")
+            complete = [{c: rows[i].get(c) for c in schema} for i in leftovers]  # the MERGE reads every column
+            for batch in batches(complete, 1000):
+                execute(merge, {"rows": batch, "generation": generation})
+        written += len(rows)
+    for (rel_type, from_label, to_label), rows in graph.relationships.items():
+        if not rows:
+            continue
+        rel = shape(rel_type, from_label, to_label)
+        header = ["from", "to", *RELATIONSHIP_PROPERTIES]
+        columns = [[r["source_id"] for r in rows], [r["target_id"] for r in rows]]
+        columns += [[generation] * len(rows) if c == "generation" else [r.get(c) for r in rows] for c in RELATIONSHIP_PROPERTIES]
+        path = folder / f"rels-{rel_type}-{from_label}-{to_label}.csv"
+        leftovers = _write_table(path, header, columns, ["STRING"] * len(header))
+        if len(leftovers) < len(rows):
+            execute(queries.relationship_template("bulk_relationships", rel).replace("$file", _file_literal(path)), {})
+        if leftovers:
+            merge = queries.relationship_template("merge_relationships", rel)
+            complete = [{"source_id": rows[i]["source_id"], "target_id": rows[i]["target_id"]} for i in leftovers]
+            for row, i in zip(complete, leftovers, strict=True):
+                row.update({c: rows[i].get(c) for c in RELATIONSHIP_PROPERTIES if c != "generation"})
+            for batch in batches(complete, 1000):
+                execute(merge, {"rows": batch, "generation": generation})
+        written += len(rows)
+    return written
+
+
+def write_embedded_in_temp(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str) -> int:
+    with tempfile.TemporaryDirectory(prefix="lifeact-bulk-") as folder:
+        return write_embedded(execute, queries, graph, generation, Path(folder))
+
+
+# -- Neo4j -------------------------------------------------------------------------------------
+def write_neo4j(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, batch_size: int) -> int:
+    written = 0
+    for label in LABELS:
+        text = queries.node_template("bulk_nodes", label)
+        for batch in batches(graph.nodes[label], batch_size):
+            execute(text, {"rows": [{k: v for k, v in row.items() if v is not None} for row in batch], "generation": generation})
+            written += len(batch)
+    for (rel_type, from_label, to_label), rows in graph.relationships.items():
+        text = queries.relationship_template("bulk_relationships", shape(rel_type, from_label, to_label))
+        for batch in batches(rows, batch_size):
+            execute(text, {"rows": batch, "generation": generation})
+            written += len(batch)
+    return written
+
+
+def neo4j_bulk_replace(store: Neo4jStore, graph: SeedGraph, batch_size: int = NEO4J_BULK_BATCH) -> LoadReport:
+    """As Neo4jStore.replace_graph (one transaction: write, prune, verify, else roll back),
+    with the bulk queries and large batches."""
+    from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+    from app.graph.neo4j_store import _records
+
+    started = time.perf_counter()
+    generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
+    queries = store.queries
+
+    def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
+        rows = write_neo4j(lambda text, params: tx.run(text, dict(params)).consume(), queries, graph, generation, batch_size)
+        for rel in RELATIONSHIP_SHAPES:
+            tx.run(queries.relationship_template("prune_relationships", rel), generation=generation).consume()
+        for label in LABELS:
+            tx.run(queries.node_template("prune_nodes", label), generation=generation).consume()
+        written = count_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+        problems = diff_counts(expected, written)
+        if problems:
+            raise LoadVerificationError("Neo4j does not hold what the bulk load wrote; rolled back:\n  " + "\n  ".join(problems))
+        return rows, written
+
+    try:
+        with store.driver.session(database=store.database) as session:
+            for label in LABELS:
+                session.run(queries.node_template("create_id_constraint", label)).consume()
+            rows, written = session.execute_write(transaction)
+    except (ServiceUnavailable, SessionExpired) as exc:
+        raise StoreUnavailable(f"Neo4j cannot be reached: {exc}") from exc
+    except Neo4jError as exc:
+        raise StoreUnavailable(f"Neo4j refused the bulk load: {exc}") from exc
+    store._generation, store._generation_checked = generation, time.monotonic()
+    return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
+
+
+def bulk_load(store: GraphStore, graph: SeedGraph) -> LoadReport:
+    """Replace the store's graph with `graph` through its bulk path, verified."""
+    from app.graph.embedded import EmbeddedStore
+
+    if isinstance(store, EmbeddedStore):
+        return store.bulk_replace_graph(graph)
+    from app.graph.neo4j_store import Neo4jStore
+
+    if isinstance(store, Neo4jStore):
+        return neo4j_bulk_replace(store, graph)
+    raise TypeError(f"no bulk loader for {type(store).__name__}")

@@ -1,0 +1,79 @@
+"""`lifeact bench` and `lifeact synth` run end to end on tiny sizes and report what they promise
+(functional checks of the JSON, never timing assertions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app import bench
+from app.cli import main
+from app.graph.queries import catalog
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert bench.percentile(values, 50) == 50.0
+    assert bench.percentile(values, 99) == 99.0
+    assert bench.percentile([3.0], 95) == 3.0
+
+
+@pytest.fixture(scope="module")
+def quick_result(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
+    argv = ["bench", "--quick", "--no-http", "--municipalities", "300", "--regions", "3", "--projects", "8"]
+    assert main([*argv, "--samples", "3", "--json", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_every_named_query_is_measured_or_said_to_be_a_write(quick_result: dict) -> None:
+    measured = quick_result["queries"]["embedded"]
+    for name in catalog("ladybug").names():
+        rows = {k: v for k, v in measured.items() if k == name or k.startswith(name + "[")}
+        assert len(rows) == 1, name
+        row = next(iter(rows.values()))
+        if name.startswith(bench.WRITE_PREFIXES):
+            assert "skipped" in row
+        else:
+            assert row["p50_ms"] <= row["p99_ms"], name
+            assert row["samples"] == 3
+
+
+def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
+    scale = quick_result["scale"]
+    assert scale["sizes"]["nodes"]["Municipality"] == 300
+    assert scale["sizes"]["nodes"]["Region"] == 3
+    assert scale["bulk_load"]["rows"] == sum(scale["sizes"]["nodes"].values()) + sum(scale["sizes"]["relationships"].values())
+    assert set(scale["services"]) == {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)"}
+    assert all(isinstance(row["goal_met"], bool) for row in scale["services"].values())
+    assert "graph_index_seconds" in scale["cold"]
+    assert quick_result["seed_load"]["rows"] > 700
+    assert "neo4j" in quick_result["queries"]
+    assert quick_result["command"].startswith("lifeact bench --quick --no-http")
+
+
+def test_http_section_against_a_real_server(tmp_path: Path, embedded_path: Path) -> None:
+    profile = bench.Profile(**{**bench.QUICK.__dict__, "http_latency_requests": 3, "http_seconds": 0.2})
+    endpoints = ["/health", "/api/overlap?a=Aalborg&b=Sams%C3%B8", "/api/graph?center=Sams%C3%B8&depth=2", "/api/nope"]
+    results = bench.bench_http(embedded_path, bench.PROJECT_ROOT / "seed", profile, endpoints)
+    assert results["/health"]["throughput_ratio"] == 1.0
+    for path in endpoints[1:3]:
+        row = results[path]
+        assert row["status"] == 200 and row["errors"] == 0 and row["requests_per_second"] > 0
+        assert isinstance(row["goal_met"], bool)
+    assert results["/api/nope"]["status"] == 404
+
+
+def test_table_renders_every_section(quick_result: dict) -> None:
+    table = bench.render_table(quick_result)
+    assert "named queries on embedded" in table and "scale: 300 municipalities" in table and "bulk load" in table
+
+
+def test_synth_command_loads_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["synth", "--municipalities", "100", "--regions", "2", "--projects", "3", "--out", str(tmp_path), "--json"]
+    assert main(argv) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["nodes"]["Municipality"] == 100
+    assert (tmp_path / "CURRENT").exists()
