@@ -4,7 +4,9 @@ search, gaps and centrality. Plain functions over a GenerationCache, usable with
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -170,107 +172,168 @@ def replication(cache: GenerationCache, target: str, limit: int = 10) -> models.
     return result.model_copy(update={"candidates": result.candidates[:limit]})
 
 
+MAX_CANDIDATES = 100  # the largest `limit` the API allows
+
+
+@dataclass
+class _ReplicationIndex:
+    """Per-graph lookups that let replication touch only municipalities with some evidence."""
+
+    by_id: dict[str, dict[str, Any]]
+    by_region: dict[str, list[str]]
+    theme_wps: dict[str, set[str]]
+    pillar_wps: dict[str, set[str]]
+    wp_participants: dict[str, list[str]]
+
+
+def _replication_index(cache: GenerationCache) -> _ReplicationIndex:
+    def build() -> _ReplicationIndex:
+        tables = project_tables(cache)
+        by_region: dict[str, list[str]] = defaultdict(list)
+        for m in tables.municipalities:
+            by_region[m["region"]].append(m["id"])
+        theme_wps: dict[str, set[str]] = defaultdict(set)
+        pillar_wps: dict[str, set[str]] = defaultdict(set)
+        for code, wp in tables.work_packages.items():
+            for theme in tables.themes_of(code):
+                theme_wps[theme["slug"]].add(code)
+            for pillar in wp["pillars"]:
+                pillar_wps[pillar].add(code)
+        return _ReplicationIndex(
+            by_id={m["id"]: m for m in tables.municipalities},
+            by_region=dict(by_region),
+            theme_wps=dict(theme_wps),
+            pillar_wps=dict(pillar_wps),
+            wp_participants={code: [p["id"] for p in rows] for code, rows in tables.participants.items()},
+        )
+
+    return cache.get("replication-index", build)
+
+
 def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
+    """Scores every candidate as a number first, then writes the reasons out for the best
+    MAX_CANDIDATES only: at EU scale tens of thousands of municipalities have some evidence."""
     tables = project_tables(cache)
+    index = _replication_index(cache)
     wps, themes, pillars = _target_scope(cache, node)
+    target_wps = set(wps)
     participants = {p["id"]: p for code in wps for p in tables.participants.get(code, [])}
     participant_names = sorted({p["name"] for p in participants.values()}, key=danish_key)
-    lead_regions = defaultdict(list)
+    lead_regions: dict[str, list[str]] = defaultdict(list)
     for code in wps:
         lead = tables.leads.get(code)
         if lead and lead["kind"] == "Region":
             lead_regions[lead["name"]].append(code)
     per_region = Counter(p["region"] for p in participants.values())
-    region_members: dict[str, list[str]] = defaultdict(list)
-    for p in participants.values():
-        region_members[p["region"]].append(p["name"])
-
-    reasons: dict[str, list[models.Reason]] = defaultdict(list)
     ids = list(participants)
-    for row in cache.store.read("neighbours_of_participants", {"participants": ids}):
-        borders = sorted(set(row["borders"]), key=danish_key)
-        weight = min(WEIGHTS["neighbour_cap"], WEIGHTS["neighbour"] + WEIGHTS["neighbour_extra"] * (len(borders) - 1))
-        reasons[row["id"]].append(
-            models.Reason.model_construct(kind="neighbour", detail=f"borders {', '.join(borders)} (participants)", weight=weight)
-        )
 
+    borders = {
+        row["id"]: sorted(set(row["borders"]), key=danish_key)
+        for row in cache.store.read("neighbours_of_participants", {"participants": ids})
+    }
     partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in cache.store.read("co_participants", {"participants": ids, "exclude": wps}):
         partners[row["id"]][row["work_package"]].update(row["partners"])
+    themes_found: dict[str, set[str]] = defaultdict(set)
+    for slug in themes:
+        for code in index.theme_wps.get(slug, set()) - target_wps:
+            for mid in index.wp_participants.get(code, []):
+                themes_found[mid].add(slug)
+    pillar_members = {
+        mid
+        for pillar in pillars
+        for code in index.pillar_wps.get(pillar, set()) - target_wps
+        for mid in index.wp_participants.get(code, [])
+    }
 
+    scores: dict[str, float] = defaultdict(float)
+    for mid, names in borders.items():
+        scores[mid] += _neighbour_weight(names)
+    for region, count in per_region.items():
+        weight = min(WEIGHTS["region_cap"], WEIGHTS["region"] * count)
+        for mid in index.by_region.get(region, []):
+            scores[mid] += weight
+    for region in lead_regions:
+        for mid in index.by_region.get(region, []):
+            scores[mid] += WEIGHTS["lead-region"]
+    for mid, slugs in themes_found.items():
+        scores[mid] += min(WEIGHTS["theme_cap"], WEIGHTS["theme"] * len(slugs))
+    for mid in pillar_members:
+        scores[mid] += WEIGHTS["pillar"]
+    for mid, by_wp in partners.items():
+        scores[mid] += _co_participation_weight(by_wp)
+    for mid in participants:
+        scores.pop(mid, None)
+
+    best = heapq.nsmallest(
+        MAX_CANDIDATES, scores.items(), key=lambda item: (-round(item[1], 2), danish_key(index.by_id[item[0]]["name"]))
+    )
+    region_names = {
+        region: sorted((p["name"] for p in participants.values() if p["region"] == region), key=danish_key)
+        for region in per_region
+    }
     theme_names = {slug: t["name"] for slug, t in themes.items()}
-    for m in tables.municipalities:
-        mid = m["id"]
-        if mid in participants:
-            continue
-        if per_region.get(m["region"]):
+    candidates = []
+    for mid, score in best:
+        m = index.by_id[mid]
+        reasons: list[models.Reason] = []
+        if mid in borders:
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="neighbour",
+                    detail=f"borders {', '.join(borders[mid])} (participants)",
+                    weight=_neighbour_weight(borders[mid]),
+                )
+            )
+        if m["region"] in per_region:
             count = per_region[m["region"]]
-            names = sorted(region_members[m["region"]], key=danish_key)
-            reasons[mid].append(
+            who = ", ".join(region_names[m["region"]])
+            reasons.append(
                 models.Reason.model_construct(
                     kind="region",
-                    detail=f"in {m['region']}, like {count} participant{'s' if count != 1 else ''} ({', '.join(names)})",
+                    detail=f"in {m['region']}, like {count} participant{'s' if count != 1 else ''} ({who})",
                     weight=min(WEIGHTS["region_cap"], WEIGHTS["region"] * count),
                 )
             )
         if m["region"] in lead_regions:
-            reasons[mid].append(
+            reasons.append(
                 models.Reason.model_construct(
                     kind="lead-region",
                     detail=f"{m['region']} leads {', '.join(lead_regions[m['region']])}",
                     weight=WEIGHTS["lead-region"],
                 )
             )
-        other_wps = [code for code in m["work_packages"] if code not in wps]
-        if themes and other_wps:
-            found: dict[str, list[str]] = defaultdict(list)
-            for code in other_wps:
-                for theme in tables.themes_of(code):
-                    if theme["slug"] in themes:
-                        found[theme["slug"]].append(code)
-            for slug, codes in sorted(found.items()):
-                reasons[mid].append(
-                    models.Reason.model_construct(
-                        kind="theme", detail=f"works on {theme_names[slug]} in {', '.join(codes)}", weight=WEIGHTS["theme"]
-                    )
+        other_wps = [code for code in m["work_packages"] if code not in target_wps]
+        for slug in sorted(themes_found.get(mid, ())):
+            codes = [code for code in other_wps if code in index.theme_wps.get(slug, ())]
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="theme", detail=f"works on {theme_names[slug]} in {', '.join(codes)}", weight=WEIGHTS["theme"]
                 )
-        if pillars:
+            )
+        if mid in pillar_members:
             same = [code for code in other_wps if set(tables.work_packages[code]["pillars"]) & set(pillars)]
-            if same:
-                reasons[mid].append(
-                    models.Reason.model_construct(
-                        kind="pillar",
-                        detail=f"takes part in {'/'.join(pillars)} work in {', '.join(same)}",
-                        weight=WEIGHTS["pillar"],
-                    )
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="pillar", detail=f"takes part in {'/'.join(pillars)} work in {', '.join(same)}", weight=WEIGHTS["pillar"]
                 )
+            )
         if mid in partners:
             names = sorted({n for group in partners[mid].values() for n in group}, key=danish_key)
             where = ", ".join(sorted(partners[mid], key=wp_sort_key))
-            reasons[mid].append(
+            reasons.append(
                 models.Reason.model_construct(
                     kind="co-participation",
                     detail=f"already works with {', '.join(names)} in {where}",
-                    weight=min(WEIGHTS["co-participation_cap"], WEIGHTS["co-participation"] * len(names)),
+                    weight=_co_participation_weight(partners[mid]),
                 )
             )
-
-    # Several theme reasons add up to a cap, like the other kinds.
-    candidates = []
-    by_id = {m["id"]: m for m in tables.municipalities}
-    for mid, found_reasons in reasons.items():
-        if mid in participants:
-            continue
-        theme_weight = sum(r.weight for r in found_reasons if r.kind == "theme")
-        score = sum(r.weight for r in found_reasons if r.kind != "theme") + min(WEIGHTS["theme_cap"], theme_weight)
-        m = by_id[mid]
-        ordered = sorted(found_reasons, key=lambda r: (-r.weight, r.kind, r.detail))
+        reasons.sort(key=lambda r: (-r.weight, r.kind, r.detail))
         candidates.append(
             models.Candidate.model_construct(
-                code=m["code"], name=m["name"], region=m["region"], score=round(score, 2), reasons=ordered
+                code=m["code"], name=m["name"], region=m["region"], score=round(score, 2), reasons=reasons
             )
         )
-    candidates.sort(key=lambda c: (-c.score, danish_key(c.name)))
     return models.Replication(
         target=models.Ref(id=node.id, kind=node.kind, name=node.name),
         work_packages=wps,
@@ -279,6 +342,15 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
         participants=participant_names,
         candidates=candidates,
     )
+
+
+def _neighbour_weight(borders: list[str]) -> float:
+    return min(WEIGHTS["neighbour_cap"], WEIGHTS["neighbour"] + WEIGHTS["neighbour_extra"] * (len(borders) - 1))
+
+
+def _co_participation_weight(by_wp: dict[str, set[str]]) -> float:
+    partners = {name for group in by_wp.values() for name in group}
+    return min(WEIGHTS["co-participation_cap"], WEIGHTS["co-participation"] * len(partners))
 
 
 # -- paths and neighbourhoods ----------------------------------------------------------------
