@@ -184,6 +184,10 @@ class _ReplicationIndex:
     theme_wps: dict[str, set[str]]
     pillar_wps: dict[str, set[str]]
     wp_participants: dict[str, list[str]]
+    # Who takes part in some work package with the theme / pillar. A candidate never takes
+    # part in the target's own work packages, so these need no per-target exclusion.
+    theme_members: dict[str, set[str]]
+    pillar_members: dict[str, set[str]]
 
 
 def _replication_index(cache: GenerationCache) -> _ReplicationIndex:
@@ -199,12 +203,19 @@ def _replication_index(cache: GenerationCache) -> _ReplicationIndex:
                 theme_wps[theme["slug"]].add(code)
             for pillar in wp["pillars"]:
                 pillar_wps[pillar].add(code)
+        wp_participants = {code: [p["id"] for p in rows] for code, rows in tables.participants.items()}
+
+        def members(groups: dict[str, set[str]]) -> dict[str, set[str]]:
+            return {key: {mid for code in codes for mid in wp_participants.get(code, [])} for key, codes in groups.items()}
+
         return _ReplicationIndex(
             by_id={m["id"]: m for m in tables.municipalities},
             by_region=dict(by_region),
             theme_wps=dict(theme_wps),
             pillar_wps=dict(pillar_wps),
-            wp_participants={code: [p["id"] for p in rows] for code, rows in tables.participants.items()},
+            wp_participants=wp_participants,
+            theme_members=members(theme_wps),
+            pillar_members=members(pillar_wps),
         )
 
     return cache.get("replication-index", build)
@@ -236,15 +247,9 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
         partners[row["id"]][row["work_package"]].update(row["partners"])
     themes_found: dict[str, set[str]] = defaultdict(set)
     for slug in themes:
-        for code in index.theme_wps.get(slug, set()) - target_wps:
-            for mid in index.wp_participants.get(code, []):
-                themes_found[mid].add(slug)
-    pillar_members = {
-        mid
-        for pillar in pillars
-        for code in index.pillar_wps.get(pillar, set()) - target_wps
-        for mid in index.wp_participants.get(code, [])
-    }
+        for mid in index.theme_members.get(slug, set()).difference(participants):
+            themes_found[mid].add(slug)
+    pillar_members: set[str] = set().union(*(index.pillar_members.get(p, set()) for p in pillars)).difference(participants)
 
     scores: dict[str, float] = defaultdict(float)
     for mid, names in borders.items():
@@ -265,9 +270,7 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
     for mid in participants:
         scores.pop(mid, None)
 
-    best = heapq.nsmallest(
-        MAX_CANDIDATES, scores.items(), key=lambda item: (-round(item[1], 2), danish_key(index.by_id[item[0]]["name"]))
-    )
+    best = _best_candidates(scores, index.by_id)
     region_names = {
         region: sorted((p["name"] for p in participants.values() if p["region"] == region), key=danish_key)
         for region in per_region
@@ -342,6 +345,21 @@ def _replication(cache: GenerationCache, node: NodeRef) -> models.Replication:
         participants=participant_names,
         candidates=candidates,
     )
+
+
+def _best_candidates(scores: dict[str, float], by_id: dict[str, dict[str, Any]]) -> list[tuple[str, float]]:
+    """The MAX_CANDIDATES best by (score to two decimals, Danish name order).
+
+    Rounding keeps the order of scores, so everything at or above the rounded score of the
+    MAX_CANDIDATES-th best holds the answer; only those few get the costly name key.
+    """
+    if len(scores) > MAX_CANDIDATES:
+        cutoff = round(heapq.nlargest(MAX_CANDIDATES, scores.values())[-1], 2)
+        contenders = [(mid, score) for mid, score in scores.items() if round(score, 2) >= cutoff]
+    else:
+        contenders = list(scores.items())
+    contenders.sort(key=lambda item: (-round(item[1], 2), danish_key(by_id[item[0]]["name"])))
+    return contenders[:MAX_CANDIDATES]
 
 
 def _neighbour_weight(borders: list[str]) -> float:
