@@ -77,6 +77,12 @@ def _aliases(kind: str, p: dict[str, Any]) -> Iterable[str]:
             yield p["full_name"]
 
 
+def _identifiers(node: NodeRef) -> set[str]:
+    """What a node is called by as an identifier (slug, code, key), in lower case."""
+    p = node.properties
+    return {str(p[k]).casefold() for k in ("slug", "code", "key") if p.get(k) is not None} | {node.id.casefold()}
+
+
 class GraphIndex:
     def __init__(self, nodes: list[NodeRef]) -> None:
         self.nodes = nodes
@@ -158,6 +164,10 @@ class GraphIndex:
             return candidates[0]
         if len(candidates) > 1:
             # A region and its namesake never collide (Region X vs X); prefer the most specific kind order.
+            typed = cleaned.casefold()
+            by_identifier = [n for n in candidates if typed in _identifiers(n)]
+            if len(by_identifier) == 1:  # `sea-level-rise` is the theme's slug, not WP9's English title
+                return by_identifier[0]
             preferred = sorted(candidates, key=lambda n: LABELS.index(n.kind))
             exact = [n for n in preferred if fold(n.name) == key]
             return (exact or preferred)[0]

@@ -238,3 +238,12 @@ def test_unknown_names_are_404_with_suggestions(client: TestClient, url: str) ->
 def test_unknown_kind_is_422(client: TestClient) -> None:
     response = client.get("/api/graph?center=Samsø&kinds=Municipality,Planet")
     assert response.status_code == 422 and "WorkPackage" in response.json()["error"]["expected"]
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [("sea-level-rise", "Theme"), ("Havvandsstigninger", "Theme"), ("WP9", "WorkPackage"), ("9.1", "Task"), ("drought", "Theme")],
+)
+def test_a_typed_identifier_wins_over_a_title(client: TestClient, target: str, kind: str) -> None:
+    """`sea-level-rise` is the theme's slug, though WP9's English title folds the same."""
+    assert client.get("/api/replication", params={"target": target}).json()["target"]["kind"] == kind

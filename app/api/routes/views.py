@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app import brief
 from app.api.deps import CacheDep, SettingsDep
 from app.graph.store import StoreUnavailable
 from app.services.errors import InvalidParameter, NotFound, ServiceError
@@ -271,6 +272,25 @@ def map_view(
         return _html(settings, html, wanted, f"lifeact-map-{_slug(chosen or 'deltagelse')}.html")
 
     return _view(settings, build, lambda s: with_query("/views/map", target=s))
+
+
+@router.get("/views/brief", response_class=HTMLResponse)
+def brief_view(
+    cache: CacheDep,
+    settings: SettingsDep,
+    target: Annotated[str | None, Query(max_length=200, description="`T.9.1`, `WP9` or a theme such as `drought`")] = None,
+    limit: Annotated[str | None, Query(description="Candidates listed, 1 to 100 (default 10)")] = None,
+    download: Text = None,
+) -> Response:
+    """A replication brief: one self-contained, printable page (what `lifeact brief` writes)."""
+
+    def build() -> Response:
+        name = _required("target", target, "a work package, task or theme")
+        count = _integer("limit", limit, brief.DEFAULT_LIMIT, 1, 100)
+        wanted = _flag("download", download)
+        return _html(settings, brief.render_brief(cache, name, count), wanted, brief.brief_filename(name))
+
+    return _view(settings, build, lambda s: with_query("/views/brief", target=s, limit=limit))
 
 
 @router.get("/views/{rest:path}", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,517 @@
+"""Replication briefs: one self-contained, printable HTML page for a replication target (a task,
+a work package or a theme), for planners to hand out.
+
+    lifeact brief --target T.9.1 --output brief.html [--limit 10] [--force]
+    GET /views/brief?target=T.9.1[&limit=10][&download=1]
+
+The page holds the target and its work packages (title, summary, lead, partners with their
+roles, participating municipalities, themes), the ranked candidates with their reasons, a map
+of the replication scores, the network picture, how the score is computed, and the source of
+every fact shown. Everything is in-line (styles, map and network as SVG, no script), so it opens
+from disk with no network, and a print stylesheet lays it out on A4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from app import models
+from app.seed import REFERENCE_SOURCE
+from app.services import entities, exports, relationships
+from app.services.errors import InvalidParameter, ServiceError
+from app.services.index import GenerationCache
+from app.services.text import danish_key
+from app.views import pages, static_image
+from app.views.boundaries import BOUNDARY_CREDIT
+from app.views.graphs import replication_graph
+from app.views.render import ENVIRONMENT
+from app.views.styles import ROLE_LABELS, kind_label
+
+DEFAULT_LIMIT = 10
+MAP_MARKS = 10  # the best candidates get their rank drawn on the map, as in the table
+USAGE_ERROR = 2
+OUTPUT_EXISTS = 5  # as `lifeact export`
+
+REASON_LABELS = {
+    "neighbour": "nabo",
+    "region": "samme region",
+    "lead-region": "ledende region",
+    "theme": "tema",
+    "pillar": "søjle",
+    "co-participation": "samarbejde",
+}
+PILLAR_LABELS = {"mitigation": "reduktion", "adaptation": "tilpasning"}
+CATEGORY_LABELS = {
+    "place-based": "stedbaseret",
+    "implementation-driver": "implementeringsdriver",
+    "project-management": "projektledelse",
+}
+TARGET_WORDS = {"Task": "opgaven", "WorkPackage": "arbejdspakken", "Theme": "temaet"}
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"]
+
+
+def scoring_rules() -> list[dict[str, str]]:
+    """How the score is computed, in Danish, from the weights the service uses (so the two cannot drift)."""
+    w = {k: f"{v:g}".replace(".", ",") for k, v in relationships.WEIGHTS.items()}
+    return [
+        {
+            "kind": "neighbour",
+            "label": REASON_LABELS["neighbour"],
+            "when": "grænser op til en deltager",
+            "weight": f"{w['neighbour']}, +{w['neighbour_extra']} for hver yderligere deltager, højst {w['neighbour_cap']}",
+        },
+        {
+            "kind": "region",
+            "label": REASON_LABELS["region"],
+            "when": "ligger i en region, hvor der er deltagere",
+            "weight": f"{w['region']} pr. deltager i regionen, højst {w['region_cap']}",
+        },
+        {
+            "kind": "lead-region",
+            "label": REASON_LABELS["lead-region"],
+            "when": "ligger i den region, der leder en af målets arbejdspakker",
+            "weight": w["lead-region"],
+        },
+        {
+            "kind": "theme",
+            "label": REASON_LABELS["theme"],
+            "when": "arbejder allerede med et af målets temaer i en anden arbejdspakke",
+            "weight": f"{w['theme']} pr. tema, højst {w['theme_cap']} i alt",
+        },
+        {
+            "kind": "pillar",
+            "label": REASON_LABELS["pillar"],
+            "when": "deltager i en anden arbejdspakke under samme søjle (reduktion/tilpasning)",
+            "weight": w["pillar"],
+        },
+        {
+            "kind": "co-participation",
+            "label": REASON_LABELS["co-participation"],
+            "when": "arbejder allerede sammen med deltagere i andre arbejdspakker",
+            "weight": f"{w['co-participation']} pr. deltager, højst {w['co-participation_cap']}",
+        },
+    ]
+
+
+def danish_number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def danish_date(moment: datetime) -> str:
+    return f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year}, kl. {moment:%H.%M}"
+
+
+def split_source(source: str) -> tuple[str, str]:
+    """'LIFE ACT work packages, WP9' -> ('LIFE ACT work packages', 'WP9'): the seed writes sources as
+    '<document>, <section>'."""
+    document, comma, section = (source or "").rpartition(", ")
+    return (document, section) if comma else (source or "(ukendt)", "")
+
+
+# -- the map ----------------------------------------------------------------------------------
+def _label_point(path: str) -> tuple[float, float]:
+    """Where to put a mark in a municipality: the centroid of its largest ring (islands and
+    enclaves aside, that lies inside the land)."""
+    best: tuple[float, float, float] = (0.0, 0.0, -1.0)
+    for ring_text in path.split("Z"):
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", ring_text)]
+        points = list(zip(numbers[0::2], numbers[1::2], strict=False))
+        if len(points) < 3:
+            continue
+        twice_area = cx = cy = 0.0
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+            cross = x1 * y2 - x2 * y1
+            twice_area += cross
+            cx += (x1 + x2) * cross
+            cy += (y1 + y2) * cross
+        if abs(twice_area) > best[2] and twice_area != 0:
+            best = (cx / (3 * twice_area), cy / (3 * twice_area), abs(twice_area))
+    if best[2] < 0:  # degenerate: fall back to the first point
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path)[:2]]
+        return numbers[0], numbers[1]
+    return best[0], best[1]
+
+
+@dataclass(frozen=True)
+class ReplicationMap:
+    """The choropleth of replication scores, as the map view colours it, ready to draw as SVG."""
+
+    title: str
+    caption: str
+    credit: str
+    legend: list[tuple[str, str]]
+    svg: Markup  # in-line SVG (no namespace declarations: for HTML)
+
+    def standalone_svg(self) -> str:
+        """An SVG document of its own (for a file, or IPython.display.SVG)."""
+        return str(self.svg).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+
+
+def replication_map(cache: GenerationCache, target: str, marks: int = MAP_MARKS) -> ReplicationMap:
+    """Denmark's 98 municipalities coloured by replication score for `target`; the participants in
+    blue with their names, the best `marks` candidates numbered by rank, and a legend drawn in."""
+    context = pages.map_context(cache, target)
+    result = relationships.replication(cache, target, marks)
+    participants = set(result.participants)
+    ranks = {c.name: rank for rank, c in enumerate(result.candidates, start=1)}
+    width, height = context["width"], context["height"]
+    x, y, w, h = context["inset"]
+    parts = [
+        f'<svg class="map" viewBox="0 0 {width:g} {height:g}" role="img" aria-label="{escape(context["title"])}">',
+        '<rect class="sea" x="0" y="0" width="100%" height="100%" fill="#eef4f8"/>',
+        f'<rect class="inset" x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="none" stroke="#8a949e" '
+        'stroke-dasharray="4 3"/>',
+    ]
+    labels: list[str] = []
+    for shape in context["shapes"]:
+        parts.append(
+            f'<path class="municipality" d="{shape["path"]}" fill="{shape["fill"]}" stroke="#ffffff" stroke-width="0.6" '
+            f'data-code="{shape["code"]}" data-name="{escape(shape["name"])}"><title>{escape(shape["title"])}</title></path>'
+        )
+        name = shape["name"]
+        if name in participants or name in ranks:
+            px, py = _label_point(shape["path"])
+            if name in ranks:
+                labels.append(
+                    f'<g class="rank-mark" data-rank="{ranks[name]}"><circle cx="{px:.1f}" cy="{py:.1f}" r="6.5" '
+                    'fill="#ffffff" stroke="#333333" stroke-width="0.8"/>'
+                    f'<text x="{px:.1f}" y="{py + 2.6:.1f}" text-anchor="middle" font-size="7.5" font-weight="700" '
+                    f'fill="#222222">{ranks[name]}</text></g>'
+                )
+            else:
+                labels.append(
+                    f'<text class="participant-label" x="{px:.1f}" y="{py + 2.5:.1f}" text-anchor="middle" font-size="7" '
+                    f'fill="#ffffff" stroke="#1b4f9c" stroke-width="2" paint-order="stroke">{escape(name)}</text>'
+                )
+    parts.extend(labels)
+    # The legend goes in the picture, so that the map alone (as a file, in a notebook) still explains itself.
+    legend_x, legend_y = 8.0, height - 14.0 * (len(context["legend"]) + 1) - 6
+    parts.append(f'<g class="map-legend" font-size="9" fill="#222222"><text x="{legend_x:g}" y="{legend_y:g}" font-weight="700">')
+    parts.append("Signaturforklaring</text>")
+    for i, (color, label) in enumerate(context["legend"], start=1):
+        top = legend_y + 14.0 * i - 9
+        parts.append(
+            f'<rect x="{legend_x:g}" y="{top:g}" width="10" height="10" fill="{color}" stroke="#555555" stroke-width="0.5"/>'
+            f'<text x="{legend_x + 15:g}" y="{top + 8.5:g}">{escape(label)}</text>'
+        )
+    parts.append("</g>")
+    parts.append(f'<text x="{width - 6:g}" y="{height - 6:g}" text-anchor="end" font-size="6.5" fill="#555555">')
+    parts.append(f"{escape(BOUNDARY_CREDIT)}</text></svg>")
+    caption = (
+        f"{context['caption']} Tallene er kandidaternes placering i tabellen; Bornholm er vist i rammen."
+        if ranks
+        else context["caption"]
+    )
+    return ReplicationMap(
+        title=context["title"], caption=caption, credit=BOUNDARY_CREDIT, legend=context["legend"], svg=Markup("".join(parts))
+    )
+
+
+# -- the network picture ------------------------------------------------------------------------
+_XML_PROLOGUE = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<metadata>.*?</metadata>", re.S)
+_NAMESPACE = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+_SIZE = re.compile(r'\s(width|height)="[^"]*pt"')
+
+
+def inline_svg(svg: str, prefix: str) -> Markup:
+    """A matplotlib SVG fit to sit in an HTML page: no XML prologue, metadata or namespace
+    declarations (the HTML parser knows SVG), ids prefixed so two pictures cannot collide,
+    and sized by the stylesheet rather than in points."""
+    text = _XML_PROLOGUE.sub("", svg)
+    text = _NAMESPACE.sub("", text)
+    text = _SIZE.sub("", text, count=2)
+    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', text)
+    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", text)
+    text = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', text)
+    return Markup(text.replace("<svg ", '<svg class="network" role="img" ', 1).strip())
+
+
+def network_svg(cache: GenerationCache, target: str, limit: int = DEFAULT_LIMIT) -> tuple[str, str]:
+    """The replication view as a static picture (SVG text) and its caption."""
+    graph = replication_graph(cache, target, limit)
+    return static_image.draw(graph, "svg").decode("utf-8"), graph.caption
+
+
+# -- the brief ---------------------------------------------------------------------------------
+def _people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda p: danish_key(p["name"]))
+
+
+def _work_package_section(cache: GenerationCache, code: str, provenance: list[dict[str, str]]) -> dict[str, Any]:
+    tables = entities.project_tables(cache)
+    wp = entities.get_work_package(cache, code)
+    lead = tables.leads[code]
+    partner_rows = {p["name"]: p for p in tables.partners.get(code, [])}
+    provenance.append({"fact": f"{code}: titel, resumé, kategori, søjler, opgaver", "source": wp.source})
+    provenance.append({"fact": f"{lead['name']} leder {code}", "source": lead["source"]})
+    partners = []
+    for partner in wp.partners:
+        source = partner_rows.get(partner.name, {}).get("source", wp.source)
+        role = ROLE_LABELS.get(partner.role, partner.role)
+        partners.append({"name": partner.name, "kind": kind_label(partner.kind), "role": role, "role_key": partner.role})
+        provenance.append({"fact": f"{partner.name} er partner i {code} ({role})", "source": source})
+    participants = []
+    for p in _people(tables.participants.get(code, [])):
+        participants.append({"name": p["name"], "region": p["region"], "code": p["code"]})
+        provenance.append({"fact": f"{p['name']} deltager i {code}", "source": p["source"]})
+    for task in wp.tasks:
+        task_source = next((t["source"] for t in tables.tasks.get(code, []) if t["code"] == task.code), wp.source)
+        provenance.append({"fact": f"opgave {task.code}: titel og beskrivelse", "source": task_source})
+    return {
+        "code": wp.code,
+        "title": wp.title_da,
+        "title_en": wp.title_en,
+        "category": CATEGORY_LABELS.get(wp.category, wp.category),
+        "pillars": [PILLAR_LABELS.get(p, p) for p in wp.pillars],
+        "summary": wp.summary,
+        "lead": {"name": wp.lead.name, "kind": kind_label(wp.lead.kind)},
+        "partners": partners,
+        "participants": participants,
+        "tasks": [{"code": t.code, "title": t.title, "themes": [th.name for th in t.themes]} for t in wp.tasks],
+        "themes": [t.name for t in wp.themes],
+        "source": wp.source,
+    }
+
+
+def _theme_sources(cache: GenerationCache, node_id: str) -> dict[str, str]:
+    """The source of each ADDRESSES relationship of a task or work package, by theme name."""
+    node = cache.index().by_id[node_id]
+    return {r.other.name: r.source or "" for r in entities._relations(cache.store, node) if r.type == "ADDRESSES"}
+
+
+def brief_context(
+    cache: GenerationCache, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None
+) -> dict[str, Any]:
+    """Everything the brief shows, from the services (raises their NotFound / InvalidParameter)."""
+    result: models.Replication = relationships.replication(cache, target, limit)
+    index = cache.index()
+    tables = entities.project_tables(cache)
+    node = index.by_id[result.target.id]
+    provenance: list[dict[str, str]] = []
+
+    subject: dict[str, Any] = {"kind": node.kind, "kind_label": kind_label(node.kind), "word": TARGET_WORDS[node.kind]}
+    if node.kind == "Task":
+        task = entities.get_task(cache, node.properties["code"])
+        subject |= {
+            "code": task.code,
+            "title": task.title,
+            "title_en": task.title_en,
+            "summary": task.summary,
+            "source": task.source,
+            "heading": f"{task.code} {task.title}",
+        }
+        provenance.append({"fact": f"opgave {task.code}: titel, beskrivelse, arbejdspakke", "source": task.source})
+        theme_sources = _theme_sources(cache, node.id)
+        for theme in task.themes:
+            provenance.append(
+                {"fact": f"{task.code} handler om {theme.name}", "source": theme_sources.get(theme.name) or "seed/themes.yaml"}
+            )
+    elif node.kind == "WorkPackage":
+        code = node.properties["code"]
+        wp = tables.work_packages[code]
+        subject |= {
+            "code": code,
+            "title": wp["title_da"],
+            "title_en": wp["title_en"],
+            "summary": wp["summary"],
+            "source": wp["source"],
+            "heading": f"{code} {wp['title_da']}",
+        }
+        theme_sources = _theme_sources(cache, node.id)
+        for theme_name, source in sorted(theme_sources.items()):
+            provenance.append({"fact": f"{code} handler om {theme_name}", "source": source})
+    else:
+        p = node.properties
+        subject |= {
+            "code": p["slug"],
+            "title": p["name_da"],
+            "title_en": p["name_en"],
+            "summary": (
+                f"Et tema i projektets kontrollerede ordforråd ({PILLAR_LABELS.get(p['pillar'], p['pillar'])}); "
+                f"det behandles i {', '.join(result.work_packages) or 'ingen arbejdspakker'}."
+            ),
+            "source": p["source"],
+            "heading": p["name_da"],
+        }
+        provenance.append({"fact": f"temaet {p['name_da']}", "source": p["source"]})
+        for code in result.work_packages:
+            for task in tables.tasks.get(code, []):
+                if any(t["slug"] == p["slug"] for t in tables.task_themes.get(task["code"], [])):
+                    source = _theme_sources(cache, task["id"]).get(node.name) or p["source"]
+                    provenance.append({"fact": f"{task['code']} handler om {p['name_da']}", "source": source})
+
+    work_packages = [_work_package_section(cache, code, provenance) for code in result.work_packages]
+
+    by_name = {m["name"]: m for m in tables.municipalities}
+    participants = []
+    for name in result.participants:
+        m = by_name[name]
+        participants.append(
+            {"name": name, "region": m["region"], "work_packages": [c for c in m["work_packages"] if c in result.work_packages]}
+        )
+    candidates = []
+    for rank, candidate in enumerate(result.candidates, start=1):
+        m = by_name[candidate.name]
+        others = [c for c in m["work_packages"] if c not in result.work_packages]
+        candidates.append(
+            {
+                "rank": rank,
+                "code": candidate.code,
+                "name": candidate.name,
+                "region": candidate.region,
+                "score": danish_number(candidate.score),
+                "reasons": [
+                    {
+                        "kind": r.kind,
+                        "label": REASON_LABELS.get(r.kind, r.kind),
+                        "detail": r.detail,
+                        "weight": danish_number(r.weight),
+                    }
+                    for r in candidate.reasons
+                ],
+                "work_packages": others,
+            }
+        )
+        for code in others:
+            source = next(p["source"] for p in tables.participants[code] if p["code"] == candidate.code)
+            provenance.append({"fact": f"{candidate.name} deltager i {code} (kandidat nr. {rank})", "source": source})
+
+    shown = sorted({p["name"] for p in participants} | {c["name"] for c in candidates}, key=danish_key)
+    reference = sorted({by_name[n]["source"] for n in shown})
+    for source in reference:
+        provenance.append({"fact": f"kommunekoder, navne og regioner for de {len(shown)} viste kommuner", "source": source})
+    provenance.append({"fact": "landgrænser mellem kommuner (begrundelsen nabo)", "source": f"{REFERENCE_SOURCE}, neighbours"})
+    provenance.append({"fact": "kommunegrænser på kortet", "source": BOUNDARY_CREDIT.removeprefix("Kommunegrænser: ")})
+    provenance.append({"fact": "replikationsscoren (vægtene nedenfor)", "source": "LIFE ACT Knowledge Explorer, scoring model"})
+    rows = []
+    seen: set[tuple[str, str]] = set()
+    for item in provenance:
+        key = (item["fact"], item["source"])
+        if key in seen:
+            continue
+        seen.add(key)
+        document, section = split_source(item["source"])
+        rows.append({"fact": item["fact"], "document": document, "section": section})
+    documents = sorted({row["document"] for row in rows})
+
+    figure = replication_map(cache, target, min(MAP_MARKS, limit))
+    network, network_caption = network_svg(cache, target, limit)
+    moment = generated_at or datetime.now().astimezone()
+    themes = [{"name": t.name, "name_en": t.name_en, "pillar": PILLAR_LABELS.get(t.pillar, t.pillar)} for t in result.themes]
+    return {
+        "target": result.target,
+        "subject": subject,
+        "work_packages": work_packages,
+        "themes": themes,
+        "pillars": [PILLAR_LABELS.get(p, p) for p in result.pillars],
+        "participants": participants,
+        "candidates": candidates,
+        "limit": limit,
+        "map": figure,
+        "network": inline_svg(network, "net-"),
+        "network_caption": network_caption,
+        "rules": scoring_rules(),
+        "provenance": rows,
+        "documents": documents,
+        "credit": BOUNDARY_CREDIT,
+        "generated": danish_date(moment),
+        "generated_iso": moment.isoformat(timespec="seconds"),
+        "generation": cache.store.generation or "(ukendt)",
+        "backend": cache.store.backend,
+    }
+
+
+def render_brief(cache: GenerationCache, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None) -> str:
+    """The brief's HTML: one self-contained page."""
+    if not 1 <= limit <= 100:
+        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
+    return ENVIRONMENT.get_template("brief.html").render(**brief_context(cache, target, limit, generated_at))
+
+
+def write_brief(cache: GenerationCache, target: str, output: Path, force: bool = False, limit: int = DEFAULT_LIMIT) -> Path:
+    """Render, then write atomically (folders created; an existing file kept unless `force`)."""
+    html = render_brief(cache, target, limit)
+    return exports.save(html.encode("utf-8"), Path(output), force)
+
+
+def brief_filename(target: str) -> str:
+    slug = re.sub(r"[^a-z0-9.]+", "-", target.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))).strip("-")
+    return f"lifeact-brief-{slug[:60] or 'target'}.html"
+
+
+# -- the command ---------------------------------------------------------------------------------
+def cmd_brief(args: argparse.Namespace) -> int:
+    from app.explorer import open_loaded_store
+    from app.settings import get_settings
+
+    output = Path(args.output).expanduser()
+    if output.is_dir():
+        print(
+            f"lifeact brief: {output} is a folder; give a file path such as {output / brief_filename(args.target)}",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    if output.exists() and not args.force:  # refuse before any work; save() checks again when writing
+        print(f"lifeact brief: {output} already exists; nothing was written (--force replaces it)", file=sys.stderr)
+        return OUTPUT_EXISTS
+    if not 1 <= args.limit <= 100:
+        print(f"lifeact brief: --limit {args.limit} is out of range (1 to 100)", file=sys.stderr)
+        return USAGE_ERROR
+    settings = get_settings()
+    handle = open_loaded_store(settings)
+    try:
+        cache = GenerationCache(handle.store)
+        try:
+            html = render_brief(cache, args.target, args.limit)
+        except ServiceError as exc:
+            hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
+            expected = f" (expected {exc.expected})" if exc.expected else ""
+            print(f"lifeact brief: {exc.message}{expected}{hint}. Nothing was written.", file=sys.stderr)
+            return USAGE_ERROR
+    finally:
+        handle.close()
+    try:
+        written = exports.save(html.encode("utf-8"), output, force=args.force)
+    except exports.OutputExists as exc:
+        print(f"lifeact brief: {exc.message} ({exc.expected})", file=sys.stderr)
+        return OUTPUT_EXISTS
+    except ServiceError as exc:
+        print(f"lifeact brief: {exc.message} ({exc.expected})", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:
+        print(f"lifeact brief: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"wrote {written} ({len(html.encode('utf-8')):,} bytes): replication brief for {args.target}")
+    return 0
+
+
+def _limit(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number (1 to 100)") from None
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "brief",
+        help="write a self-contained, printable replication brief (HTML) for a task, work package or theme",
+        description="One page for a replication target: the task and its work package, lead and partners, "
+        "ranked candidates with reasons, the map, the network picture and the source of every fact. "
+        "It opens offline and prints on A4. An empty store gets the seed first, as `lifeact serve` does.",
+    )
+    parser.add_argument("--target", "-t", required=True, help="a task (T.9.1), work package (WP9) or theme (drought)")
+    parser.add_argument(
+        "--output", "-o", required=True, metavar="PATH", help="file to write (e.g. brief.html); its folder is created"
+    )
+    parser.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, help="candidates listed, 1 to 100 (default 10)")
+    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    parser.set_defaults(func=cmd_brief)
