@@ -284,7 +284,7 @@ def _work_package_section(cache: GenerationCache, code: str, provenance: list[di
 def _theme_sources(cache: GenerationCache, node_id: str) -> dict[str, str]:
     """The source of each ADDRESSES relationship of a task or work package, by theme name."""
     node = cache.index().by_id[node_id]
-    return {r.other.name: r.source or "" for r in entities._relations(cache.store, node) if r.type == "ADDRESSES"}
+    return {r.other.name: r.source or "" for r in entities.node_relations(cache, node) if r.type == "ADDRESSES"}
 
 
 def brief_context(

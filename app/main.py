@@ -14,7 +14,7 @@ from app.api.routes import health, municipalities, programmes, regions, relation
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import StoreUnavailable
-from app.services.index import GenerationCache
+from app.services.index import GenerationCache, tune_garbage_collection
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("lifeact")
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tune_garbage_collection()
         handle = open_store(settings)
         app.state.settings = settings
         app.state.store_handle = handle

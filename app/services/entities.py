@@ -138,7 +138,12 @@ def resolve_municipality(cache: GenerationCache, key: str) -> NodeRef:
     return cache.index().resolve(key, ("Municipality",))
 
 
-def _relations(store: GraphStore, node: NodeRef) -> list[models.Relation]:
+def node_relations(cache: GenerationCache, node: NodeRef) -> list[models.Relation]:
+    """A node's relations, read once per loaded graph (lists would otherwise read them per item)."""
+    return cache.get(("relations", node.id), lambda: _read_relations(cache.store, node))
+
+
+def _read_relations(store: GraphStore, node: NodeRef) -> list[models.Relation]:
     relations = []
     for direction, query in (("out", "outgoing"), ("in", "incoming")):
         for row in store.read(query, {"id": node.id}, label=node.kind):
@@ -170,7 +175,7 @@ def municipality_profile(cache: GenerationCache, key: str) -> models.Municipalit
     tables = project_tables(cache)
     m = tables.municipality_by_code()[node.properties["code"]]
     store = cache.store
-    relations = _relations(store, node)
+    relations = node_relations(cache, node)
     participation = []
     reached: dict[str, dict[str, Any]] = {}
     via: dict[str, list[str]] = defaultdict(list)
@@ -264,7 +269,7 @@ def get_work_package(cache: GenerationCache, key: str) -> models.WorkPackage:
     def build() -> models.WorkPackage:
         tables = project_tables(cache)
         node = cache.index().by_id[tables.work_packages[code]["id"]]
-        return _work_package(tables, code, _relations(cache.store, node))
+        return _work_package(tables, code, node_relations(cache, node))
 
     return cache.get(("work-package", code), build)
 
@@ -302,8 +307,11 @@ def _theme_summary(cache: GenerationCache, node: NodeRef) -> models.ThemeSummary
 
 
 def list_themes(cache: GenerationCache) -> models.ListResponse[models.ThemeSummary]:
-    data = [_theme_summary(cache, n) for n in sorted(cache.index().by_kind["Theme"], key=lambda n: n.properties["slug"])]
-    return models.ListResponse[models.ThemeSummary](data=data, count=len(data))
+    def build() -> models.ListResponse[models.ThemeSummary]:
+        data = [_theme_summary(cache, n) for n in sorted(cache.index().by_kind["Theme"], key=lambda n: n.properties["slug"])]
+        return models.ListResponse[models.ThemeSummary](data=data, count=len(data))
+
+    return cache.get("theme-list", build)
 
 
 def get_theme(cache: GenerationCache, key: str) -> models.ThemeDetail:
@@ -339,21 +347,24 @@ def get_region(cache: GenerationCache, key: str) -> models.RegionDetail:
     return models.RegionDetail(
         **_region_summary(tables, node).model_dump(),
         municipalities=sorted(members, key=lambda m: danish_key(m.name)),
-        roles=_roles(_relations(cache.store, node)),
+        roles=_roles(node_relations(cache, node)),
         source=node.properties["source"],
     )
 
 
 # -- programmes and organisations --------------------------------------------------------
 def list_programmes(cache: GenerationCache) -> models.ListResponse[models.Programme]:
-    data = [get_programme(cache, n.id) for n in sorted(cache.index().by_kind["Programme"], key=lambda n: n.name)]
-    return models.ListResponse[models.Programme](data=data, count=len(data))
+    def build() -> models.ListResponse[models.Programme]:
+        data = [get_programme(cache, n.id) for n in sorted(cache.index().by_kind["Programme"], key=lambda n: n.name)]
+        return models.ListResponse[models.Programme](data=data, count=len(data))
+
+    return cache.get("programme-list", build)
 
 
 def get_programme(cache: GenerationCache, key: str) -> models.Programme:
     node = cache.index().resolve(key, ("Programme",))
     p = node.properties
-    relations = _relations(cache.store, node)
+    relations = node_relations(cache, node)
     # 98 MEMBER_OF relations say one thing: every municipality is a member.
     members = [r for r in relations if r.type == "MEMBER_OF"]
     kept = [r for r in relations if r.type != "MEMBER_OF"]
@@ -380,8 +391,12 @@ def get_programme(cache: GenerationCache, key: str) -> models.Programme:
 
 
 def list_organisations(cache: GenerationCache) -> models.ListResponse[models.Organisation]:
-    data = [_organisation(cache, n) for n in sorted(cache.index().by_kind["Organisation"], key=lambda n: danish_key(n.name))]
-    return models.ListResponse[models.Organisation](data=data, count=len(data))
+    def build() -> models.ListResponse[models.Organisation]:
+        nodes = sorted(cache.index().by_kind["Organisation"], key=lambda n: danish_key(n.name))
+        data = [_organisation(cache, n) for n in nodes]
+        return models.ListResponse[models.Organisation](data=data, count=len(data))
+
+    return cache.get("organisation-list", build)
 
 
 def get_organisation(cache: GenerationCache, key: str) -> models.Organisation:
@@ -396,7 +411,7 @@ def _organisation(cache: GenerationCache, node: NodeRef) -> models.Organisation:
         full_name=p["full_name"],
         org_type=p["org_type"],
         description=p["description"],
-        relations=_relations(cache.store, node),
+        relations=node_relations(cache, node),
         source=p["source"],
     )
 

@@ -66,9 +66,38 @@ def test_http_section_against_a_real_server(tmp_path: Path, embedded_path: Path)
     assert results["/api/nope"]["status"] == 404
 
 
+def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict) -> None:
+    from app.api.routes.views import router
+
+    views = quick_result["views"]
+    routes = [r.path for r in router.routes if ":path}" not in r.path]
+    assert all(url is not None for url in bench.view_urls(bench.SEED_SCENARIO).values())
+    pages = {path: row for path, row in views.items() if path.startswith("/")}
+    assert len(pages) == len(routes)
+    for path, row in pages.items():
+        assert "error" not in row, (path, row)
+        assert row["bytes"] > 500 and 0 < row["p50_ms"] <= row["p99_ms"], path
+    render = views["render 1,000 nodes (server, uncached)"]
+    assert isinstance(render["goal_met"], bool) and render["bytes"] > views["render 500 nodes (server, uncached)"]["bytes"]
+    layout = views["layout 500 nodes (chromium)"]
+    assert "error" not in layout, layout
+    assert isinstance(layout["goal_met"], bool) and layout["p50_ms"] > 0
+    assert "goal_met" not in views["layout 1,000 nodes (chromium)"]  # above the goal's size: positions, no physics
+
+
+def test_synthetic_neighbourhood_has_the_asked_size_and_only_known_ends() -> None:
+    for size in (50, 500, 1_000):
+        hood = bench.synthetic_neighbourhood(size)
+        ids = {n.id for n in hood.nodes}
+        assert len(hood.nodes) == len(ids) == size
+        assert all(e.source in ids and e.target in ids for e in hood.edges)
+    assert bench.synthetic_neighbourhood(300) == bench.synthetic_neighbourhood(300)
+
+
 def test_table_renders_every_section(quick_result: dict) -> None:
     table = bench.render_table(quick_result)
     assert "named queries on embedded" in table and "scale: 300 municipalities" in table and "bulk load" in table
+    assert "/views/graph?center=Sams%C3%B8&depth=2" in table and "layout 500 nodes (chromium)" in table
 
 
 def test_synth_command_loads_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,25 +9,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from app.main import create_app
 from app.settings import Settings
+from app.views import chromium
+from app.views.chromium import missing_reason
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_SCHEMES = ("data:", "blob:", "file:", "about:")
 
 
@@ -89,11 +79,9 @@ def watch(page: Any, log: PageLog, *origins: str) -> None:
 
 
 def launch(playwright: Any) -> Any:
-    if not CHROMIUM.exists():
-        raise AssertionError(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's chromium. Run `make browser` (apt-get install chromium)."
-        )
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    if missing_reason():
+        raise AssertionError(f"{missing_reason()}: the browser tests drive Debian's chromium through Playwright.")
+    return chromium.launch(playwright)
 
 
 @contextmanager

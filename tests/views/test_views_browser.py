@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from app.views.chromium import VIEW_READY as READY
 from tests.conftest import embedded_settings
 from tests.views.browser import PageLog, launch, report_site, serve, watch
 
 pytestmark = pytest.mark.browser
 
-READY = "() => window.lifeact && window.lifeact.ready === true"
 NETWORK_VIEWS = [
     "/views/graph?center=LIFE+ACT&depth=3",
     "/views/graph?center=Sams%C3%B8&depth=1",

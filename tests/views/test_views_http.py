@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from app import models
+from app.bench import synthetic_neighbourhood
 from app.main import create_app
 from app.views.boundaries import BOUNDARY_CREDIT, BOUNDARY_FILE, projected_map
 from app.views.graphs import BROWSER_LAYOUT_LIMIT, neighbourhood_graph
@@ -298,18 +298,6 @@ def test_home_has_search_and_entry_points(views: TestClient) -> None:
         assert link in html
     html = views.get("/?q=Kobenhavn").text
     assert 'href="/views/graph?center=K%C3%B8benhavn&amp;depth=1"' in html
-
-
-def synthetic_neighbourhood(size: int) -> models.Neighbourhood:
-    """A made-up graph of `size` nodes, for the large-graph path (the seed is far smaller)."""
-    nodes = [models.GraphNode(id="hub", kind="Programme", name="Hub", degree=size - 1, properties={"source": "test"})]
-    nodes += [
-        models.GraphNode(id=f"m{i}", kind="Municipality", name=f"Kommune {i}", degree=3, properties={"code": i, "source": "test"})
-        for i in range(1, size)
-    ]
-    edges = [models.GraphEdge(source=f"m{i}", target="hub", type="MEMBER_OF") for i in range(1, size)]
-    edges += [models.GraphEdge(source=f"m{i}", target=f"m{i + 1}", type="NEIGHBOURS") for i in range(1, size - 1)]
-    return models.Neighbourhood(center=models.Ref(id="hub", kind="Programme", name="Hub"), depth=2, nodes=nodes, edges=edges)
 
 
 def test_render_without_http_and_large_graphs_get_positions() -> None:
