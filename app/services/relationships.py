@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -535,35 +537,60 @@ class SearchIndex:
                     key = fold(word)
                     if len(word) > 2 and key and key != whole:
                         entries[key].append((node, alias, False))
+        # Ties rank by kind, then name. A word such as "kommune" can match all 100,000 municipalities:
+        # each key's entries are kept whole names first, then in rank order, so a query reads only
+        # the first `limit` nodes of each (no node further down could make the answer).
+        self.order = {node.id: (LABELS.index(node.kind), natural_key(node.name)) for node in nodes}
+        for rows in entries.values():
+            rows.sort(key=lambda row: (not row[2], self.order[row[0].id]))
         self.entries = entries
         self.keys = sorted(entries)
 
+    @staticmethod
+    def _leading(rows: list[tuple[NodeRef, str, bool]], limit: int) -> Iterator[tuple[NodeRef, str, bool]]:
+        """The rows of the first `limit` distinct nodes among whole names, then among words."""
+        seen: dict[bool, set[str]] = {True: set(), False: set()}
+        for row in rows:
+            group = seen[row[2]]
+            if row[0].id not in group:
+                if len(group) >= limit:
+                    if row[2]:
+                        continue  # the whole names are done; the words follow
+                    return
+                group.add(row[0].id)
+            yield row
+
     def search(self, query: str, limit: int) -> list[models.SearchHit]:
         key = fold(query)
-        best: dict[str, models.SearchHit] = {}
+        best: dict[str, tuple[float, NodeRef, str]] = {}  # node id -> (score, node, matched alias)
 
         def offer(node: NodeRef, alias: str, score: float) -> None:
             current = best.get(node.id)
-            if current is None or score > current.score:
-                best[node.id] = models.SearchHit(
-                    id=node.id, kind=node.kind, name=node.name, score=round(score, 1), matched=str(alias)
-                )
+            if current is None or score > current[0]:
+                best[node.id] = (round(score, 1), node, alias)
 
-        for node, alias, whole in self.entries.get(key, []):
+        for node, alias, whole in self._leading(self.entries.get(key, []), limit):
             offer(node, alias, 100.0 if whole else 95.0)
         start = bisect.bisect_left(self.keys, key)
         for candidate in self.keys[start : start + 200]:
             if not candidate.startswith(key):
                 break
-            for node, alias, whole in self.entries[candidate]:
+            for node, alias, whole in self._leading(self.entries[candidate], limit):
                 # the start of a whole name beats the start of a word inside one
                 offer(node, alias, (85.0 if whole else 78.0) + 10.0 * len(key) / len(candidate))
         if len(key) >= 3:
             for candidate, score, _ in process.extract(key, self.keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=70):
-                for node, alias, _whole in self.entries[candidate]:
+                for node, alias, _whole in self._leading(self.entries[candidate], limit):
                     offer(node, alias, score * 0.75)
-        hits = sorted(best.values(), key=lambda h: (-h.score, LABELS.index(h.kind), natural_key(h.name)))
-        return hits[:limit]
+        top = heapq.nsmallest(limit, best.values(), key=lambda hit: (-hit[0], self.order[hit[1].id]))
+        return [
+            models.SearchHit(id=node.id, kind=node.kind, name=node.name, score=score, matched=str(alias))
+            for score, node, alias in top
+        ]
+
+
+def search_index(cache: GenerationCache) -> SearchIndex:
+    return cache.get("search-index", lambda: SearchIndex(cache.index().nodes))
 
 
 def search(cache: GenerationCache, q: str, limit: int = 10) -> models.SearchResults:
@@ -574,8 +601,7 @@ def search(cache: GenerationCache, q: str, limit: int = 10) -> models.SearchResu
         raise InvalidParameter(f"the search text is {len(cleaned)} characters long", expected="q of at most 200 characters")
     if not 1 <= limit <= 100:
         raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
-    index = cache.get("search-index", lambda: SearchIndex(cache.index().nodes))
-    hits = index.search(cleaned, limit)
+    hits = search_index(cache).search(cleaned, limit)
     return models.SearchResults(query=shorten(cleaned, 200), data=hits, count=len(hits))
 
 
@@ -659,3 +685,20 @@ def centrality(cache: GenerationCache, limit: int = 10) -> models.Centrality:
         note="Graph of municipalities, work packages and themes (participation, and themes each work package addresses "
         "directly or through its tasks); degree centrality and normalised betweenness from NetworkX.",
     )
+
+
+def warm(cache: GenerationCache) -> dict[str, float]:
+    """Build the per-graph tables that every kind of question needs; seconds per table."""
+    tables: dict[str, Callable[[], Any]] = {
+        "name index": cache.index,
+        "project tables": lambda: project_tables(cache),
+        "adjacency": lambda: adjacency(cache),
+        "replication index": lambda: _replication_index(cache),
+        "search index": lambda: search_index(cache),
+    }
+    seconds = {}
+    for name, build in tables.items():
+        started = time.perf_counter()
+        build()
+        seconds[name] = round(time.perf_counter() - started, 3)
+    return seconds

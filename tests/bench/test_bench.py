@@ -46,9 +46,11 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     assert scale["sizes"]["nodes"]["Municipality"] == 300
     assert scale["sizes"]["nodes"]["Region"] == 3
     assert scale["bulk_load"]["rows"] == sum(scale["sizes"]["nodes"].values()) + sum(scale["sizes"]["relationships"].values())
-    assert set(scale["services"]) == {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)"}
+    services = {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)", "search (prefix or typo)"}
+    assert set(scale["services"]) == services
     assert all(isinstance(row["goal_met"], bool) for row in scale["services"].values())
-    assert "graph_index_seconds" in scale["cold"]
+    tables = ("name_index", "project_tables", "adjacency", "replication_index", "search_index")
+    assert all(f"{table}_seconds" in scale["cold"] for table in tables)
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]
     assert quick_result["command"].startswith("lifeact bench --quick --no-http")

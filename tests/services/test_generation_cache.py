@@ -105,3 +105,20 @@ def test_the_server_sets_the_collector_thresholds(embedded_path: Path) -> None:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_the_server_builds_the_per_graph_tables_before_it_answers_unless_told_not_to(embedded_path: Path, warm: bool) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from tests.conftest import embedded_settings
+
+    app = create_app(embedded_settings(embedded_path, warm_on_start=warm))
+    try:
+        with TestClient(app):
+            built = set(app.state.cache._tables)
+            expected = {"graph-index", "project-tables", "adjacency", "replication-index", "search-index"}
+            assert (expected <= built) is warm and (built == set()) is (not warm)
+    finally:
+        gc.unfreeze()
