@@ -13,9 +13,10 @@ PORT   ?= 8000
 help:
 	@sed -n 's/^#   //p' Makefile
 
-# Python packages (pinned in pyproject.toml, transitive ones in requirements.lock)
-# and Neo4j's Cypher parser for the lint (pinned in tools/cypher-lint/package-lock.json).
-setup: $(VENV)/.installed tools/cypher-lint/node_modules/.installed
+# Python packages (pinned in pyproject.toml, transitive ones in requirements.lock), Neo4j's
+# Cypher parser for the lint and graphology's GEXF/GraphML parsers for the export tests
+# (pinned in tools/*/package-lock.json).
+setup: $(VENV)/.installed tools/cypher-lint/node_modules/.installed tools/graph-readers/node_modules/.installed
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download of its own).
 browser:
@@ -27,8 +28,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e ".[test]"
 	touch $@
 
-tools/cypher-lint/node_modules/.installed: tools/cypher-lint/package-lock.json
-	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
+tools/%/node_modules/.installed: tools/%/package-lock.json
+	npm ci --prefix tools/$* --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: setup
@@ -51,4 +52,4 @@ format: setup
 	$(VENV)/bin/ruff format app tests
 
 clean:
-	rm -rf $(VENV) tools/cypher-lint/node_modules data .pytest_cache .ruff_cache
+	rm -rf $(VENV) tools/*/node_modules data .pytest_cache .ruff_cache

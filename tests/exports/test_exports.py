@@ -1,11 +1,13 @@
 """Graph exports, read back the way a third-party reader would: GraphML and GEXF through
-NetworkX's readers, JSON as node-link data, the CSV zip with the csv module (as Excel sees it)."""
+NetworkX's readers and through graphology's parsers (what Gephi Lite and sigma.js read them
+with), JSON as node-link data, the CSV zip with the csv module (as Excel sees it)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import subprocess
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from app.seed import SeedGraph
 from app.services import exports
 from app.services.errors import InvalidParameter
 from app.services.index import GenerationCache
-from app.settings import get_settings
+from app.settings import PROJECT_ROOT, get_settings
 
 FORMATS = list(exports.FORMAT_NAMES)
 DANISH_NAMES = ("Ærø", "Høje-Taastrup", "København", "Brønderslev", "Aabenraa")
@@ -85,6 +87,22 @@ def read_csv_zip(data: bytes) -> ReadBack:
 
 
 READERS = {"graphml": read_graphml, "gexf": read_gexf, "json": read_json, "csv": read_csv_zip}
+GRAPHOLOGY_READER = PROJECT_ROOT / "tools" / "graph-readers" / "read.mjs"
+
+
+def read_with_graphology(data: bytes, fmt: str, folder: Path) -> ReadBack:
+    """The file as graphology-gexf / graphology-graphml parse it, in Node (installed by `make setup`)."""
+    if not (GRAPHOLOGY_READER.parent / "node_modules").is_dir():
+        pytest.fail("tools/graph-readers has no node_modules: run `make setup` (npm ci --prefix tools/graph-readers)")
+    file = folder / f"lifeact.{fmt}"
+    file.write_bytes(data)
+    result = subprocess.run(["node", str(GRAPHOLOGY_READER), str(file)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    graph = json.loads(result.stdout)
+    assert (graph["type"], graph["multi"]) == ("directed", True)
+    type_attribute = "kind" if fmt == "gexf" else "type"
+    edges = [(e["source"], e["attributes"][type_attribute], e["target"], e["attributes"]) for e in graph["edges"]]
+    return ReadBack(graph["nodes"], edges, None)
 
 
 def download(client: TestClient, fmt: str) -> bytes:
@@ -172,6 +190,21 @@ def test_relationship_properties_match_the_seed(embedded_client: TestClient, see
     )
     assert exported == seeded
     assert any(p.get("role") == "co-lead" for *_, p in graph.edges)
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_gephi_lites_parser_reads_the_whole_graph(
+    embedded_client: TestClient, stored_edges: Counter, fmt: str, tmp_path: Path
+) -> None:
+    graph = read_with_graphology(download(embedded_client, fmt), fmt, tmp_path)
+    stats = embedded_client.get("/api/stats").json()
+    assert dict(graph.node_counts()) == {label: n for label, n in stats["nodes"].items() if n}
+    assert dict(graph.edge_counts()) == stats["relationships"]
+    assert Counter((s, t, d) for s, t, d, _ in graph.edges) == stored_edges
+    names = {node["name"] for node in graph.nodes.values()}
+    assert set(DANISH_NAMES) <= names
+    assert all(node["label"] == node["name"] and node.get("provenance") for node in graph.nodes.values())
+    assert graph.nodes["municipality:101"]["official_name"] == "Københavns Kommune"
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
