@@ -342,7 +342,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def serve(store_path: Path, seed_path: Path) -> Iterator[int]:
-    """One uvicorn worker on 127.0.0.1 serving the embedded store at store_path; yields its port."""
+    """`lifeact serve` (one uvicorn worker) on 127.0.0.1 for the embedded store at store_path; yields its port."""
     port = _free_port()
     env = {
         **os.environ,
@@ -350,8 +350,7 @@ def serve(store_path: Path, seed_path: Path) -> Iterator[int]:
         "LIFEACT_EMBEDDED_PATH": str(store_path),
         "LIFEACT_SEED_PATH": str(seed_path),
     }
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", "1", "--log-level", "warning", "--no-access-log"]
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 90

@@ -62,7 +62,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     # The app's lifespan loads the seed into an empty store, so a first run needs nothing else.
-    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=1, log_level=args.log_level)
+    # uvicorn's own keep-alive (5 s) equals httpx's pool expiry: a connection idle for just that
+    # long is closed by the server while the client sends on it, and the client sees a ReadError.
+    uvicorn.run(
+        "app.main:app",
+        host=args.host,
+        port=args.port,
+        workers=1,
+        log_level=args.log_level,
+        timeout_keep_alive=get_settings().keep_alive_seconds,
+    )
     return 0
 
 

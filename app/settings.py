@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     seed_path: Path = Field(PROJECT_ROOT / "seed", validation_alias=env("LIFEACT_SEED_PATH"))
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
     warm_on_start: bool = Field(True, validation_alias=env("LIFEACT_WARM_ON_START"))
+    keep_alive_seconds: float = Field(75.0, gt=0, le=3600, validation_alias=env("LIFEACT_KEEP_ALIVE_SECONDS"))
 
     frame_ancestors: str = Field("'self'", validation_alias=env("LIFEACT_FRAME_ANCESTORS"))
     cors_origins: str = Field("", validation_alias=env("LIFEACT_CORS_ORIGINS"))

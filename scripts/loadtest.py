@@ -78,8 +78,9 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], cwd=PROJECT_ROOT)
+    """The server as users start it: `lifeact serve` (one worker, the project's uvicorn settings)."""
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=PROJECT_ROOT)
 
 
 def wait_for_health(base: str, timeout: float = 60.0) -> None:

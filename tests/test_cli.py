@@ -56,3 +56,55 @@ def test_a_broken_seed_exits_2_and_keeps_the_graph(tmp_path: Path) -> None:
 def test_help(args: list[str], tmp_path: Path) -> None:
     result = lifeact(*args, env_path=tmp_path)
     assert result.returncode == 0 and "usage: lifeact" in result.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(("setting", "idle", "open_after"), [(None, 5.5, True), ("1", 2.5, False)])
+def test_serve_keeps_idle_connections_as_long_as_the_setting_says(
+    embedded_path: Path, setting: str | None, idle: float, open_after: bool
+) -> None:
+    """uvicorn's own 5 s would close a connection a client (httpx: 5 s) may be reusing just then."""
+    import os
+    import socket
+    import time
+
+    port = _free_port()
+    env = {**os.environ, "LIFEACT_EMBEDDED_PATH": str(embedded_path), "LIFEACT_SEED_PATH": str(SEED_DIR)}
+    env.pop("LIFEACT_KEEP_ALIVE_SECONDS", None)
+    if setting is not None:
+        env["LIFEACT_KEEP_ALIVE_SECONDS"] = setting
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "warning"], cwd=PROJECT_ROOT, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "lifeact serve did not start"
+                time.sleep(0.2)
+        with connection:
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+            time.sleep(idle)
+            connection.settimeout(0.5)
+            try:
+                closed = connection.recv(1) == b""
+            except TimeoutError:
+                closed = False
+            assert closed is not open_after
+            if open_after:  # and the kept connection still serves
+                connection.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
