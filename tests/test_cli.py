@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +67,23 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _read_response(connection: Any) -> bytes:
+    """One whole HTTP/1.1 response (headers, then Content-Length bytes), however TCP splits it."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        assert chunk, "the server closed the connection before answering"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        assert chunk, "the server closed the connection mid-answer"
+        body += chunk
+    assert len(body) == length, "more bytes than the answer: the connection is out of step"
+    return head
+
+
 @pytest.mark.parametrize(("setting", "idle", "open_after"), [(None, 5.5, True), ("1", 2.5, False)])
 def test_serve_keeps_idle_connections_as_long_as_the_setting_says(
     embedded_path: Path, setting: str | None, idle: float, open_after: bool
@@ -94,7 +112,7 @@ def test_serve_keeps_idle_connections_as_long_as_the_setting_says(
                 time.sleep(0.2)
         with connection:
             connection.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+            assert _read_response(connection).startswith(b"HTTP/1.1 200")
             time.sleep(idle)
             connection.settimeout(0.5)
             try:
@@ -104,7 +122,7 @@ def test_serve_keeps_idle_connections_as_long_as_the_setting_says(
             assert closed is not open_after
             if open_after:  # and the kept connection still serves
                 connection.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+                assert _read_response(connection).startswith(b"HTTP/1.1 200")
     finally:
         server.terminate()
         server.wait(timeout=15)
