@@ -15,7 +15,7 @@ from app import brief
 from app.graph.factory import open_store
 from app.services.index import GenerationCache
 from tests.conftest import embedded_settings
-from tests.views.browser import PageLog, launch, watch
+from tests.views.browser import PageLog, watch
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +28,6 @@ def saved_brief(embedded_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     finally:
         handle.close()
     return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from app.views.chromium import VIEW_READY as READY
 from tests.conftest import embedded_settings
-from tests.views.browser import PageLog, launch, report_site, serve, watch
+from tests.views.browser import PageLog, report_site, serve, watch
 
 pytestmark = pytest.mark.browser
 
@@ -44,16 +44,6 @@ def origin(embedded_path: Path, report_origins: tuple[str, str]) -> Iterator[str
     settings = embedded_settings(embedded_path, frame_ancestors=f"'self' {report_origins[0]}")
     with serve(settings) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
