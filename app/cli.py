@@ -8,6 +8,8 @@ import json
 import logging
 import sys
 
+from pydantic import ValidationError
+
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import LoadVerificationError, StoreUnavailable
@@ -106,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"])
+            print(f"lifeact: the setting {name}={str(error.get('input'))[:60]!r} is not valid: {error['msg']}", file=sys.stderr)
+        print('lifeact: see the "Settings" table in README.md for what each setting takes', file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except SeedError as exc:

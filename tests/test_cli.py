@@ -126,3 +126,18 @@ def test_serve_keeps_idle_connections_as_long_as_the_setting_says(
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [("LIFEACT_KEEP_ALIVE_SECONDS", "abc", "valid number"), ("LIFEACT_WARM_ON_START", "maybe", "valid boolean")],
+)
+def test_a_bad_setting_is_named_with_what_it_takes(tmp_path: Path, variable: str, value: str, expected: str) -> None:
+    env = {"LIFEACT_EMBEDDED_PATH": str(tmp_path), "PATH": "/usr/bin:/bin", variable: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "stats"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert f"the setting {variable}='{value}' is not valid" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir())  # nothing was opened or written
