@@ -131,19 +131,33 @@ SEED_SCENARIO = Scenario(municipality="Samsø", other="Aalborg", path_target="Ve
 def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[], Any] | str]:
     """Every named query of the store's dialect: a call with representative parameters, or why
     it is not run (writes)."""
-    from app.services.entities import project_tables
-    from app.services.index import GenerationCache
+    from app.services.entities import work_package_facts
+    from app.services.read_model import ReadModel
 
-    cache = GenerationCache(store)
-    index = cache.index()
-    tables = project_tables(cache)
-    muni = index.resolve(scenario.municipality, ("Municipality",))
-    other = index.resolve(scenario.other, ("Municipality",))
-    target = index.resolve(scenario.path_target, ("Municipality",))
-    codes = list(tables.work_packages)
-    participants = [p["id"] for p in tables.participants.get(scenario.work_package, [])]
+    model = ReadModel(store)
+    muni = model.resolve(scenario.municipality, ("Municipality",))
+    other = model.resolve(scenario.other, ("Municipality",))
+    target = model.resolve(scenario.path_target, ("Municipality",))
+    task = model.resolve(scenario.task, ("Task",))
+    facts = work_package_facts(model, [scenario.work_package])
+    codes = [scenario.work_package]
+    participants = [p["id"] for p in facts.participants.get(scenario.work_package, [])]
+    themes = sorted(t["slug"] for t in facts.themes_of(scenario.work_package))
+    pillars = list(facts.work_packages[scenario.work_package]["pillars"])
     params: dict[str, dict[str, Any]] = {
         "node_by_id": {"id": muni.id},
+        "nodes_by_ids": {"ids": [muni.id, other.id]},
+        "municipalities_by_id": {"ids": [muni.id, other.id]},
+        "municipalities_in_region": {"region": _region_of(store, muni.id)},
+        "work_packages_by_code": {"codes": codes},
+        "work_package_direct_themes": {"codes": codes},
+        "task_themes": {"codes": codes},
+        "task_work_package": {"id": task.id},
+        "region_members": {"regions": [_region_of(store, muni.id)], "participants": participants},
+        "theme_members": {"themes": themes, "participants": participants},
+        "task_theme_members": {"themes": themes, "participants": participants},
+        "pillar_members": {"pillars": pillars, "participants": participants},
+        "theme_work_package_codes": {"slug": themes[0] if themes else ""},
         "outgoing": {"id": muni.id},
         "incoming": {"id": muni.id},
         "municipality_neighbours": {"id": muni.id},
@@ -179,6 +193,11 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         query_params = params.get(name, {})
         calls[label] = lambda name=name, query_params=query_params, kwargs=kwargs: store.read(name, query_params, **kwargs)
     return calls
+
+
+def _region_of(store: GraphStore, municipality_id: str) -> str:
+    rows = store.read("municipalities_by_id", {"ids": [municipality_id]})
+    return rows[0]["region"] if rows else ""
 
 
 def sample(call: Callable[[], Any], samples: int, budget_seconds: float, least: int = 3) -> list[float]:
@@ -536,16 +555,16 @@ def bench_views(store_path: Path, seed_path: Path, samples: int, scenario: Scena
 
 
 # -- scale --------------------------------------------------------------------------------------
-def scale_scenario(cache: Any, rng: random.Random) -> Scenario:
-    from app.services.entities import project_tables
+def scale_scenario(model: Any, rng: random.Random) -> Scenario:
+    from app.services.entities import work_package_facts
 
-    tables = project_tables(cache)
-    code = sorted(tables.work_packages, key=lambda c: int(c[2:]))[len(tables.work_packages) // 2]
-    members = sorted(p["name"] for p in tables.participants[code])
-    task = sorted(t["code"] for t in tables.tasks[code])[0]
-    index = cache.index()
-    first = index.resolve(members[0], ("Municipality",))
-    neighbours = cache.store.read("municipality_neighbours", {"id": first.id})
+    codes = sorted((row["code"] for row in model.store.read("work_packages")), key=lambda c: int(c[2:]))
+    code = codes[len(codes) // 2]
+    facts = work_package_facts(model, [code])
+    members = sorted(p["name"] for p in facts.participants[code])
+    task = sorted(t["code"] for t in facts.tasks[code])[0]
+    first = model.resolve(members[0], ("Municipality",))
+    neighbours = model.store.read("municipality_neighbours", {"id": first.id})
     target = neighbours[0]["name"] if neighbours else members[-1]
     return Scenario(municipality=members[0], other=members[-1], path_target=target, work_package=code, task=task)
 
@@ -553,8 +572,8 @@ def scale_scenario(cache: Any, rng: random.Random) -> Scenario:
 def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]:
     from app.graph.bulk import bulk_load
     from app.graph.embedded import EmbeddedStore
-    from app.services import relationships
-    from app.services.index import GenerationCache
+    from app.services import overlap, replication, traversal
+    from app.services.read_model import ReadModel
     from app.synth import SynthSizes, graph_rows, synth_graph
 
     sizes = SynthSizes(profile.municipalities, profile.regions, profile.projects)
@@ -576,44 +595,42 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]
         },
     }
     try:
-        cache = GenerationCache(store)
-        # what the server builds before it answers (LIFEACT_WARM_ON_START), table by table
-        cold: dict[str, float] = {f"{name.replace(' ', '_')}_seconds": v for name, v in relationships.warm(cache).items()}
+        model = ReadModel(store)
+        # what the server builds before it answers (LIFEACT_WARM_ON_START): the name index
+        cold: dict[str, float] = {"name_index_seconds": model.warm()}
         rng = random.Random(seed)
-        scenario = scale_scenario(cache, rng)
-        # first calls build what is left: per-answer caches, overlap pair tables …
-        cold["first_overlap_seconds"] = timed(lambda: relationships.overlap(cache, scenario.municipality, scenario.other))
-        cold["first_replication_seconds"] = timed(lambda: relationships.replication(cache, scenario.task))
-        cold["first_paths_seconds"] = timed(lambda: relationships.paths(cache, scenario.municipality, scenario.path_target))
-        cold["first_graph_seconds"] = timed(lambda: relationships.neighbourhood(cache, scenario.municipality, 2))
+        scenario = scale_scenario(model, rng)
+        cold["first_overlap_seconds"] = timed(lambda: overlap.overlap(model, scenario.municipality, scenario.other))
+        cold["first_replication_seconds"] = timed(lambda: replication.replication(model, scenario.task))
+        cold["first_paths_seconds"] = timed(lambda: traversal.paths(model, scenario.municipality, scenario.path_target))
+        cold["first_graph_seconds"] = timed(lambda: traversal.neighbourhood(model, scenario.municipality, 2))
         result["cold"] = {k: round(v, 3) for k, v in cold.items()}
         result["scenario"] = scenario.__dict__
         # full scans of 100,000 rows take seconds: a time budget per query keeps the run bounded
         budget = 1.0 if profile.scale_samples <= QUICK.scale_samples else 10.0
         result["queries"] = bench_queries(store, scenario, max(5, profile.query_samples // 2), budget, warm=False)
-        result["services"] = bench_scale_services(cache, rng, profile.scale_samples, budget * 5)
+        result["services"] = bench_scale_services(model, rng, profile.scale_samples, budget * 5)
     finally:
         store.close()
     return result
 
 
-def bench_scale_services(cache: Any, rng: random.Random, samples: int, budget_seconds: float = 60.0) -> dict[str, Any]:
-    """Steady state: every call asks something new (no per-answer cache hit), per-graph caches warm."""
-    from app.services import relationships
-    from app.services.entities import project_tables
+def bench_scale_services(model: Any, rng: random.Random, samples: int, budget_seconds: float = 60.0) -> dict[str, Any]:
+    """Steady state: every call asks something new (no answer-cache hit); the name index is warm."""
+    from app.services import overlap, replication, search, traversal
 
-    tables = project_tables(cache)
-    index = cache.index()
-    participating = [m["name"] for m in tables.municipalities if m["participating"]]
-    municipalities = [n.name for n in index.by_kind["Municipality"]]
-    by_code = {m["code"]: m["name"] for m in tables.municipalities}
-    targets = list(tables.work_packages) + [t["code"] for rows in tables.tasks.values() for t in rows]
+    rows = model.store.read("municipalities")
+    participating = [m["name"] for m in rows if m["participating"]]
+    names = model.names()
+    municipalities = [n.name for n in names.of_kind("Municipality")]
+    by_code = {m["code"]: m["name"] for m in rows}
+    targets = [n.key for n in names.of_kind("WorkPackage")] + [n.key for n in names.of_kind("Task")]
 
     def near(name: str) -> str:
         """A municipality a few grid steps away (the synthetic grid is row-major by code)."""
         from app.synth import CODE_BASE
 
-        code = index.resolve(name, ("Municipality",)).properties["code"]
+        code = int(model.resolve(name, ("Municipality",)).key)
         width = math.ceil(math.sqrt(len(municipalities)))
         step = rng.choice([3, -3, 4 * width, -4 * width, 2 + 2 * width, 2 - 2 * width])
         other = code + step
@@ -627,11 +644,11 @@ def bench_scale_services(cache: Any, rng: random.Random, samples: int, budget_se
         return name[:gap] + name[gap + 1 :]
 
     cases: dict[str, Callable[[], Any]] = {
-        "overlap": lambda: relationships.overlap(cache, rng.choice(participating), rng.choice(participating)),
-        "replication": lambda: relationships.replication(cache, rng.choice(targets)),
-        "paths (max_hops 6)": lambda: (lambda a: relationships.paths(cache, a, near(a)))(rng.choice(municipalities)),
-        "graph (depth 2)": lambda: relationships.neighbourhood(cache, rng.choice(municipalities), 2),
-        "search (prefix or typo)": lambda: relationships.search(cache, typed(rng.choice(municipalities)), 10),
+        "overlap": lambda: overlap.overlap(model, rng.choice(participating), rng.choice(participating)),
+        "replication": lambda: replication.replication(model, rng.choice(targets)),
+        "paths (max_hops 6)": lambda: (lambda a: traversal.paths(model, a, near(a)))(rng.choice(municipalities)),
+        "graph (depth 2)": lambda: traversal.neighbourhood(model, rng.choice(municipalities), 2),
+        "search (prefix or typo)": lambda: search.search(model, typed(rng.choice(municipalities)), 10),
     }
     results = {}
     for name, call in cases.items():
@@ -664,7 +681,7 @@ def bench_neo4j(samples: int) -> dict[str, Any]:
 # -- the command --------------------------------------------------------------------------------
 def run(profile: Profile, *, http: bool = True, scale: bool = True, seed_path: Path | None = None) -> dict[str, Any]:
     from app.graph.embedded import EmbeddedStore
-    from app.services.index import tune_garbage_collection
+    from app.services.read_model import tune_garbage_collection
 
     seed_path = seed_path or PROJECT_ROOT / "seed"
     tune_garbage_collection()  # as the server does, so in-process figures match what it would see
@@ -719,18 +736,14 @@ def render_table(result: dict[str, Any]) -> str:
             else:
                 lines.append(f"  {name:<44} {row.get('skipped') or row.get('error')}")
     views = result.get("views", {})
-    lines.append(
-        "\nviews (in-process; first = built, then cached)    p50 ms    p99 ms  first ms     bytes  goal"
-    )
+    lines.append("\nviews (in-process; first = built, then cached)    p50 ms    p99 ms  first ms     bytes  goal")
     for path, row in views.items():
         if "p50_ms" not in row:
             lines.append(f"  {path:<44} {row.get('error')}")
             continue
         goal = {True: "met", False: "MISSED"}.get(row.get("goal_met"), "")
         first = _fmt(row.get("first_ms", ""))
-        lines.append(
-            f"  {path[:44]:<44} {row['p50_ms']:>8.2f}  {row['p99_ms']:>8.2f}  {first:>8}  {row['bytes']:>8}  {goal}"
-        )
+        lines.append(f"  {path[:44]:<44} {row['p50_ms']:>8.2f}  {row['p99_ms']:>8.2f}  {first:>8}  {row['bytes']:>8}  {goal}")
     if "http" in result:
         lines.append(
             "\nHTTP, 1 uvicorn worker (32 conns for req/s; 1 conn for latency)\n"

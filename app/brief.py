@@ -25,9 +25,9 @@ from markupsafe import Markup, escape
 
 from app import models
 from app.seed import REFERENCE_SOURCE
-from app.services import entities, exports, relationships
+from app.services import entities, exports, replication
 from app.services.errors import InvalidParameter, ServiceError
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.services.text import danish_key
 from app.views import pages, static_image
 from app.views.boundaries import BOUNDARY_CREDIT
@@ -60,7 +60,7 @@ MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
 
 def scoring_rules() -> list[dict[str, str]]:
     """How the score is computed, in Danish, from the weights the service uses (so the two cannot drift)."""
-    w = {k: f"{v:g}".replace(".", ",") for k, v in relationships.WEIGHTS.items()}
+    w = {k: f"{v:g}".replace(".", ",") for k, v in replication.WEIGHTS.items()}
     return [
         {
             "kind": "neighbour",
@@ -155,11 +155,11 @@ class ReplicationMap:
         return str(self.svg).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
 
 
-def replication_map(cache: GenerationCache, target: str, marks: int = MAP_MARKS) -> ReplicationMap:
+def replication_map(model: ReadModel, target: str, marks: int = MAP_MARKS) -> ReplicationMap:
     """Denmark's 98 municipalities coloured by replication score for `target`; the participants in
     blue with their names, the best `marks` candidates numbered by rank, and a legend drawn in."""
-    context = pages.map_context(cache, target)
-    result = relationships.replication(cache, target, marks)
+    context = pages.map_context(model, target)
+    result = replication.replication(model, target, marks)
     participants = set(result.participants)
     ranks = {c.name: rank for rank, c in enumerate(result.candidates, start=1)}
     width, height = context["width"], context["height"]
@@ -234,9 +234,9 @@ def inline_svg(svg: str, prefix: str) -> Markup:
     return Markup(text.replace("<svg ", '<svg class="network" role="img" ', 1).strip())
 
 
-def network_svg(cache: GenerationCache, target: str, limit: int = DEFAULT_LIMIT) -> tuple[str, str]:
+def network_svg(model: ReadModel, target: str, limit: int = DEFAULT_LIMIT) -> tuple[str, str]:
     """The replication view as a static picture (SVG text) and its caption."""
-    graph = replication_graph(cache, target, limit)
+    graph = replication_graph(model, target, limit)
     return static_image.draw(graph, "svg").decode("utf-8"), graph.caption
 
 
@@ -245,9 +245,9 @@ def _people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda p: danish_key(p["name"]))
 
 
-def _work_package_section(cache: GenerationCache, code: str, provenance: list[dict[str, str]]) -> dict[str, Any]:
-    tables = entities.project_tables(cache)
-    wp = entities.get_work_package(cache, code)
+def _work_package_section(model: ReadModel, code: str, provenance: list[dict[str, str]]) -> dict[str, Any]:
+    tables = entities.work_package_facts(model, [code])
+    wp = entities.get_work_package(model, code)
     lead = tables.leads[code]
     partner_rows = {p["name"]: p for p in tables.partners.get(code, [])}
     provenance.append({"fact": f"{code}: titel, resumé, kategori, søjler, opgaver", "source": wp.source})
@@ -281,25 +281,26 @@ def _work_package_section(cache: GenerationCache, code: str, provenance: list[di
     }
 
 
-def _theme_sources(cache: GenerationCache, node_id: str) -> dict[str, str]:
+def _theme_sources(model: ReadModel, node_id: str) -> dict[str, str]:
     """The source of each ADDRESSES relationship of a task or work package, by theme name."""
-    node = cache.index().by_id[node_id]
-    return {r.other.name: r.source or "" for r in entities.node_relations(cache, node) if r.type == "ADDRESSES"}
+    node = model.node(node_id)
+    if node is None:
+        return {}
+    return {r.other.name: r.source or "" for r in entities.node_relations(model, node) if r.type == "ADDRESSES"}
 
 
 def brief_context(
-    cache: GenerationCache, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None
+    model: ReadModel, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None
 ) -> dict[str, Any]:
     """Everything the brief shows, from the services (raises their NotFound / InvalidParameter)."""
-    result: models.Replication = relationships.replication(cache, target, limit)
-    index = cache.index()
-    tables = entities.project_tables(cache)
-    node = index.by_id[result.target.id]
+    result: models.Replication = replication.replication(model, target, limit)
+    tables = entities.work_package_facts(model, result.work_packages)
+    node = model.resolve(result.target.id)
     provenance: list[dict[str, str]] = []
 
     subject: dict[str, Any] = {"kind": node.kind, "kind_label": kind_label(node.kind), "word": TARGET_WORDS[node.kind]}
     if node.kind == "Task":
-        task = entities.get_task(cache, node.properties["code"])
+        task = entities.get_task(model, node.id)
         subject |= {
             "code": task.code,
             "title": task.title,
@@ -309,13 +310,13 @@ def brief_context(
             "heading": f"{task.code} {task.title}",
         }
         provenance.append({"fact": f"opgave {task.code}: titel, beskrivelse, arbejdspakke", "source": task.source})
-        theme_sources = _theme_sources(cache, node.id)
+        theme_sources = _theme_sources(model, node.id)
         for theme in task.themes:
             provenance.append(
                 {"fact": f"{task.code} handler om {theme.name}", "source": theme_sources.get(theme.name) or "seed/themes.yaml"}
             )
     elif node.kind == "WorkPackage":
-        code = node.properties["code"]
+        code = node.key
         wp = tables.work_packages[code]
         subject |= {
             "code": code,
@@ -325,11 +326,11 @@ def brief_context(
             "source": wp["source"],
             "heading": f"{code} {wp['title_da']}",
         }
-        theme_sources = _theme_sources(cache, node.id)
+        theme_sources = _theme_sources(model, node.id)
         for theme_name, source in sorted(theme_sources.items()):
             provenance.append({"fact": f"{code} handler om {theme_name}", "source": source})
     else:
-        p = node.properties
+        p = entities.node_properties(model, node)
         subject |= {
             "code": p["slug"],
             "title": p["name_da"],
@@ -345,12 +346,15 @@ def brief_context(
         for code in result.work_packages:
             for task in tables.tasks.get(code, []):
                 if any(t["slug"] == p["slug"] for t in tables.task_themes.get(task["code"], [])):
-                    source = _theme_sources(cache, task["id"]).get(node.name) or p["source"]
+                    source = _theme_sources(model, task["id"]).get(node.name) or p["source"]
                     provenance.append({"fact": f"{task['code']} handler om {p['name_da']}", "source": source})
 
-    work_packages = [_work_package_section(cache, code, provenance) for code in result.work_packages]
+    work_packages = [_work_package_section(model, code, provenance) for code in result.work_packages]
 
-    by_name = {m["name"]: m for m in tables.municipalities}
+    by_name = {
+        m["name"]: m
+        for m in entities.municipality_rows_by_name(model, [*result.participants, *(c.name for c in result.candidates)])
+    }
     participants = []
     for name in result.participants:
         m = by_name[name]
@@ -380,8 +384,9 @@ def brief_context(
                 "work_packages": others,
             }
         )
+        other_facts = entities.work_package_facts(model, others)
         for code in others:
-            source = next(p["source"] for p in tables.participants[code] if p["code"] == candidate.code)
+            source = next(p["source"] for p in other_facts.participants[code] if p["code"] == candidate.code)
             provenance.append({"fact": f"{candidate.name} deltager i {code} (kandidat nr. {rank})", "source": source})
 
     shown = sorted({p["name"] for p in participants} | {c["name"] for c in candidates}, key=danish_key)
@@ -402,8 +407,8 @@ def brief_context(
         rows.append({"fact": item["fact"], "document": document, "section": section})
     documents = sorted({row["document"] for row in rows})
 
-    figure = replication_map(cache, target, min(MAP_MARKS, limit))
-    network, network_caption = network_svg(cache, target, limit)
+    figure = replication_map(model, target, min(MAP_MARKS, limit))
+    network, network_caption = network_svg(model, target, limit)
     moment = generated_at or datetime.now().astimezone()
     themes = [{"name": t.name, "name_en": t.name_en, "pillar": PILLAR_LABELS.get(t.pillar, t.pillar)} for t in result.themes]
     return {
@@ -424,21 +429,21 @@ def brief_context(
         "credit": BOUNDARY_CREDIT,
         "generated": danish_date(moment),
         "generated_iso": moment.isoformat(timespec="seconds"),
-        "generation": cache.store.generation or "(ukendt)",
-        "backend": cache.store.backend,
+        "generation": model.store.generation or "(ukendt)",
+        "backend": model.store.backend,
     }
 
 
-def render_brief(cache: GenerationCache, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None) -> str:
+def render_brief(model: ReadModel, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None) -> str:
     """The brief's HTML: one self-contained page."""
     if not 1 <= limit <= 100:
         raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
-    return ENVIRONMENT.get_template("brief.html").render(**brief_context(cache, target, limit, generated_at))
+    return ENVIRONMENT.get_template("brief.html").render(**brief_context(model, target, limit, generated_at))
 
 
-def write_brief(cache: GenerationCache, target: str, output: Path, force: bool = False, limit: int = DEFAULT_LIMIT) -> Path:
+def write_brief(model: ReadModel, target: str, output: Path, force: bool = False, limit: int = DEFAULT_LIMIT) -> Path:
     """Render, then write atomically (folders created; an existing file kept unless `force`)."""
-    html = render_brief(cache, target, limit)
+    html = render_brief(model, target, limit)
     return exports.save(html.encode("utf-8"), Path(output), force)
 
 
@@ -468,9 +473,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
     settings = get_settings()
     handle = open_loaded_store(settings)
     try:
-        cache = GenerationCache(handle.store)
+        model = ReadModel(handle.store)
         try:
-            html = render_brief(cache, args.target, args.limit)
+            html = render_brief(model, args.target, args.limit)
         except ServiceError as exc:
             hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
             expected = f" (expected {exc.expected})" if exc.expected else ""

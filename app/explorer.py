@@ -23,8 +23,8 @@ from app import models
 from app.graph import loader
 from app.graph.factory import StoreHandle, open_store
 from app.graph.store import GraphStore
-from app.services import entities, exports, relationships
-from app.services.index import GenerationCache
+from app.services import analytics, entities, exports, overlap, replication, search, traversal
+from app.services.read_model import ReadModel
 from app.settings import Settings
 
 log = logging.getLogger("lifeact")
@@ -47,7 +47,7 @@ class Explorer:
     def __init__(self, handle: StoreHandle, settings: Settings) -> None:
         self.settings = settings
         self._handle = handle
-        self.cache = GenerationCache(handle.store)
+        self.model = ReadModel(handle.store)
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Self:
@@ -57,7 +57,7 @@ class Explorer:
 
     @property
     def store(self) -> GraphStore:
-        return self.cache.store
+        return self.model.store
 
     def close(self) -> None:
         self._handle.close()
@@ -76,58 +76,58 @@ class Explorer:
         return entities.stats(self.store)
 
     def municipalities(self, participating: bool | None = None, region: str | None = None) -> list[models.MunicipalitySummary]:
-        return entities.list_municipalities(self.cache, participating, region).data
+        return entities.list_municipalities(self.model, participating, region).data
 
     def municipality(self, key: str) -> models.MunicipalityProfile:
-        return entities.municipality_profile(self.cache, key)
+        return entities.municipality_profile(self.model, key)
 
     def work_packages(self) -> list[models.WorkPackage]:
-        return entities.list_work_packages(self.cache).data
+        return entities.list_work_packages(self.model).data
 
     def work_package(self, key: str) -> models.WorkPackage:
-        return entities.get_work_package(self.cache, key)
+        return entities.get_work_package(self.model, key)
 
     def task(self, key: str) -> models.Task:
-        return entities.get_task(self.cache, key)
+        return entities.get_task(self.model, key)
 
     def regions(self) -> list[models.RegionSummary]:
-        return entities.list_regions(self.cache).data
+        return entities.list_regions(self.model).data
 
     # -- relationships -------------------------------------------------------------------
     def overlap(self, a: str, b: str) -> models.Overlap:
-        return relationships.overlap(self.cache, a, b)
+        return overlap.overlap(self.model, a, b)
 
     def overlaps(self, min_shared: int = 1, region: str | None = None) -> list[models.OverlapPair]:
-        return relationships.overlaps(self.cache, min_shared, region).data
+        return overlap.overlaps(self.model, min_shared, region).data
 
     def overlap_matrix(self, region: str | None = None) -> models.OverlapMatrix:
-        return relationships.overlap_matrix(self.cache, region)
+        return overlap.overlap_matrix(self.model, region)
 
     def replication(self, target: str, limit: int = 10) -> models.Replication:
-        return relationships.replication(self.cache, target, limit)
+        return replication.replication(self.model, target, limit)
 
     def paths(self, source: str, target: str, max_hops: int = 6, limit: int = 10) -> models.Paths:
-        return relationships.paths(self.cache, source, target, max_hops, limit)
+        return traversal.paths(self.model, source, target, max_hops, limit)
 
     def neighbourhood(self, center: str, depth: int = 1, kinds: str | tuple[str, ...] | None = None) -> models.Neighbourhood:
-        return relationships.neighbourhood(self.cache, center, depth, kinds)
+        return traversal.neighbourhood(self.model, center, depth, kinds)
 
     def search(self, q: str, limit: int = 10) -> models.SearchResults:
-        return relationships.search(self.cache, q, limit)
+        return search.search(self.model, q, limit)
 
     def gaps(self, region: str | None = None, pillar: str | None = None, theme: str | None = None) -> models.Gaps:
-        return relationships.gaps(self.cache, region, pillar, theme)
+        return analytics.gaps(self.model, region, pillar, theme)
 
     def centrality(self, limit: int = 10) -> models.Centrality:
-        return relationships.centrality(self.cache, limit)
+        return analytics.centrality(self.model, limit)
 
     # -- exports -------------------------------------------------------------------------
     def export(self, format: str, output: str | Path | None = None, force: bool = False) -> bytes | Path:
         """The graph as `format` (graphml, gexf, json, csv): the bytes, or written to `output`
         (an existing file is kept unless `force`) and its path returned."""
-        data = exports.export_bytes(self.cache, format)
+        data = exports.export_bytes(self.model, format)
         return data if output is None else exports.save(data, Path(output), force)
 
     def export_graph(self) -> exports.ExportGraph:
         """The exported nodes and edges as plain records (what every format is written from)."""
-        return exports.export_graph(self.cache)
+        return exports.export_graph(self.model)

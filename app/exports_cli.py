@@ -9,7 +9,7 @@ from pathlib import Path
 from app.explorer import open_loaded_store
 from app.services import exports
 from app.services.errors import ServiceError
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.settings import get_settings
 
 USAGE_ERROR = 2
@@ -36,9 +36,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = get_settings()
     handle = open_loaded_store(settings)
     try:
-        cache = GenerationCache(handle.store)
-        data = exports.export_bytes(cache, fmt.name)
-        graph = exports.export_graph(cache)
+        model = ReadModel(handle.store)
+        data = exports.export_bytes(model, fmt.name)
+        graph = exports.export_graph(model)
     finally:
         handle.close()
     try:

@@ -14,8 +14,7 @@ from app.api.routes import health, municipalities, programmes, regions, relation
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import StoreUnavailable
-from app.services import relationships as relationships_service
-from app.services.index import GenerationCache, tune_garbage_collection
+from app.services.read_model import ReadModel, tune_garbage_collection
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("lifeact")
@@ -42,14 +41,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         handle = open_store(settings)
         app.state.settings = settings
         app.state.store_handle = handle
-        app.state.cache = GenerationCache(handle.store)
+        app.state.model = ReadModel(handle.store)
         try:
             if handle.store.is_empty():
                 log.info("the %s store is empty; loading the seed from %s", handle.store.backend, settings.seed_path)
                 report = loader.load(handle.store, settings.seed_path, settings.load_batch_size)
                 log.info("loaded %d rows in %.2f s", report.rows, report.seconds)
             if settings.warm_on_start:
-                log.info("per-graph tables built in seconds: %s", relationships_service.warm(app.state.cache))
+                log.info("name index built in %.3f s", app.state.model.warm())
         except StoreUnavailable as exc:
             # Serve anyway: /health says why, and the API answers 503 until the store is back.
             log.warning("starting without a reachable store: %s", exc)

@@ -1,8 +1,30 @@
-// Reads behind the entity API. Shaping and sorting happen in the service layer.
+// Reads behind the entity API and the work-package facts every feature needs.
+// Shaping and sorting happen in the services; every read here is bounded by its parameters
+// except the *_all lists, whose answers are cached per graph version.
 
 // name: municipalities
 // Every municipality with the codes of the work packages it takes part in.
 MATCH (m:Municipality)
+OPTIONAL MATCH (m)-[:PARTICIPATES_IN]->(w:WorkPackage)
+RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_name,
+       m.region AS region, m.seat_lat AS seat_lat, m.seat_lon AS seat_lon,
+       m.island AS island, m.participating AS participating, m.source AS source,
+       collect(w.code) AS work_packages
+
+// name: municipalities_in_region
+// The municipalities of one region with the codes of their work packages.
+MATCH (m:Municipality)
+WHERE m.region = $region
+OPTIONAL MATCH (m)-[:PARTICIPATES_IN]->(w:WorkPackage)
+RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_name,
+       m.region AS region, m.seat_lat AS seat_lat, m.seat_lon AS seat_lon,
+       m.island AS island, m.participating AS participating, m.source AS source,
+       collect(w.code) AS work_packages
+
+// name: municipalities_by_id
+// The given municipalities (by id) with the codes of their work packages.
+UNWIND $ids AS wanted
+MATCH (m:Municipality {id: wanted})
 OPTIONAL MATCH (m)-[:PARTICIPATES_IN]->(w:WorkPackage)
 RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_name,
        m.region AS region, m.seat_lat AS seat_lat, m.seat_lon AS seat_lon,
@@ -14,6 +36,11 @@ RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_n
 MATCH (m:Municipality {id: $id})-[:NEIGHBOURS]-(n:Municipality)
 RETURN n.id AS id, n.code AS code, n.name AS name, n.region AS region
 
+// name: region_counts
+// Municipalities per region, and how many of them take part in LIFE ACT.
+MATCH (m:Municipality)
+RETURN m.region AS region, count(m) AS municipalities, sum(CASE WHEN m.participating THEN 1 ELSE 0 END) AS participating
+
 // name: work_packages
 // Every work package with its own properties.
 MATCH (w:WorkPackage)
@@ -21,37 +48,60 @@ RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
        w.pillars AS pillars, w.summary AS summary, w.source AS source
 
+// name: work_packages_by_code
+// The given work packages with their own properties.
+UNWIND $codes AS wanted
+MATCH (w:WorkPackage {code: wanted})
+RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
+       w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
+       w.pillars AS pillars, w.summary AS summary, w.source AS source
+
 // name: work_package_leads
 // The lead of each of the given work packages.
-MATCH (p)-[r:LEADS]->(w:WorkPackage)
-WHERE w.code IN $codes
+UNWIND $codes AS wanted
+MATCH (p)-[r:LEADS]->(w:WorkPackage {code: wanted})
 RETURN w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.source AS source
 
 // name: work_package_partners
 // The partners of each of the given work packages, with the role the source gives them.
-MATCH (p)-[r:PARTNER_IN]->(w:WorkPackage)
-WHERE w.code IN $codes
+UNWIND $codes AS wanted
+MATCH (p)-[r:PARTNER_IN]->(w:WorkPackage {code: wanted})
 RETURN w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.role AS role, r.source AS source
 
 // name: work_package_participants
 // The municipalities taking part in each of the given work packages.
-MATCH (m:Municipality)-[r:PARTICIPATES_IN]->(w:WorkPackage)
-WHERE w.code IN $codes
+UNWIND $codes AS wanted
+MATCH (m:Municipality)-[r:PARTICIPATES_IN]->(w:WorkPackage {code: wanted})
 RETURN w.code AS work_package, m.id AS id, m.code AS code, m.name AS name, m.region AS region, r.source AS source
 
 // name: work_package_tasks
 // The tasks of each of the given work packages.
-MATCH (w:WorkPackage)-[:HAS_TASK]->(t:Task)
-WHERE w.code IN $codes
+UNWIND $codes AS wanted
+MATCH (w:WorkPackage {code: wanted})-[:HAS_TASK]->(t:Task)
 RETURN w.code AS work_package, t.id AS id, t.code AS code, t.name AS name, t.title_da AS title_da,
        t.title_en AS title_en, t.summary AS summary, t.source AS source
 
 // name: work_package_direct_themes
-// Themes a work package addresses as a whole (not through one of its tasks).
-MATCH (w:WorkPackage)-[:ADDRESSES]->(t:Theme)
+// Themes each of the given work packages addresses as a whole (not through one of its tasks).
+UNWIND $codes AS wanted
+MATCH (w:WorkPackage {code: wanted})-[:ADDRESSES]->(t:Theme)
 RETURN w.code AS work_package, t.slug AS slug, t.name AS name, t.name_en AS name_en, t.pillar AS pillar
 
 // name: task_themes
-// Themes each task addresses, with the task's work package.
-MATCH (w:WorkPackage)-[:HAS_TASK]->(k:Task)-[:ADDRESSES]->(t:Theme)
+// Themes each task of the given work packages addresses.
+UNWIND $codes AS wanted
+MATCH (w:WorkPackage {code: wanted})-[:HAS_TASK]->(k:Task)-[:ADDRESSES]->(t:Theme)
 RETURN w.code AS work_package, k.code AS task, t.slug AS slug, t.name AS name, t.name_en AS name_en, t.pillar AS pillar
+
+// name: task_work_package
+// The work package a task belongs to.
+MATCH (w:WorkPackage)-[:HAS_TASK]->(k:Task {id: $id})
+RETURN w.code AS code
+
+// name: themes_all
+// Every theme, once per task or work package that addresses it directly (and that task's work package).
+MATCH (t:Theme)
+OPTIONAL MATCH (t)<-[:ADDRESSES]-(x)
+OPTIONAL MATCH (w:WorkPackage)-[:HAS_TASK]->(x)
+RETURN t.id AS id, t.slug AS slug, t.name AS name, t.name_da AS name_da, t.name_en AS name_en, t.pillar AS pillar,
+       t.source AS source, x.kind AS kind, x.code AS code, w.code AS work_package

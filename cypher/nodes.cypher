@@ -9,3 +9,9 @@ RETURN n AS node
 // One node of one label by its id.
 MATCH (n:__LABEL__ {id: $id})
 RETURN n AS node
+
+// name: nodes_by_ids
+// The given nodes of one label, with all their properties.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+RETURN n AS node

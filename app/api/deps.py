@@ -7,22 +7,22 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.graph.store import GraphStore
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.settings import Settings
 
 
-def get_cache(request: Request) -> GenerationCache:
-    return request.app.state.cache
+def get_model(request: Request) -> ReadModel:
+    return request.app.state.model
 
 
 def get_store(request: Request) -> GraphStore:
-    return request.app.state.cache.store
+    return request.app.state.model.store
 
 
 def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-CacheDep = Annotated[GenerationCache, Depends(get_cache)]
+ModelDep = Annotated[ReadModel, Depends(get_model)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

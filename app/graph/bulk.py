@@ -18,22 +18,18 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-import time
-import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.graph.queries import QueryCatalog
-from app.graph.schema import LABELS, RELATIONSHIP_PROPERTIES, RELATIONSHIP_SHAPES, node_columns, shape
-from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, StoreUnavailable, diff_counts
-from app.graph.writer import batches, count_written
+from app.graph.schema import LABELS, RELATIONSHIP_PROPERTIES, node_columns, shape
+from app.graph.store import GraphStore, LoadReport
+from app.graph.writer import batches
 from app.seed import SeedGraph
 
 if TYPE_CHECKING:
-    import neo4j
-
-    from app.graph.neo4j_store import Neo4jStore
+    pass
 
 Execute = Callable[[str, Mapping[str, Any]], Any]
 
@@ -161,51 +157,6 @@ def write_neo4j(execute: Execute, queries: QueryCatalog, graph: SeedGraph, gener
     return written
 
 
-def neo4j_bulk_replace(store: Neo4jStore, graph: SeedGraph, batch_size: int = NEO4J_BULK_BATCH) -> LoadReport:
-    """As Neo4jStore.replace_graph (one transaction: write, prune, verify, else roll back),
-    with the bulk queries and large batches."""
-    from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-
-    from app.graph.neo4j_store import _records
-
-    started = time.perf_counter()
-    generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
-    queries = store.queries
-
-    def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
-        rows = write_neo4j(lambda text, params: tx.run(text, dict(params)).consume(), queries, graph, generation, batch_size)
-        for rel in RELATIONSHIP_SHAPES:
-            tx.run(queries.relationship_template("prune_relationships", rel), generation=generation).consume()
-        for label in LABELS:
-            tx.run(queries.node_template("prune_nodes", label), generation=generation).consume()
-        written = count_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
-        problems = diff_counts(expected, written)
-        if problems:
-            raise LoadVerificationError("Neo4j does not hold what the bulk load wrote; rolled back:\n  " + "\n  ".join(problems))
-        return rows, written
-
-    try:
-        with store.driver.session(database=store.database) as session:
-            for label in LABELS:
-                session.run(queries.node_template("create_id_constraint", label)).consume()
-            rows, written = session.execute_write(transaction)
-    except (ServiceUnavailable, SessionExpired) as exc:
-        raise StoreUnavailable(f"Neo4j cannot be reached: {exc}") from exc
-    except Neo4jError as exc:
-        raise StoreUnavailable(f"Neo4j refused the bulk load: {exc}") from exc
-    store._generation, store._generation_checked = generation, time.monotonic()
-    return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
-
-
 def bulk_load(store: GraphStore, graph: SeedGraph) -> LoadReport:
     """Replace the store's graph with `graph` through its bulk path, verified."""
-    from app.graph.embedded import EmbeddedStore
-
-    if isinstance(store, EmbeddedStore):
-        return store.bulk_replace_graph(graph)
-    from app.graph.neo4j_store import Neo4jStore
-
-    if isinstance(store, Neo4jStore):
-        return neo4j_bulk_replace(store, graph)
-    raise TypeError(f"no bulk loader for {type(store).__name__}")
+    return store.bulk_replace_graph(graph)

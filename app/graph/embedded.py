@@ -14,6 +14,7 @@ can build the next one while they serve.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -29,7 +30,18 @@ import ladybug
 
 from app.graph.queries import Dialect
 from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_PROPERTIES, RELATIONSHIP_SHAPES, node_columns
-from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, Row, StoreUnavailable, diff_counts
+from app.graph.store import (
+    GraphCounts,
+    GraphStore,
+    LoadReport,
+    LoadVerificationError,
+    ReadOnlyQueryError,
+    ReadOnlyQueryTimedOut,
+    ReadOnlyQueryWrote,
+    Row,
+    StoreUnavailable,
+    diff_counts,
+)
 from app.graph.writer import count_written, write_graph
 from app.seed import SeedGraph
 
@@ -179,6 +191,71 @@ class EmbeddedStore(GraphStore):
                 return _run_on_empty(text)
             with generation.connection() as conn:
                 return _rows(conn, text, params)
+
+    def run_read_only(
+        self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        """On a fresh connection to the live generation (opened read-only, so LadybugDB refuses any
+        write), in a worker thread so that the caller gets its answer at the deadline even when
+        LadybugDB is slow to notice its interrupt."""
+        outcome: dict[str, Any] = {}
+        connection_box: list[ladybug.Connection] = []
+        finished = threading.Event()
+
+        def work() -> None:
+            try:
+                with self._use() as generation:  # pins the generation: a reload cannot close it under us
+                    if generation is None:
+                        outcome["value"] = ([], [], False)
+                        return
+                    conn = ladybug.Connection(generation.database)
+                    connection_box.append(conn)
+                    try:
+                        conn.set_max_threads_for_exec(1)
+                        conn.set_query_timeout(max(1, int(timeout_seconds * 1000)))
+                        result = conn.execute(query, dict(params))
+                        if isinstance(result, list):  # several statements: refused earlier, but never trust that alone
+                            for extra in result:
+                                extra.close()
+                            raise ReadOnlyQueryError("the console runs one statement at a time")
+                        try:
+                            columns = list(result.get_column_names())
+                            rows: list[list[Any]] = []
+                            while result.has_next() and len(rows) <= row_limit:
+                                rows.append(list(result.get_next()))
+                        finally:
+                            result.close()
+                    finally:
+                        conn.close()
+                outcome["value"] = (columns, rows[:row_limit], len(rows) > row_limit)
+            except BaseException as exc:  # handed to the calling thread below
+                outcome["error"] = exc
+            finally:
+                finished.set()
+                release()
+
+        worker = threading.Thread(target=work, name="cypher-console", daemon=True)
+        try:
+            worker.start()
+        except BaseException:
+            release()
+            raise
+        if not finished.wait(timeout_seconds + 0.5):
+            if connection_box:
+                with contextlib.suppress(Exception):  # the query may end between the check and the interrupt
+                    connection_box[0].interrupt()
+            if not finished.wait(1.0):
+                raise ReadOnlyQueryTimedOut(f"ran longer than {timeout_seconds:g} s")
+        if "error" in outcome:
+            exc = outcome["error"]
+            if isinstance(exc, ReadOnlyQueryError | StoreUnavailable):
+                raise exc
+            if "Interrupted" in str(exc) or "timeout" in str(exc).lower():
+                raise ReadOnlyQueryTimedOut(str(exc)) from exc
+            if "read-only" in str(exc):
+                raise ReadOnlyQueryWrote("the store refused a write") from exc
+            raise ReadOnlyQueryError(str(exc)) from exc
+        return outcome["value"]
 
     # -- writes ---------------------------------------------------------------------
     def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:

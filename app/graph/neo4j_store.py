@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import neo4j
@@ -20,8 +20,19 @@ from neo4j.graph import Node, Relationship
 
 from app.graph.queries import Dialect
 from app.graph.schema import LABELS, RELATIONSHIP_SHAPES
-from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, Row, StoreUnavailable, diff_counts
-from app.graph.writer import count_written, write_graph
+from app.graph.store import (
+    GraphCounts,
+    GraphStore,
+    LoadReport,
+    LoadVerificationError,
+    ReadOnlyQueryError,
+    ReadOnlyQueryTimedOut,
+    ReadOnlyQueryWrote,
+    Row,
+    StoreUnavailable,
+    diff_counts,
+)
+from app.graph.writer import Execute, count_written, write_graph
 from app.seed import SeedGraph
 
 
@@ -98,37 +109,91 @@ class Neo4jStore(GraphStore):
         return not self.read("loaded_generation")
 
     def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:
+        return self._replace(
+            graph, lambda execute, generation: write_graph(execute, self.queries, graph, generation, batch_size), "load"
+        )
+
+    def bulk_replace_graph(self, graph: SeedGraph) -> LoadReport:
+        """With the bulk queries and large batches (app/graph/bulk.py)."""
+        from app.graph.bulk import NEO4J_BULK_BATCH, write_neo4j
+
+        return self._replace(
+            graph,
+            lambda execute, generation: write_neo4j(execute, self.queries, graph, generation, NEO4J_BULK_BATCH),
+            "bulk load",
+        )
+
+    def _replace(self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str) -> LoadReport:
+        """One write transaction: write, prune what an earlier load left, verify the counts, or roll back."""
         started = time.perf_counter()
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
+        queries = self.queries
+
+        def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
+            rows = write(lambda text, params: tx.run(text, dict(params)).consume(), generation)
+            for rel in RELATIONSHIP_SHAPES:
+                tx.run(queries.relationship_template("prune_relationships", rel), generation=generation).consume()
+            for label in LABELS:
+                tx.run(queries.node_template("prune_nodes", label), generation=generation).consume()
+            written = count_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+            problems = diff_counts(expected, written)
+            if problems:
+                # Raising inside the transaction function rolls the whole load back.
+                raise LoadVerificationError(
+                    f"Neo4j does not hold what the {what} wrote; it was rolled back:\n  " + "\n  ".join(problems)
+                )
+            return rows, written
+
         try:
             with self.driver.session(database=self.database) as session:
                 for label in LABELS:  # schema changes cannot share a transaction with data
-                    session.run(self.queries.node_template("create_id_constraint", label)).consume()
-                rows, written = session.execute_write(self._load_transaction, graph, generation, expected, batch_size)
+                    session.run(queries.node_template("create_id_constraint", label)).consume()
+                rows, written = session.execute_write(transaction)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
         except Neo4jError as exc:
-            raise StoreUnavailable(f"Neo4j refused the load: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j refused the {what}: {exc}") from exc
         self._generation, self._generation_checked = generation, time.monotonic()
         return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
 
-    def _load_transaction(
-        self, tx: neo4j.ManagedTransaction, graph: SeedGraph, generation: str, expected: GraphCounts, batch_size: int
-    ) -> tuple[int, GraphCounts]:
-        rows = write_graph(lambda text, params: tx.run(text, dict(params)).consume(), self.queries, graph, generation, batch_size)
-        for rel in RELATIONSHIP_SHAPES:
-            tx.run(self.queries.relationship_template("prune_relationships", rel), generation=generation).consume()
-        for label in LABELS:
-            tx.run(self.queries.node_template("prune_nodes", label), generation=generation).consume()
-        written = count_written(lambda text, params: _records(tx.run(text, dict(params))), self.queries)
-        problems = diff_counts(expected, written)
-        if problems:
-            # Raising inside the transaction function rolls the whole load back.
-            raise LoadVerificationError(
-                "Neo4j does not hold what the loader wrote; the load was rolled back:\n  " + "\n  ".join(problems)
-            )
-        return rows, written
+    def run_read_only(
+        self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        """A READ-mode session; EXPLAIN first, and refused unless the plan's query type is read-only."""
+        from neo4j.exceptions import ClientError
+
+        try:
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                plan = session.run(neo4j.Query("EXPLAIN " + query, timeout=timeout_seconds), dict(params)).consume()
+                if plan.query_type != "r":
+                    raise ReadOnlyQueryWrote(f"the plan's query type is '{plan.query_type}'")
+                result = session.run(neo4j.Query(query, timeout=timeout_seconds), dict(params))
+                columns = list(result.keys())
+                rows: list[list[Any]] = []
+                truncated = False
+                for record in result:
+                    if len(rows) == row_limit:
+                        truncated = True
+                        break
+                    rows.append(list(record.values()))
+                result.consume()  # discards the rest on the server
+                return columns, rows, truncated
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j cannot be reached: {exc}") from exc
+        except ClientError as exc:
+            code = exc.code or ""
+            if "Timeout" in code or "TimedOut" in code:
+                raise ReadOnlyQueryTimedOut(exc.message or code) from exc
+            if "Forbidden" in code or "Security" in code or "AccessMode" in code:
+                raise ReadOnlyQueryWrote(exc.message or code) from exc
+            raise ReadOnlyQueryError(exc.message or code) from exc
+        except Neo4jError as exc:
+            raise ReadOnlyQueryError(str(exc)) from exc
+        except DriverError as exc:
+            raise StoreUnavailable(f"Neo4j did not answer: {exc}") from exc
+        finally:
+            release()
 
     def close(self) -> None:
         """The driver belongs to whoever created it; see app.graph.factory."""

@@ -8,7 +8,7 @@ turned into property dicts), so nothing above this layer sees a driver type.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,18 @@ class StoreUnavailable(Exception):
 
 class LoadVerificationError(Exception):
     """What the loader wrote differs from the seed; the message holds the diff."""
+
+
+class ReadOnlyQueryError(Exception):
+    """A console query the store could not run; the message says why (the store's own words)."""
+
+
+class ReadOnlyQueryTimedOut(ReadOnlyQueryError):
+    """The query ran past its time limit and was stopped."""
+
+
+class ReadOnlyQueryWrote(ReadOnlyQueryError):
+    """The store refused the query because it would write."""
 
 
 @dataclass
@@ -103,9 +115,27 @@ class GraphStore(ABC):
     def generation(self) -> str | None:
         """Names the graph currently served; changes with every successful load."""
 
+    @property
+    def version(self) -> str | None:
+        """Moves with every change to the graph (a load, a write): answers are cached under it."""
+        return self.generation
+
     @abstractmethod
     def replace_graph(self, graph: Any, batch_size: int = 1000) -> LoadReport:
         """Make the store hold exactly `graph`, verified, or leave it as it was."""
+
+    @abstractmethod
+    def bulk_replace_graph(self, graph: Any) -> LoadReport:
+        """As replace_graph, through the store's fastest bulk path (large graphs)."""
+
+    @abstractmethod
+    def run_read_only(
+        self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        """Run a person's own query so that it cannot write: (columns, up to `row_limit` rows of
+        raw values, whether more rows were left). Calls `release` once the store is really done
+        with the query (which may be after this returns, when it had to be interrupted).
+        Raises ReadOnlyQueryTimedOut, ReadOnlyQueryWrote or ReadOnlyQueryError."""
 
     @abstractmethod
     def close(self) -> None: ...

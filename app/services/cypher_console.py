@@ -19,19 +19,18 @@ User text is, by nature, the one Cypher here that is not a named block in cypher
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import math
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from app.graph.store import GraphStore, StoreUnavailable
+from app.graph.store import GraphStore, ReadOnlyQueryError, ReadOnlyQueryTimedOut, ReadOnlyQueryWrote
 from app.services.errors import ServiceError
 from app.services.text import shorten
 
@@ -239,14 +238,19 @@ def run_console_query(
     if not _slots.acquire(blocking=False):
         raise ConsoleBusy(f"{MAX_CONCURRENT} console queries are already running", expected="try again in a moment")
     started = time.perf_counter()
-    if store.backend == "neo4j":
-        try:
-            columns, rows, truncated = _run_neo4j(store, query, params, timeout_seconds, row_limit)
-        finally:
-            _slots.release()
-    else:  # the worker thread gives the slot back when LadybugDB is really done, not at the deadline
-        columns, rows, truncated = _run_embedded(store, query, params, timeout_seconds, row_limit, _slots.release)
-    return ConsoleResult(columns, rows, truncated, round((time.perf_counter() - started) * 1000, 1))
+    try:  # the store gives the slot back when it is really done with the query, not at the deadline
+        columns, rows, truncated = store.run_read_only(
+            query, params, timeout_seconds=timeout_seconds, row_limit=row_limit, release=_slots.release
+        )
+    except ReadOnlyQueryTimedOut as exc:
+        raise _timed_out(timeout_seconds) from exc
+    except ReadOnlyQueryWrote as exc:
+        raise QueryRefused(f"the console only reads: {shorten(str(exc), 200)}", expected=EXPECTED_READ) from exc
+    except ReadOnlyQueryError as exc:
+        raise _failed(exc) from exc
+    return ConsoleResult(
+        columns, [[jsonable(v) for v in row] for row in rows], truncated, round((time.perf_counter() - started) * 1000, 1)
+    )
 
 
 def _failed(exc: BaseException) -> QueryFailed:
@@ -259,114 +263,6 @@ def _timed_out(timeout_seconds: float) -> QueryFailed:
         f"the query ran longer than {timeout_seconds:g} s and was stopped",
         expected="a narrower MATCH or a LIMIT (the limit is LIFEACT_CYPHER_TIMEOUT)",
     )
-
-
-def _run_embedded(
-    store: Any, query: str, params: dict[str, Any], timeout_seconds: float, row_limit: int, release: Callable[[], None]
-) -> tuple[list[str], list[list[Any]], bool]:
-    """On a fresh connection to the live generation (opened read-only), in a worker thread so that
-    the request ends at the deadline even when LadybugDB is slow to notice its interrupt."""
-    import ladybug
-
-    outcome: dict[str, Any] = {}
-    connection_box: list[Any] = []
-    finished = threading.Event()
-
-    def work() -> None:
-        try:
-            with store._use() as generation:  # pins the generation: a reload cannot close it under us
-                if generation is None:
-                    outcome["value"] = ([], [], False)
-                    return
-                conn = ladybug.Connection(generation.database)
-                connection_box.append(conn)
-                try:
-                    conn.set_max_threads_for_exec(1)
-                    conn.set_query_timeout(max(1, int(timeout_seconds * 1000)))
-                    result = conn.execute(query, params)
-                    if isinstance(result, list):  # several statements: refused earlier, but never trust that alone
-                        for extra in result:
-                            extra.close()
-                        raise QueryFailed("the console runs one statement at a time", expected=EXPECTED_READ)
-                    try:
-                        columns = list(result.get_column_names())
-                        rows: list[list[Any]] = []
-                        while result.has_next() and len(rows) <= row_limit:
-                            rows.append([jsonable(v) for v in result.get_next()])
-                    finally:
-                        result.close()
-                finally:
-                    conn.close()
-            truncated = len(rows) > row_limit
-            outcome["value"] = (columns, rows[:row_limit], truncated)
-        except BaseException as exc:  # handed to the request thread below
-            outcome["error"] = exc
-        finally:
-            finished.set()
-            release()
-
-    worker = threading.Thread(target=work, name="cypher-console", daemon=True)
-    try:
-        worker.start()
-    except BaseException:
-        release()
-        raise
-    if not finished.wait(timeout_seconds + 0.5):
-        if connection_box:
-            with contextlib.suppress(Exception):  # the query may end between the check and the interrupt
-                connection_box[0].interrupt()
-        if not finished.wait(1.0):
-            raise _timed_out(timeout_seconds)
-    if "error" in outcome:
-        exc = outcome["error"]
-        if isinstance(exc, ServiceError | StoreUnavailable):
-            raise exc
-        if "Interrupted" in str(exc) or "timeout" in str(exc).lower():
-            raise _timed_out(timeout_seconds)
-        if "read-only" in str(exc):
-            raise QueryRefused("the console only reads: the store refused a write", expected=EXPECTED_READ)
-        raise _failed(exc)
-    return outcome["value"]
-
-
-def _run_neo4j(
-    store: Any, query: str, params: dict[str, Any], timeout_seconds: float, row_limit: int
-) -> tuple[list[str], list[list[Any]], bool]:
-    """READ-mode session; EXPLAIN first and refuse unless the plan's query type is read-only."""
-    import neo4j
-    from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
-
-    try:
-        with store.driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as session:
-            plan = session.run(neo4j.Query(explain(query), timeout=timeout_seconds), params).consume()
-            if plan.query_type != "r":
-                raise QueryRefused(
-                    f"the console only reads: the plan's query type is '{plan.query_type}'", expected=EXPECTED_READ
-                )
-            result = session.run(neo4j.Query(query, timeout=timeout_seconds), params)
-            columns = list(result.keys())
-            rows: list[list[Any]] = []
-            truncated = False
-            for record in result:
-                if len(rows) == row_limit:
-                    truncated = True
-                    break
-                rows.append([jsonable(v) for v in record.values()])
-            result.consume()  # discards the rest on the server
-            return columns, rows, truncated
-    except (ServiceUnavailable, SessionExpired) as exc:
-        raise StoreUnavailable(f"Neo4j cannot be reached: {exc}") from exc
-    except ClientError as exc:
-        code = exc.code or ""
-        if "Timeout" in code or "TimedOut" in code:
-            raise _timed_out(timeout_seconds) from exc
-        if "Forbidden" in code or "Security" in code or "AccessMode" in code:
-            raise QueryRefused(f"the console only reads: {shorten(exc.message or code, 200)}", expected=EXPECTED_READ) from exc
-        raise _failed(exc) from exc
-    except Neo4jError as exc:
-        raise _failed(exc) from exc
-    except DriverError as exc:
-        raise StoreUnavailable(f"Neo4j did not answer: {exc}") from exc
 
 
 def explain(query: str) -> str:

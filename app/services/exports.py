@@ -42,7 +42,7 @@ from rapidfuzz import process
 from app.graph.schema import LABELS, NODE_PROPERTIES
 from app.graph.store import GraphStore
 from app.services.errors import InvalidParameter, ServiceError
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.services.text import natural_key, shorten
 
 LIST_SEPARATOR = "; "
@@ -153,8 +153,8 @@ def collect(store: GraphStore) -> ExportGraph:
     return ExportGraph(generation=store.generation, nodes=nodes, edges=edges)
 
 
-def export_graph(cache: GenerationCache) -> ExportGraph:
-    return cache.get("export-graph", lambda: collect(cache.store))
+def export_graph(model: ReadModel) -> ExportGraph:
+    return model.cached("export-graph", lambda: collect(model.store))
 
 
 # -- writers ---------------------------------------------------------------------------------
@@ -295,10 +295,10 @@ def render(graph: ExportGraph, format_name: str) -> bytes:
     return WRITERS[export_format(format_name).name](graph)
 
 
-def export_bytes(cache: GenerationCache, format_name: str) -> bytes:
-    """The export in one format, built once per loaded graph (it only changes when a load does)."""
+def export_bytes(model: ReadModel, format_name: str) -> bytes:
+    """The export in one format, built once per graph version."""
     fmt = export_format(format_name)
-    return cache.get(("export", fmt.name), lambda: WRITERS[fmt.name](export_graph(cache)))
+    return model.cached(("export", fmt.name), lambda: WRITERS[fmt.name](export_graph(model)))
 
 
 def save(data: bytes, output: Path, force: bool = False) -> Path:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import models
-from app.services import entities, relationships
-from app.services.index import GenerationCache
+from app.services import entities, overlap, replication, traversal
+from app.services.read_model import ReadModel
 from app.views.styles import HIDDEN_PROPERTIES, KIND_STYLES, PROPERTY_LABELS, ROLE_LABELS, kind_label, node_size
 
 # Above this many nodes the browser gets positions instead of running physics (see README "Views").
@@ -179,35 +179,37 @@ def neighbourhood_graph(neighbourhood: models.Neighbourhood) -> ViewGraph:
     return assemble(f"{center.name}: netværk, dybde {neighbourhood.depth}", caption, center.id, nodes, edges)
 
 
-def _props(cache: GenerationCache, node_id: str) -> tuple[str, str, str, dict[str, Any]]:
-    node = cache.index().by_id[node_id]
-    return node.id, node.kind, node.name, node.properties
+def _details(model: ReadModel, ids: list[str]) -> dict[str, tuple[str, str, str, dict[str, Any]]]:
+    found = entities.nodes_with_properties(model, ids)
+    return {node_id: (node_id, p["kind"], p["name"], p) for node_id, p in found.items()}
 
 
-def overlap_graph(cache: GenerationCache, a: str, b: str) -> ViewGraph:
-    result = relationships.overlap(cache, a, b)
-    index = cache.index()
-    tables = entities.project_tables(cache)
-    node_a = index.resolve(result.a, ("Municipality",))
-    node_b = index.resolve(result.b, ("Municipality",))
-    wp_ids = {code: tables.work_packages[code]["id"] for code in tables.work_packages}
-    nodes = {node_a.id: _props(cache, node_a.id), node_b.id: _props(cache, node_b.id)}
+def overlap_graph(model: ReadModel, a: str, b: str) -> ViewGraph:
+    result = overlap.overlap(model, a, b)
+    node_a = model.resolve(result.a, ("Municipality",))
+    node_b = model.resolve(result.b, ("Municipality",))
+    codes = result.shared_work_packages + result.only_a + result.only_b
+    facts = entities.work_package_facts(model, codes)
+    wp_ids = {code: facts.work_packages[code]["id"] for code in facts.work_packages}
+    shared_slugs = {t.slug for t in result.shared_themes}
+    theme_ids = [f"theme:{slug}" for slug in sorted(shared_slugs)]
+    details = _details(model, [node_a.id, node_b.id, *(wp_ids[code] for code in codes), *theme_ids])
+    nodes = {node_a.id: details[node_a.id], node_b.id: details[node_b.id]}
     edges: list[tuple[str, str, str, str | None]] = []
     extra: dict[str, list[list[str]]] = defaultdict(list)
-    for code in result.shared_work_packages + result.only_a + result.only_b:
-        nodes[wp_ids[code]] = _props(cache, wp_ids[code])
+    for code in codes:
+        nodes[wp_ids[code]] = details[wp_ids[code]]
         who = "begge" if code in result.shared_work_packages else (result.a if code in result.only_a else result.b)
         extra[wp_ids[code]].append(["i overlappet", who])
     for code in result.shared_work_packages + result.only_a:
         edges.append((node_a.id, wp_ids[code], "PARTICIPATES_IN", None))
     for code in result.shared_work_packages + result.only_b:
         edges.append((node_b.id, wp_ids[code], "PARTICIPATES_IN", None))
-    shared_slugs = {t.slug for t in result.shared_themes}
-    for code in result.shared_work_packages + result.only_a + result.only_b:
-        for theme in tables.themes_of(code):
+    for code in codes:
+        for theme in facts.themes_of(code):
             if theme["slug"] in shared_slugs:
                 theme_id = f"theme:{theme['slug']}"
-                nodes.setdefault(theme_id, _props(cache, theme_id))
+                nodes.setdefault(theme_id, details[theme_id])
                 edges.append((wp_ids[code], theme_id, "ADDRESSES", "direkte eller gennem en opgave"))
     for theme_id in [i for i in nodes if i.startswith("theme:")]:
         extra[theme_id].append(["i overlappet", "tema begge når"])
@@ -219,36 +221,35 @@ def overlap_graph(cache: GenerationCache, a: str, b: str) -> ViewGraph:
     return assemble(f"Overlap: {result.a} og {result.b}", caption, node_a.id, nodes.values(), edges, extra)
 
 
-def replication_graph(cache: GenerationCache, target: str, limit: int = 10) -> ViewGraph:
-    result = relationships.replication(cache, target, limit)
-    index = cache.index()
-    tables = entities.project_tables(cache)
+def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGraph:
+    result = replication.replication(model, target, limit)
+    facts = entities.work_package_facts(model, result.work_packages)
     target_id = result.target.id
-    nodes = {target_id: _props(cache, target_id)}
+    candidate_ids = [model.resolve(str(c.code), ("Municipality",)).id for c in result.candidates]
+    participant_ids = [p["id"] for code in result.work_packages for p in facts.participants.get(code, [])]
+    wp_ids = [facts.work_packages[code]["id"] for code in result.work_packages]
+    details = _details(model, [target_id, *wp_ids, *participant_ids, *candidate_ids])
+    nodes = {target_id: details[target_id]}
     edges: list[tuple[str, str, str, str | None]] = []
     extra: dict[str, list[list[str]]] = defaultdict(list)
     for code in result.work_packages:
-        wp_id = tables.work_packages[code]["id"]
-        nodes.setdefault(wp_id, _props(cache, wp_id))
+        wp_id = facts.work_packages[code]["id"]
+        nodes.setdefault(wp_id, details[wp_id])
         if wp_id != target_id:
             edges.append((wp_id, target_id, "HAS_TASK" if result.target.kind == "Task" else "ADDRESSES", None))
-        for participant in tables.participants.get(code, []):
-            nodes.setdefault(participant["id"], _props(cache, participant["id"]))
+        for participant in facts.participants.get(code, []):
+            nodes.setdefault(participant["id"], details[participant["id"]])
             extra[participant["id"]] = [["replikation", "deltager allerede"]]
             edges.append((participant["id"], wp_id, "PARTICIPATES_IN", None))
-    by_code = {m.properties["code"]: m for m in index.by_kind["Municipality"]}
-    for rank, candidate in enumerate(result.candidates, start=1):
-        node = by_code[candidate.code]
-        nodes[node.id] = (node.id, node.kind, node.name, node.properties)
-        extra[node.id] = [["replikationsscore", f"{candidate.score:g} (nr. {rank})"]] + [
+    for rank, (candidate, node_id) in enumerate(zip(result.candidates, candidate_ids, strict=True), start=1):
+        nodes[node_id] = details[node_id]
+        extra[node_id] = [["replikationsscore", f"{candidate.score:g} (nr. {rank})"]] + [
             ["begrundelse", f"{r.detail} (+{r.weight:g})"] for r in candidate.reasons
         ]
-        edges.append((node.id, target_id, "CANDIDATE_FOR", f"score {candidate.score:g}"))
-    candidate_ids = {by_code[c.code].id for c in result.candidates}
-    participant_by_name = {p["name"]: p["id"] for code in result.work_packages for p in tables.participants.get(code, [])}
-    for row in cache.store.read("neighbours_of_participants", {"participants": sorted(participant_by_name.values())}):
-        if row["id"] in candidate_ids:
-            edges.extend((participant_by_name[name], row["id"], "NEIGHBOURS", None) for name in row["borders"])
+        edges.append((node_id, target_id, "CANDIDATE_FOR", f"score {candidate.score:g}"))
+    edges.extend(
+        (participant, candidate, "NEIGHBOURS", None) for participant, candidate in replication.participant_borders(model, result)
+    )
     caption = (
         f"Hvor {result.target.name} kan spredes: de {len(result.candidates)} bedste kandidater (stiplet, med score) "
         f"blandt kommuner, der ikke deltager, og de {len(result.participants)} deltagere i "
@@ -257,11 +258,10 @@ def replication_graph(cache: GenerationCache, target: str, limit: int = 10) -> V
     return assemble(f"Replikation: {result.target.name}", caption, target_id, nodes.values(), edges, extra)
 
 
-def work_package_graph(cache: GenerationCache, code: str) -> ViewGraph:
-    wp = entities.get_work_package(cache, code)
-    tables = entities.project_tables(cache)
-    wp_id = tables.work_packages[wp.code]["id"]
-    hood = relationships.neighbourhood(cache, wp_id, 1)
+def work_package_graph(model: ReadModel, code: str) -> ViewGraph:
+    wp = entities.get_work_package(model, code)
+    wp_id = entities.work_package_facts(model, [wp.code]).work_packages[wp.code]["id"]
+    hood = traversal.neighbourhood(model, wp_id, 1)
     nodes = {n.id: (n.id, n.kind, n.name, n.properties) for n in hood.nodes}
     roles = {p.name: p.role for p in wp.partners}
     names = {n.id: n.name for n in hood.nodes}
@@ -269,11 +269,13 @@ def work_package_graph(cache: GenerationCache, code: str) -> ViewGraph:
     for e in hood.edges:
         note = ROLE_LABELS.get(roles.get(names.get(e.source, ""), ""), None) if e.type == "PARTNER_IN" else None
         edges.append((e.source, e.target, e.type, note))
+    theme_ids = [f"theme:{theme.slug}" for task in wp.tasks for theme in task.themes]
+    details = _details(model, theme_ids)
     for task in wp.tasks:  # the themes each task addresses, which depth 1 alone would miss
         task_id = f"task:{task.code}"
         for theme in task.themes:
             theme_id = f"theme:{theme.slug}"
-            nodes.setdefault(theme_id, _props(cache, theme_id))
+            nodes.setdefault(theme_id, details[theme_id])
             edges.append((task_id, theme_id, "ADDRESSES", None))
     caption = (
         f"{wp.code} {wp.title_da} ({wp.title_en}): ledes af {wp.lead.name}; {len(wp.municipalities)} kommuner, "

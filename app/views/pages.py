@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services import entities, relationships
+from app.services import entities, overlap, replication, search
 from app.services.errors import ServiceError
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.services.text import danish_key, shorten
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.graphs import node_ref
@@ -19,6 +19,14 @@ PARTICIPANT = "#1b4f9c"
 # Sequential scales (ColorBrewer Greens / Oranges, 5 classes)
 GREENS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 ORANGES = ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"]
+
+
+_KEY_PROPERTY = {"WorkPackage": "code", "Task": "code", "Theme": "slug", "Programme": "key", "Organisation": "key"}
+
+
+def node_key(node_id: str) -> str:
+    """A node's code, slug or key: its id after the kind (`workpackage:WP9` -> `WP9`)."""
+    return node_id.split(":", 1)[-1]
 
 
 def graph_href(center: str, depth: int = 1, base: str = "") -> str:
@@ -41,16 +49,16 @@ def _color(value: float, bins: list[tuple[float, float, str]]) -> str:
     return bins[-1][2]
 
 
-def map_context(cache: GenerationCache, target: str | None, base: str = "") -> dict[str, Any]:
+def map_context(model: ReadModel, target: str | None, base: str = "") -> dict[str, Any]:
     """Every municipality coloured by participation, or by replication score for a target."""
     projected = projected_map()
-    tables = entities.project_tables(cache)
-    by_code = {m["code"]: m for m in tables.municipalities}
+    municipalities = [m.model_dump() for m in entities.list_municipalities(model).data]
+    by_code = {m["code"]: m for m in municipalities}
     shapes: list[dict[str, Any]] = []
     legend: list[tuple[str, str]] = []
     ranking: list[tuple[str, str, str]] = []
     if target:
-        result = relationships.replication(cache, target, 100)
+        result = replication.replication(model, target, 100)
         scores = {c.code: c for c in result.candidates}
         participants = set(result.participants)
         bins = _bins([c.score for c in result.candidates] or [0.0], ORANGES)
@@ -67,12 +75,10 @@ def map_context(cache: GenerationCache, target: str | None, base: str = "") -> d
             for c in result.candidates[:15]
         ]
     else:
-        counts = [len(m["work_packages"]) for m in tables.municipalities if m["work_packages"]]
+        counts = [len(m["work_packages"]) for m in municipalities if m["work_packages"]]
         high = max(counts, default=1)
         title = "Kort: deltagelse i LIFE ACT"
-        caption = (
-            f"Antal arbejdspakker, hver kommune deltager i ({len(counts)} af {len(tables.municipalities)} kommuner deltager)."
-        )
+        caption = f"Antal arbejdspakker, hver kommune deltager i ({len(counts)} af {len(municipalities)} kommuner deltager)."
         legend = [
             (
                 GREENS[min(len(GREENS) - 1, round((n - 1) * (len(GREENS) - 1) / max(high - 1, 1)))],
@@ -82,7 +88,7 @@ def map_context(cache: GenerationCache, target: str | None, base: str = "") -> d
         ]
         legend.append((NO_DATA, "deltager ikke"))
         top = sorted(
-            (m for m in tables.municipalities if m["work_packages"]),
+            (m for m in municipalities if m["work_packages"]),
             key=lambda m: (-len(m["work_packages"]), danish_key(m["name"])),
         )
         ranking = [(m["name"], graph_href(m["name"], 1, base), ", ".join(m["work_packages"])) for m in top[:15]]
@@ -113,11 +119,8 @@ def map_context(cache: GenerationCache, target: str | None, base: str = "") -> d
                 "href": graph_href(name, 1, base),
             }
         )
-    targets = [(code, f"{code} {wp['title_da']}") for code, wp in tables.work_packages.items()]
-    targets += [
-        (n.properties["slug"], f"temaet {n.name}")
-        for n in sorted(cache.index().by_kind["Theme"], key=lambda n: danish_key(n.name))
-    ]
+    targets = [(wp.code, f"{wp.code} {wp.title_da}") for wp in entities.list_work_packages(model).data]
+    targets += [(t.slug, f"temaet {t.name}") for t in sorted(entities.list_themes(model).data, key=lambda t: danish_key(t.name))]
     return {
         "title": title,
         "caption": caption,
@@ -134,42 +137,39 @@ def map_context(cache: GenerationCache, target: str | None, base: str = "") -> d
     }
 
 
-def home_context(cache: GenerationCache, query: str | None) -> dict[str, Any]:
-    tables = entities.project_tables(cache)
-    index = cache.index()
+def home_context(model: ReadModel, query: str | None) -> dict[str, Any]:
     hits, message = [], None
     if query:
         try:
-            results = relationships.search(cache, query, 20)
+            results = search.search(model, query, 20)
         except ServiceError as exc:
             message = exc.message + (f" ({exc.expected})" if exc.expected else "")
         else:
             for hit in results.data:
-                node = index.by_id[hit.id]
-                if node.kind == "WorkPackage":
-                    href = f"/views/work-packages/{node.properties['code']}"
+                if hit.kind == "WorkPackage":
+                    href = f"/views/work-packages/{node_key(hit.id)}"
                 else:
-                    href = graph_href(node_ref(node.kind, node.name, node.properties), 1)
+                    href = graph_href(node_ref(hit.kind, hit.name, {_KEY_PROPERTY.get(hit.kind, "key"): node_key(hit.id)}), 1)
                 hits.append({"name": hit.name, "kind": kind_label(hit.kind).lower(), "href": href})
             if not hits:
                 message = f"Intet fundet for '{shorten(query, 80)}'."
     work_packages = [
         {
-            "label": f"{code} {wp['title_da']}",
-            "href": f"/views/work-packages/{code}",
-            "replication": with_query("/views/replication", target=code),
-            "map": with_query("/views/map", target=code),
+            "label": f"{wp.code} {wp.title_da}",
+            "href": f"/views/work-packages/{wp.code}",
+            "replication": with_query("/views/replication", target=wp.code),
+            "map": with_query("/views/map", target=wp.code),
         }
-        for code, wp in tables.work_packages.items()
+        for wp in entities.list_work_packages(model).data
     ]
-    participating = sorted((m for m in tables.municipalities if m["participating"]), key=lambda m: danish_key(m["name"]))
-    pairs = relationships.overlaps(cache, min_shared=1).data[:8]
+    participating = sorted(entities.list_municipalities(model, participating=True).data, key=lambda m: danish_key(m.name))
+    pairs = overlap.overlaps(model, min_shared=1).data[:8]
     return {
         "query": query or "",
         "hits": hits,
         "message": message,
         "work_packages": work_packages,
-        "municipalities": [{"name": m["name"], "href": graph_href(m["name"], 1)} for m in participating],
+        "municipalities": [{"name": m.name, "href": graph_href(m.name, 1)} for m in participating],
         "overlaps": [
             {
                 "a": p.a,
@@ -179,27 +179,24 @@ def home_context(cache: GenerationCache, query: str | None) -> dict[str, Any]:
             }
             for p in pairs
         ],
-        "regions": [
-            {"name": n.name, "href": graph_href(n.name, 1)}
-            for n in sorted(index.by_kind["Region"], key=lambda n: danish_key(n.name))
-        ],
+        "regions": [{"name": r.name, "href": graph_href(r.name, 1)} for r in entities.list_regions(model).data],
         "themes": [
             {
-                "name": n.name,
-                "href": graph_href(n.properties["slug"], 1),
-                "replication": with_query("/views/replication", target=n.properties["slug"]),
+                "name": t.name,
+                "href": graph_href(t.slug, 1),
+                "replication": with_query("/views/replication", target=t.slug),
             }
-            for n in sorted(index.by_kind["Theme"], key=lambda n: danish_key(n.name))
+            for t in sorted(entities.list_themes(model).data, key=lambda t: danish_key(t.name))
         ],
     }
 
 
-def render_home(cache: GenerationCache, query: str | None) -> str:
-    return render_page("home.html", "home", **home_context(cache, query))
+def render_home(model: ReadModel, query: str | None) -> str:
+    return render_page("home.html", "home", **home_context(model, query))
 
 
-def render_map(cache: GenerationCache, target: str | None, *, inline_assets: bool = False, base: str = "") -> str:
-    context = map_context(cache, target, base)
+def render_map(model: ReadModel, target: str | None, *, inline_assets: bool = False, base: str = "") -> str:
+    context = map_context(model, target, base)
     links = {
         "permalink": with_query(f"{base}/views/map", target=target),
         "download": with_query("/views/map", target=target, download=1),

@@ -11,13 +11,19 @@ RETURN [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | type(r)] AS types
 LIMIT $limit
 
 // name: expand_out
-// One step outwards from a set of nodes of one label.
-MATCH (n:__LABEL__)-[r]->(m)
-WHERE n.id IN $ids
-RETURN n.id AS from_id, type(r) AS type, m AS node
+// One step outwards from the given nodes of one label: the relationship's type and the other end.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m
+WHERE m IS NOT NULL
+RETURN n.id AS from_id, type(r) AS type, m.id AS other_id, m.kind AS other_kind
 
 // name: expand_in
-// One step inwards to a set of nodes of one label.
-MATCH (n:__LABEL__)<-[r]-(m)
-WHERE n.id IN $ids
-RETURN n.id AS from_id, type(r) AS type, m AS node
+// One step inwards to the given nodes of one label: the relationship's type and the other end.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)<-[r]-(m)
+WITH n, r, m
+WHERE m IS NOT NULL
+RETURN n.id AS from_id, type(r) AS type, m.id AS other_id, m.kind AS other_kind

@@ -49,8 +49,9 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     services = {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)", "search (prefix or typo)"}
     assert set(scale["services"]) == services
     assert all(isinstance(row["goal_met"], bool) for row in scale["services"].values())
-    tables = ("name_index", "project_tables", "adjacency", "replication_index", "search_index")
-    assert all(f"{table}_seconds" in scale["cold"] for table in tables)
+    # the process builds only the name index; the first calls show what an uncached answer costs
+    cold = ("name_index", "first_overlap", "first_replication", "first_paths", "first_graph")
+    assert all(f"{name}_seconds" in scale["cold"] for name in cold)
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]
     assert quick_result["command"].startswith("lifeact bench --quick --no-http")

@@ -11,8 +11,10 @@ from app.graph.bulk import bulk_load
 from app.graph.embedded import EmbeddedStore
 from app.graph.schema import RELATIONSHIP_SHAPES, RelationshipShape, node_columns
 from app.seed import SeedGraph
-from app.services import entities, relationships
-from app.services.index import GenerationCache
+from app.services import entities, traversal
+from app.services import overlap as overlap_service
+from app.services import replication as replication_service
+from app.services.read_model import ReadModel
 from app.services.text import fold
 from app.synth import SynthSizes, graph_rows, synth_graph
 
@@ -77,19 +79,19 @@ def test_bulk_load_is_verified_and_counted(small_store: EmbeddedStore, small_gra
 
 
 def test_services_answer_on_the_synthetic_graph(small_store: EmbeddedStore, small_graph: SeedGraph) -> None:
-    cache = GenerationCache(small_store)
-    tables = entities.project_tables(cache)
-    code = next(iter(tables.work_packages))
-    members = [p["name"] for p in tables.participants[code]]
-    overlap = relationships.overlap(cache, members[0], members[-1])
+    cache = ReadModel(small_store)
+    facts = entities.work_package_facts(cache)
+    code = next(iter(facts.work_packages))
+    members = [p["name"] for p in facts.participants[code]]
+    overlap = overlap_service.overlap(cache, members[0], members[-1])
     assert code in overlap.shared_work_packages
-    replication = relationships.replication(cache, code, limit=5)
+    replication = replication_service.replication(cache, code, limit=5)
     assert sorted(replication.participants) == sorted(set(members), key=sorted(set(members)).index)
     assert replication.candidates and all(c.name not in members for c in replication.candidates)
-    graph = relationships.neighbourhood(cache, members[0], 2)
+    graph = traversal.neighbourhood(cache, members[0], 2)
     assert {n.kind for n in graph.nodes} >= {"Municipality", "Region", "WorkPackage", "Programme"}
     first = small_graph.relationships[("NEIGHBOURS", "Municipality", "Municipality")][0]
-    paths = relationships.paths(cache, first["source_id"], first["target_id"])
+    paths = traversal.paths(cache, first["source_id"], first["target_id"])
     assert paths.length == 1
 
 
@@ -107,8 +109,8 @@ def test_bulk_load_of_the_seed_equals_the_ordinary_load(tmp_path: Path, seed_gra
             assert nodes(bulk) == nodes(ordinary), label
         edges = sorted(map(repr, ordinary.read("all_edges")))
         assert sorted(map(repr, bulk.read("all_edges"))) == edges
-        a, b = GenerationCache(ordinary), GenerationCache(bulk)
-        assert relationships.replication(a, "T.9.1").model_dump() == relationships.replication(b, "T.9.1").model_dump()
+        a, b = ReadModel(ordinary), ReadModel(bulk)
+        assert replication_service.replication(a, "T.9.1").model_dump() == replication_service.replication(b, "T.9.1").model_dump()
         assert (
             entities.get_programme(a, "Klimaalliancen").model_dump() == entities.get_programme(b, "Klimaalliancen").model_dump()
         )

@@ -16,9 +16,10 @@ from fastapi.testclient import TestClient
 
 from app import brief
 from app.main import create_app
-from app.services import entities, relationships
+from app.services import entities
+from app.services import replication as replication_service
 from app.services.errors import InvalidParameter, NotFound, ServiceError
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.settings import PROJECT_ROOT
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.pages import PARTICIPANT
@@ -45,12 +46,12 @@ def client(embedded_path: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def cache(client: TestClient) -> GenerationCache:
-    return client.app.state.cache
+def cache(client: TestClient) -> ReadModel:
+    return client.app.state.model
 
 
 @pytest.fixture(scope="module")
-def html(cache: GenerationCache) -> str:
+def html(cache: ReadModel) -> str:
     return brief.render_brief(cache, "T.9.1", generated_at=GENERATED)
 
 
@@ -64,7 +65,7 @@ def row_texts(table: Element) -> list[list[str]]:
 
 
 # -- content ---------------------------------------------------------------------------------
-def test_the_brief_names_the_task_and_its_work_package(page: Element, cache: GenerationCache) -> None:
+def test_the_brief_names_the_task_and_its_work_package(page: Element, cache: ReadModel) -> None:
     task = entities.get_task(cache, "T.9.1")
     assert T91_TITLE in page.find("h1").text() and "T.9.1" in page.find("h1").text()
     target = page.find("section", id="maal")
@@ -92,7 +93,7 @@ def test_the_lead_and_the_partners_with_their_roles(page: Element) -> None:
     assert len(wp.find("table", cls="parties").find("tbody").find_all("tr")) == 1 + len(PARTNERS["WP9"])
 
 
-def test_all_participating_municipalities_are_listed(page: Element, cache: GenerationCache) -> None:
+def test_all_participating_municipalities_are_listed(page: Element, cache: ReadModel) -> None:
     table = page.find("table", cls="participants")
     listed = {tr.attrs["data-name"] for tr in table.find_all("tr") if "data-name" in tr.attrs}
     assert listed == WP9_PARTICIPANTS == set(entities.get_task(cache, "T.9.1").municipalities)
@@ -102,7 +103,7 @@ def test_all_participating_municipalities_are_listed(page: Element, cache: Gener
     assert [n.strip() for n in wp_list.split(",")] == ["Lemvig", "Mariagerfjord", "Morsø", "Nyborg", "Randers", "Vejle", "Aarhus"]
 
 
-def test_themes_of_the_task_and_the_work_package(page: Element, cache: GenerationCache) -> None:
+def test_themes_of_the_task_and_the_work_package(page: Element, cache: ReadModel) -> None:
     chips = [" ".join(li.text().split()) for li in page.find("ul", cls="themes").find_all("li")]
     names = [span.text() for span in page.find("ul", cls="themes").find_all("span", cls="theme-name")]
     assert names == [t.name for t in entities.get_task(cache, "T.9.1").themes]
@@ -113,9 +114,9 @@ def test_themes_of_the_task_and_the_work_package(page: Element, cache: Generatio
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10, 25])
-def test_candidates_in_the_services_order_with_their_reasons(cache: GenerationCache, limit: int) -> None:
+def test_candidates_in_the_services_order_with_their_reasons(cache: ReadModel, limit: int) -> None:
     page = parse(brief.render_brief(cache, "T.9.1", limit))
-    expected = relationships.replication(cache, "T.9.1", limit).candidates
+    expected = replication_service.replication(cache, "T.9.1", limit).candidates
     rows = page.find("table", cls="candidates").find("tbody").find_all("tr")
     assert [r.attrs["data-name"] for r in rows] == [c.name for c in expected]
     assert [r.attrs["data-rank"] for r in rows] == [str(i) for i in range(1, len(expected) + 1)]
@@ -140,12 +141,12 @@ def test_the_top_candidate_and_its_reasons(page: Element) -> None:
     assert "borders Mariagerfjord" in first.text()
 
 
-def test_the_map_has_every_municipality_and_marks_participants_and_ranks(page: Element, cache: GenerationCache) -> None:
+def test_the_map_has_every_municipality_and_marks_participants_and_ranks(page: Element, cache: ReadModel) -> None:
     svg = page.find("section", id="kort").find("svg", cls="map")
     shapes = svg.find_all("path", cls="municipality")
     assert len(shapes) == 98
     assert {int(s.attrs["data-code"]) for s in shapes} == {s.code for s in projected_map().shapes}
-    result = relationships.replication(cache, "T.9.1", 100)
+    result = replication_service.replication(cache, "T.9.1", 100)
     by_name = {s.attrs["data-name"]: s for s in shapes}
     for name in WP9_PARTICIPANTS:
         assert by_name[name].attrs["fill"] == PARTICIPANT
@@ -195,14 +196,14 @@ def test_provenance_of_every_fact(page: Element) -> None:
 def test_scoring_rules_follow_the_services_weights(page: Element) -> None:
     rules = {tr.attrs["data-kind"]: " ".join(tr.text().split()) for tr in page.find("table", cls="rules").find_all("tr")[1:]}
     assert set(rules) == set(brief.REASON_LABELS)
-    weight = {k: f"{v:g}".replace(".", ",") for k, v in relationships.WEIGHTS.items()}
+    weight = {k: f"{v:g}".replace(".", ",") for k, v in replication_service.WEIGHTS.items()}
     assert f"højst {weight['neighbour_cap']}" in rules["neighbour"]
     assert f"{weight['theme']} pr. tema, højst {weight['theme_cap']}" in rules["theme"]
     assert f"{weight['co-participation']} pr. deltager" in rules["co-participation"]
     assert rules["lead-region"].endswith(weight["lead-region"]) and rules["pillar"].endswith(weight["pillar"])
 
 
-def test_generation_date_credit_and_danish_labels(page: Element, html: str, cache: GenerationCache) -> None:
+def test_generation_date_credit_and_danish_labels(page: Element, html: str, cache: ReadModel) -> None:
     assert "Dannet 3. november 2025, kl. 14.05" in " ".join(page.find("p", cls="meta").text().split())
     assert cache.store.generation and cache.store.generation in page.find("p", cls="meta").text()
     assert cache.store.generation in page.find("footer").text()
@@ -219,7 +220,7 @@ def test_the_credit_is_the_map_pages(client: TestClient, html: str) -> None:
 
 # -- self-contained and printable -----------------------------------------------------------
 @pytest.mark.parametrize("target", TARGETS)
-def test_self_contained_no_reference_leaves_the_file(cache: GenerationCache, target: str) -> None:
+def test_self_contained_no_reference_leaves_the_file(cache: ReadModel, target: str) -> None:
     html = brief.render_brief(cache, target)
     assert "http://" not in html and "https://" not in html and "//" not in html, "a URL in the brief"
     assert not re.search(r"\s(src|srcset|action|poster|data)\s*=", html, re.I)
@@ -244,8 +245,8 @@ def test_print_stylesheet(html: str) -> None:
 
 # -- targets and bad input -------------------------------------------------------------------
 @pytest.mark.parametrize("target", TARGETS)
-def test_every_kind_of_target(cache: GenerationCache, target: str) -> None:
-    result = relationships.replication(cache, target, 10)
+def test_every_kind_of_target(cache: ReadModel, target: str) -> None:
+    result = replication_service.replication(cache, target, 10)
     page = parse(brief.render_brief(cache, target))
     assert page.find("body").attrs["data-target"] == result.target.id
     assert [a.attrs["data-code"] for a in page.find_all("article", cls="work-package")] == result.work_packages
@@ -255,7 +256,7 @@ def test_every_kind_of_target(cache: GenerationCache, target: str) -> None:
     assert listed == set(result.participants)
 
 
-def test_a_theme_brief_names_the_theme(cache: GenerationCache) -> None:
+def test_a_theme_brief_names_the_theme(cache: ReadModel) -> None:
     page = parse(brief.render_brief(cache, "drought"))
     assert "Hvor kan temaet Tørke spredes?" in " ".join(page.find("h1").text().split())
     facts = [row[0] for row in row_texts(page.find("table", cls="provenance"))]
@@ -263,20 +264,20 @@ def test_a_theme_brief_names_the_theme(cache: GenerationCache) -> None:
 
 
 @pytest.mark.parametrize(("target", "error"), [("Atlantis", NotFound), ("", InvalidParameter), ("x" * 300, InvalidParameter)])
-def test_unknown_targets_raise_the_services_errors(cache: GenerationCache, target: str, error: type[ServiceError]) -> None:
+def test_unknown_targets_raise_the_services_errors(cache: ReadModel, target: str, error: type[ServiceError]) -> None:
     with pytest.raises(error) as caught:
         brief.render_brief(cache, target)
     assert type(caught.value) is error and caught.value.expected
 
 
 @pytest.mark.parametrize("limit", [0, 101, -1])
-def test_limit_out_of_range(cache: GenerationCache, limit: int) -> None:
+def test_limit_out_of_range(cache: ReadModel, limit: int) -> None:
     with pytest.raises(InvalidParameter, match="limit"):
         brief.render_brief(cache, "T.9.1", limit)
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
-def test_everything_is_escaped(cache: GenerationCache, hostile: str) -> None:
+def test_everything_is_escaped(cache: ReadModel, hostile: str) -> None:
     """Facts come from the seed, but the page must hold whatever a fact says as text."""
     context = brief.brief_context(cache, "T.9.1", generated_at=GENERATED)
     context["subject"] = {**context["subject"], "summary": hostile, "title": hostile, "heading": hostile}
@@ -292,12 +293,12 @@ def test_everything_is_escaped(cache: GenerationCache, hostile: str) -> None:
     assert hostile in page.find("h1").text() and hostile in page.find("table", cls="candidates").text()
 
 
-def test_the_map_escapes_names(monkeypatch: pytest.MonkeyPatch, cache: GenerationCache) -> None:
+def test_the_map_escapes_names(monkeypatch: pytest.MonkeyPatch, cache: ReadModel) -> None:
     from app.views import pages
 
     real = pages.map_context
 
-    def hostile_context(cache: GenerationCache, target: str | None, base: str = "") -> dict:
+    def hostile_context(cache: ReadModel, target: str | None, base: str = "") -> dict:
         context = real(cache, target, base)
         context["shapes"] = [{**s, "name": HOSTILE[0], "title": HOSTILE[1]} for s in context["shapes"]]
         context["legend"] = [(c, HOSTILE[2]) for c, _ in context["legend"]]
@@ -309,7 +310,7 @@ def test_the_map_escapes_names(monkeypatch: pytest.MonkeyPatch, cache: Generatio
     assert svg.count('class="municipality"') == 98
 
 
-def test_standalone_map_svg_is_an_svg_document(cache: GenerationCache) -> None:
+def test_standalone_map_svg_is_an_svg_document(cache: ReadModel) -> None:
     import xml.etree.ElementTree as ET
 
     figure = brief.replication_map(cache, "WP9")

@@ -13,7 +13,7 @@ import pytest
 
 from app import brief
 from app.graph.factory import open_store
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from tests.conftest import embedded_settings
 from tests.views.browser import PageLog, watch
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def saved_brief(embedded_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     handle = open_store(embedded_settings(embedded_path))
     try:
-        path = brief.write_brief(GenerationCache(handle.store), "T.9.1", tmp_path_factory.mktemp("brief") / "brief.html")
+        path = brief.write_brief(ReadModel(handle.store), "T.9.1", tmp_path_factory.mktemp("brief") / "brief.html")
     finally:
         handle.close()
     return path

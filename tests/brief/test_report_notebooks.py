@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.services import relationships
+from app.services import replication as replication_service
 from app.settings import PROJECT_ROOT
 from tests.conftest import embedded_settings
 
@@ -36,7 +36,7 @@ def streams(name: str) -> str:
 @pytest.fixture(scope="module")
 def top_candidates(embedded_path: Path) -> list[str]:
     with TestClient(create_app(embedded_settings(embedded_path))) as client:
-        return [c.name for c in relationships.replication(client.app.state.cache, "T.9.1", 10).candidates]
+        return [c.name for c in replication_service.replication(client.app.state.model, "T.9.1", 10).candidates]
 
 
 @pytest.mark.parametrize("name", ["02_replication_planning.ipynb", "03_views_in_reports.ipynb"])

@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 from app import cli
 from app.graph.embedded import EmbeddedStore
 from app.seed import SeedGraph
-from app.services import exports
+from app.services import entities, exports
 from app.services.errors import InvalidParameter
-from app.services.index import GenerationCache
+from app.services.read_model import ReadModel
 from app.settings import PROJECT_ROOT, get_settings
 
 FORMATS = list(exports.FORMAT_NAMES)
@@ -113,7 +113,7 @@ def download(client: TestClient, fmt: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def stored_edges(embedded_client: TestClient) -> Counter[tuple[str, str, str]]:
-    store = embedded_client.app.state.cache.store
+    store = embedded_client.app.state.model.store
     return Counter((row["source"], row["type"], row["target"]) for row in store.read("all_edges"))
 
 
@@ -168,10 +168,10 @@ def test_property_types_per_format(embedded_client: TestClient, fmt: str, code: 
     aero = graph.nodes["municipality:492"]
     assert (aero["name"], aero["code"], aero["island"]) == ("Ærø", code, island)
     # A work package with both pillars: a list of two in JSON, "; "-joined elsewhere.
-    both = next(n for n in embedded_client.app.state.cache.index().by_kind["WorkPackage"] if len(n.properties["pillars"]) == 2)
-    stored = list(both.properties["pillars"])
-    exported = graph.nodes[both.id]
-    assert exported["code"] == both.properties["code"]
+    both = next(wp for wp in entities.list_work_packages(embedded_client.app.state.model).data if len(wp.pillars) == 2)
+    stored = list(both.pillars)
+    exported = graph.nodes[f"workpackage:{both.code}"]
+    assert exported["code"] == both.code
     assert exported["pillars"] == (stored if fmt == "json" else exports.LIST_SEPARATOR.join(stored))
     wp5 = graph.nodes["workpackage:WP5"]
     if fmt in ("graphml", "gexf", "json"):
@@ -272,10 +272,10 @@ def test_the_export_is_documented(client: TestClient) -> None:
 def test_exports_are_built_once_per_loaded_graph(embedded_path: Path) -> None:
     store = EmbeddedStore(embedded_path)
     try:
-        cache = GenerationCache(store)
-        first = exports.export_bytes(cache, "graphml")
-        assert exports.export_bytes(cache, "GraphML") is first
-        assert exports.export_bytes(cache, "gexf") is not first
+        model = ReadModel(store)
+        first = exports.export_bytes(model, "graphml")
+        assert exports.export_bytes(model, "GraphML") is first
+        assert exports.export_bytes(model, "gexf") is not first
     finally:
         store.close()
 

@@ -204,7 +204,7 @@ def test_health_recovers_without_a_restart() -> None:
     app = create_app(neo4j_settings_at(free_port()))
     with TestClient(app) as client:
         assert client.get("/health").status_code == 503
-        store = app.state.cache.store
+        store = app.state.model.store
         flaky = FlakyDriver()
         store.driver = flaky  # the same store object; only the database behind it changes
         time.sleep(Neo4jStore.DOWN_COOLDOWN + 0.05)

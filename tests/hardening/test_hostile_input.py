@@ -133,7 +133,7 @@ def assert_clear_answer(response: Any, value: str) -> None:
 
 @pytest.fixture(scope="module")
 def snapshot_before(hardened_client: TestClient) -> dict[str, object]:
-    return graph_snapshot(hardened_client.app.state.cache.store)
+    return graph_snapshot(hardened_client.app.state.model.store)
 
 
 @pytest.mark.parametrize(("path", "operation", "parameter", "value"), _cases())
@@ -296,6 +296,6 @@ def test_malformed_console_bodies(hardened_client: TestClient, body: bytes) -> N
 
 def test_nothing_in_the_graph_changed(hardened_client: TestClient, snapshot_before: dict[str, object]) -> None:
     """Runs after the hostile tests above (file order); the snapshot was taken before the first."""
-    store = hardened_client.app.state.cache.store
+    store = hardened_client.app.state.model.store
     assert graph_snapshot(store) == snapshot_before
     assert snapshot_before["nodes"]["Municipality"] == 98  # type: ignore[index]

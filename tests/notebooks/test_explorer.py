@@ -67,7 +67,7 @@ def test_errors_are_the_services(explorer: Explorer) -> None:
 
 def test_export_to_bytes_and_to_a_file(explorer: Explorer, tmp_path: Path) -> None:
     data = explorer.export("graphml")
-    assert isinstance(data, bytes) and data == exports.export_bytes(explorer.cache, "graphml")
+    assert isinstance(data, bytes) and data == exports.export_bytes(explorer.model, "graphml")
     written = explorer.export("gexf", tmp_path / "out" / "graph.gexf")
     assert written == tmp_path / "out" / "graph.gexf"
     assert nx.read_gexf(written).number_of_nodes() == len(explorer.export_graph().nodes) == 182

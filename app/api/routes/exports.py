@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.services import exports
 from app.settings import Settings
@@ -47,7 +47,7 @@ DOWNLOAD: dict[int | str, dict[str, Any]] = {
 
 @router.get("/export", response_class=Response, responses=DOWNLOAD)
 def export(
-    cache: CacheDep,
+    model: ModelDep,
     request: Request,
     format: Annotated[ExportFormatName, Query(description=FORMAT_HELP)],  # the documented parameter name
 ) -> Response:
@@ -55,8 +55,8 @@ def export(
     `role`, `detail`, `provenance`), for Gephi, yEd, Cytoscape, NetworkX or Excel.
     Built once per loaded graph; see README "Exports" for what each format holds."""
     fmt = exports.export_format(format)
-    body = exports.export_bytes(cache, fmt.name)
-    generation = cache.store.generation or "empty"
+    body = exports.export_bytes(model, fmt.name)
+    generation = model.version or "empty"
     etag = f'"{generation}-{fmt.name}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.models import ListResponse, MunicipalityProfile, MunicipalitySummary
 from app.services import entities
@@ -12,7 +12,7 @@ router = APIRouter(prefix="/api/municipalities", tags=["municipalities"], respon
 
 @router.get("", response_model=ListResponse[MunicipalitySummary])
 def list_municipalities(
-    cache: CacheDep,
+    model: ModelDep,
     participating: Annotated[
         bool | None, Query(description="Only those that take part (true) or not (false) in LIFE ACT")
     ] = None,
@@ -21,15 +21,15 @@ def list_municipalities(
     ] = None,
 ) -> ListResponse[MunicipalitySummary]:
     """All 98 municipalities, optionally only the participating ones or one region's."""
-    return entities.list_municipalities(cache, participating=participating, region=region)
+    return entities.list_municipalities(model, participating=participating, region=region)
 
 
 @router.get("/{key}", response_model=MunicipalityProfile)
 def municipality(
-    cache: CacheDep,
+    model: ModelDep,
     key: Annotated[
         str, Path(max_length=200, description="Code, name or official name: `101`, `København`, `Kobenhavn`, `Århus`")
     ],
 ) -> MunicipalityProfile:
     """One municipality's profile: work packages, neighbours, themes, roles and provenance."""
-    return entities.municipality_profile(cache, key)
+    return entities.municipality_profile(model, key)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.models import ListResponse, Organisation, Programme
 from app.services import entities
@@ -11,28 +11,28 @@ router = APIRouter(prefix="/api", tags=["programmes and organisations"], respons
 
 
 @router.get("/programmes", response_model=ListResponse[Programme])
-def list_programmes(cache: CacheDep) -> ListResponse[Programme]:
+def list_programmes(model: ModelDep) -> ListResponse[Programme]:
     """LIFE ACT, DK2020 and Klimaalliancen, with dates, rounds, partners and links."""
-    return entities.list_programmes(cache)
+    return entities.list_programmes(model)
 
 
 @router.get("/programmes/{key}", response_model=Programme)
 def programme(
-    cache: CacheDep, key: Annotated[str, Path(max_length=200, description="`life-act`, `DK2020`, `Klimaalliancen`")]
+    model: ModelDep, key: Annotated[str, Path(max_length=200, description="`life-act`, `DK2020`, `Klimaalliancen`")]
 ) -> Programme:
     """One programme."""
-    return entities.get_programme(cache, key)
+    return entities.get_programme(model, key)
 
 
 @router.get("/organisations", response_model=ListResponse[Organisation])
-def list_organisations(cache: CacheDep) -> ListResponse[Organisation]:
+def list_organisations(model: ModelDep) -> ListResponse[Organisation]:
     """Organisations named in the sources (other than regions and municipalities)."""
-    return entities.list_organisations(cache)
+    return entities.list_organisations(model)
 
 
 @router.get("/organisations/{key}", response_model=Organisation)
 def organisation(
-    cache: CacheDep, key: Annotated[str, Path(max_length=200, description="`cdeu`, `CONCITO`, `C40` …")]
+    model: ModelDep, key: Annotated[str, Path(max_length=200, description="`cdeu`, `CONCITO`, `C40` …")]
 ) -> Organisation:
     """One organisation and how it is tied into the graph."""
-    return entities.get_organisation(cache, key)
+    return entities.get_organisation(model, key)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.models import ListResponse, RegionDetail, RegionSummary
 from app.services import entities
@@ -11,15 +11,15 @@ router = APIRouter(prefix="/api/regions", tags=["regions"], responses=ERROR_RESP
 
 
 @router.get("", response_model=ListResponse[RegionSummary])
-def list_regions(cache: CacheDep) -> ListResponse[RegionSummary]:
+def list_regions(model: ModelDep) -> ListResponse[RegionSummary]:
     """The five regions with how many municipalities each has and how many take part."""
-    return entities.list_regions(cache)
+    return entities.list_regions(model)
 
 
 @router.get("/{name}", response_model=RegionDetail)
 def region(
-    cache: CacheDep,
+    model: ModelDep,
     name: Annotated[str, Path(max_length=200, description="`Region Midtjylland`, `Midtjylland` or `Central Denmark Region`")],
 ) -> RegionDetail:
     """One region: its municipalities and what it leads or partners in."""
-    return entities.get_region(cache, name)
+    return entities.get_region(model, name)

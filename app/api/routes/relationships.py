@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.graph.queries import MAX_HOPS_LIMIT
 from app.models import (
@@ -17,7 +17,10 @@ from app.models import (
     Replication,
     SearchResults,
 )
-from app.services import relationships
+from app.services import analytics, traversal
+from app.services import overlap as overlap_service
+from app.services import replication as replication_service
+from app.services import search as search_service
 
 router = APIRouter(prefix="/api", tags=["relationships"], responses=ERROR_RESPONSES)
 
@@ -27,57 +30,57 @@ Region = Annotated[str | None, Query(max_length=200, description="Only pairs wit
 
 @router.get("/overlap", response_model=Overlap)
 def overlap(
-    cache: CacheDep,
+    model: ModelDep,
     a: Annotated[str, Query(min_length=1, max_length=200, description="A municipality: `Aalborg`, `851`, `Kobenhavn`")],
     b: Annotated[str, Query(min_length=1, max_length=200, description="Another municipality")],
 ) -> Overlap:
     """What two municipalities share: work packages, themes, what only one has, and Jaccard."""
-    return relationships.overlap(cache, a, b)
+    return overlap_service.overlap(model, a, b)
 
 
 @router.get("/overlaps", response_model=ListResponse[OverlapPair])
 def overlaps(
-    cache: CacheDep,
+    model: ModelDep,
     min_shared: Annotated[int, Query(ge=1, le=11, description="Least number of shared work packages")] = 1,
     region: Region = None,
 ) -> ListResponse[OverlapPair]:
     """Every pair of municipalities sharing work packages, most shared first, then by Jaccard."""
-    return relationships.overlaps(cache, min_shared=min_shared, region=region)
+    return overlap_service.overlaps(model, min_shared=min_shared, region=region)
 
 
 @router.get("/overlaps/matrix", response_model=OverlapMatrix)
-def overlap_matrix(cache: CacheDep, region: Region = None) -> OverlapMatrix:
+def overlap_matrix(model: ModelDep, region: Region = None) -> OverlapMatrix:
     """Shared work packages and Jaccard between every two participating municipalities (for heatmaps)."""
-    return relationships.overlap_matrix(cache, region=region)
+    return overlap_service.overlap_matrix(model, region=region)
 
 
 @router.get("/replication", response_model=Replication)
 def replication(
-    cache: CacheDep,
+    model: ModelDep,
     target: Annotated[
         str, Query(min_length=1, max_length=200, description="`WP9`, `T.9.1` or a theme slug such as `sea-level-rise`")
     ],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Replication:
     """Where a solution could spread next: non-participating municipalities ranked by evidence."""
-    return relationships.replication(cache, target, limit)
+    return replication_service.replication(model, target, limit)
 
 
 @router.get("/paths", response_model=Paths)
 def paths(
-    cache: CacheDep,
+    model: ModelDep,
     source: Annotated[str, Query(min_length=1, max_length=200, description="Any node: municipality, region, WP, task, theme …")],
     target: Annotated[str, Query(min_length=1, max_length=200)],
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_LIMIT)] = 6,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many of the equally short paths")] = 10,
 ) -> Paths:
     """The shortest paths between two things (all of equal length, up to `limit`)."""
-    return relationships.paths(cache, source, target, max_hops, limit)
+    return traversal.paths(model, source, target, max_hops, limit)
 
 
 @router.get("/graph", response_model=Neighbourhood)
 def graph(
-    cache: CacheDep,
+    model: ModelDep,
     center: Annotated[str, Query(min_length=1, max_length=200, description="Any node, e.g. `LIFE ACT`, `Samsø`, `WP9`")],
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
     kinds: Annotated[
@@ -85,32 +88,32 @@ def graph(
     ] = None,
 ) -> Neighbourhood:
     """The neighbourhood of a node: nodes within `depth` steps and the edges between them."""
-    return relationships.neighbourhood(cache, center, depth, kinds)
+    return traversal.neighbourhood(model, center, depth, kinds)
 
 
 @router.get("/search", response_model=SearchResults)
 def search(
-    cache: CacheDep,
+    model: ModelDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Part of a name or code; æøå optional, typos tolerated")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchResults:
     """Ranked hits across every kind of node."""
-    return relationships.search(cache, q, limit)
+    return search_service.search(model, q, limit)
 
 
 @router.get("/gaps", response_model=Gaps)
 def gaps(
-    cache: CacheDep,
+    model: ModelDep,
     region: Annotated[str | None, Query(max_length=200)] = None,
     pillar: Annotated[str | None, Query(max_length=40, description="`mitigation` or `adaptation`")] = None,
     theme: Annotated[str | None, Query(max_length=200, description="A theme slug or name")] = None,
 ) -> Gaps:
     """What is missing: municipalities (of a region) in no work package with the pillar or theme,
     and themes that only one work package, or none, addresses."""
-    return relationships.gaps(cache, region, pillar, theme)
+    return analytics.gaps(model, region, pillar, theme)
 
 
 @router.get("/analytics/centrality", response_model=Centrality)
-def centrality(cache: CacheDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> Centrality:
+def centrality(model: ModelDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> Centrality:
     """Which municipalities, work packages and themes hold the network together."""
-    return relationships.centrality(cache, limit)
+    return analytics.centrality(model, limit)

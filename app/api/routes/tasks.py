@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.models import Task
 from app.services import entities
@@ -11,6 +11,6 @@ router = APIRouter(prefix="/api/tasks", tags=["work packages"], responses=ERROR_
 
 
 @router.get("/{code}", response_model=Task)
-def task(cache: CacheDep, code: Annotated[str, Path(max_length=200, description="`T.9.1` (or `9.1`)")]) -> Task:
+def task(model: ModelDep, code: Annotated[str, Path(max_length=200, description="`T.9.1` (or `9.1`)")]) -> Task:
     """One task with its work package, themes and the municipalities of its work package."""
-    return entities.get_task(cache, code)
+    return entities.get_task(model, code)

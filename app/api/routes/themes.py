@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.models import ListResponse, ThemeDetail, ThemeSummary
 from app.services import entities
@@ -11,14 +11,14 @@ router = APIRouter(prefix="/api/themes", tags=["themes"], responses=ERROR_RESPON
 
 
 @router.get("", response_model=ListResponse[ThemeSummary])
-def list_themes(cache: CacheDep) -> ListResponse[ThemeSummary]:
+def list_themes(model: ModelDep) -> ListResponse[ThemeSummary]:
     """The controlled vocabulary of themes, with the tasks and work packages addressing each."""
-    return entities.list_themes(cache)
+    return entities.list_themes(model)
 
 
 @router.get("/{slug}", response_model=ThemeDetail)
 def theme(
-    cache: CacheDep, slug: Annotated[str, Path(max_length=200, description="`sea-level-rise`, or a Danish or English name")]
+    model: ModelDep, slug: Annotated[str, Path(max_length=200, description="`sea-level-rise`, or a Danish or English name")]
 ) -> ThemeDetail:
     """One theme and the municipalities that reach it through their work packages."""
-    return entities.get_theme(cache, slug)
+    return entities.get_theme(model, slug)

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import brief
-from app.api.deps import CacheDep, SettingsDep
+from app.api.deps import ModelDep, SettingsDep
 from app.graph.store import StoreUnavailable
+from app.services import traversal
 from app.services.errors import InvalidParameter, NotFound, ServiceError
 from app.services.text import fold, shorten
 from app.settings import Settings
@@ -126,15 +127,15 @@ def _graph_page(
 
 # -- explorer home ------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(cache: CacheDep, settings: SettingsDep, q: Text = None) -> Response:
-    return _view(settings, lambda: HTMLResponse(pages.render_home(cache, q), headers=_headers(settings)))
+def home(model: ModelDep, settings: SettingsDep, q: Text = None) -> Response:
+    return _view(settings, lambda: HTMLResponse(pages.render_home(model, q), headers=_headers(settings)))
 
 
 # -- network views ------------------------------------------------------------------------------
 @router.get("/views/graph", response_class=HTMLResponse)
 def graph_view(
     request: Request,
-    cache: CacheDep,
+    model: ModelDep,
     settings: SettingsDep,
     center: Annotated[str | None, Query(max_length=200, description="Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`")] = None,
     depth: Annotated[str | None, Query(description="1 to 3 steps from the centre")] = None,
@@ -146,7 +147,7 @@ def graph_view(
         name = _required("center", center, "a name or code")
         steps = _integer("depth", depth, 1, 1, 3)
         wanted = _flag("download", download)
-        hood = graphs.relationships.neighbourhood(cache, name, steps)
+        hood = traversal.neighbourhood(model, name, steps)
         controls = {"depth_form": True, "center": name, "depth": steps}
         params = {"center": name, "depth": steps}
         return _graph_page(
@@ -156,11 +157,11 @@ def graph_view(
     return _view(settings, build, lambda s: with_query("/views/graph", center=s, depth=depth or 1))
 
 
-def _image(request: Request, cache: CacheDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str) -> Response:
+def _image(request: Request, model: ModelDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str) -> Response:
     def build() -> Response:
         name = _required("center", center, "a name or code")
         steps = _integer("depth", depth, 1, 1, 3)
-        graph = graphs.neighbourhood_graph(graphs.relationships.neighbourhood(cache, name, steps))
+        graph = graphs.neighbourhood_graph(traversal.neighbourhood(model, name, steps))
         media = "image/svg+xml" if fmt == "svg" else "image/png"
         filename = f"lifeact-graph-{_slug(name, str(steps))}.{fmt}"
         return Response(
@@ -173,21 +174,21 @@ def _image(request: Request, cache: CacheDep, settings: SettingsDep, center: str
 
 
 @router.get("/views/graph.svg", response_class=Response)
-def graph_svg(request: Request, cache: CacheDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
+def graph_svg(request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
     """The graph view as SVG (legend and caption included), for Word and PDF reports."""
-    return _image(request, cache, settings, center, depth, "svg")
+    return _image(request, model, settings, center, depth, "svg")
 
 
 @router.get("/views/graph.png", response_class=Response)
-def graph_png(request: Request, cache: CacheDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
+def graph_png(request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
     """The graph view as PNG (legend and caption included)."""
-    return _image(request, cache, settings, center, depth, "png")
+    return _image(request, model, settings, center, depth, "png")
 
 
 @router.get("/views/overlap", response_class=HTMLResponse)
 def overlap_view(
     request: Request,
-    cache: CacheDep,
+    model: ModelDep,
     settings: SettingsDep,
     a: Annotated[str | None, Query(max_length=200, description="A municipality")] = None,
     b: Annotated[str | None, Query(max_length=200, description="Another municipality")] = None,
@@ -198,13 +199,12 @@ def overlap_view(
     def build() -> Response:
         first, second = _required("a", a, "a municipality"), _required("b", b, "a municipality")
         wanted = _flag("download", download)
-        graph = graphs.overlap_graph(cache, first, second)
+        graph = graphs.overlap_graph(model, first, second)
         return _graph_page(settings, request, "overlap", graph, "/views/overlap", {"a": first, "b": second}, wanted)
 
     def suggest(name: str) -> str:
-        index = cache.index()
         try:  # replace whichever of the two did not resolve
-            index.resolve(a or "", ("Municipality",))
+            model.resolve(a or "", ("Municipality",))
         except ServiceError:
             return with_query("/views/overlap", a=name, b=b)
         return with_query("/views/overlap", a=a, b=name)
@@ -215,7 +215,7 @@ def overlap_view(
 @router.get("/views/replication", response_class=HTMLResponse)
 def replication_view(
     request: Request,
-    cache: CacheDep,
+    model: ModelDep,
     settings: SettingsDep,
     target: Annotated[str | None, Query(max_length=200, description="`WP9`, `T.9.1` or a theme such as `sea-level-rise`")] = None,
     limit: Annotated[str | None, Query(description="Candidates shown, 1 to 100 (default 10)")] = None,
@@ -227,7 +227,7 @@ def replication_view(
         name = _required("target", target, "a work package, task or theme")
         count = _integer("limit", limit, 10, 1, 100)
         wanted = _flag("download", download)
-        graph = graphs.replication_graph(cache, name, count)
+        graph = graphs.replication_graph(model, name, count)
         params: dict[str, object] = {"target": name} | ({"limit": count} if limit else {})
         return _graph_page(settings, request, "replication", graph, "/views/replication", params, wanted)
 
@@ -235,14 +235,14 @@ def replication_view(
 
 
 @router.get("/views/work-packages/{code}", response_class=HTMLResponse)
-def work_package_view(request: Request, cache: CacheDep, settings: SettingsDep, code: str, download: Text = None) -> Response:
+def work_package_view(request: Request, model: ModelDep, settings: SettingsDep, code: str, download: Text = None) -> Response:
     """A work package: lead, partners, municipalities, tasks and the themes they address."""
 
     def build() -> Response:
         if len(code) > 200:
             raise InvalidParameter("the work package code is too long", expected="a code such as WP9")
         wanted = _flag("download", download)
-        graph = graphs.work_package_graph(cache, code)
+        graph = graphs.work_package_graph(model, code)
         wp_code = graph.nodes[0]["ref"] if graph.nodes else code
         path = f"/views/work-packages/{wp_code}"
         return _graph_page(settings, request, "work-package", graph, path, {}, wanted, label=wp_code)
@@ -258,7 +258,7 @@ def _wp_code(suggestion: str) -> str:
 @router.get("/views/map", response_class=HTMLResponse)
 def map_view(
     request: Request,
-    cache: CacheDep,
+    model: ModelDep,
     settings: SettingsDep,
     target: Annotated[str | None, Query(max_length=200, description="Colour by replication score for this target")] = None,
     download: Text = None,
@@ -268,7 +268,7 @@ def map_view(
     def build() -> Response:
         wanted = _flag("download", download)
         chosen = target.strip() if target and target.strip() else None
-        html = pages.render_map(cache, chosen, inline_assets=wanted, base=_base(request) if wanted else "")
+        html = pages.render_map(model, chosen, inline_assets=wanted, base=_base(request) if wanted else "")
         return _html(settings, html, wanted, f"lifeact-map-{_slug(chosen or 'deltagelse')}.html")
 
     return _view(settings, build, lambda s: with_query("/views/map", target=s))
@@ -276,7 +276,7 @@ def map_view(
 
 @router.get("/views/brief", response_class=HTMLResponse)
 def brief_view(
-    cache: CacheDep,
+    model: ModelDep,
     settings: SettingsDep,
     target: Annotated[str | None, Query(max_length=200, description="`T.9.1`, `WP9` or a theme such as `drought`")] = None,
     limit: Annotated[str | None, Query(description="Candidates listed, 1 to 100 (default 10)")] = None,
@@ -288,7 +288,7 @@ def brief_view(
         name = _required("target", target, "a work package, task or theme")
         count = _integer("limit", limit, brief.DEFAULT_LIMIT, 1, 100)
         wanted = _flag("download", download)
-        return _html(settings, brief.render_brief(cache, name, count), wanted, brief.brief_filename(name))
+        return _html(settings, brief.render_brief(model, name, count), wanted, brief.brief_filename(name))
 
     return _view(settings, build, lambda s: with_query("/views/brief", target=s, limit=limit))
 

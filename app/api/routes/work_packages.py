@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import CacheDep
+from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.models import ListResponse, WorkPackage
 from app.services import entities
@@ -11,12 +11,12 @@ router = APIRouter(prefix="/api/work-packages", tags=["work packages"], response
 
 
 @router.get("", response_model=ListResponse[WorkPackage])
-def list_work_packages(cache: CacheDep) -> ListResponse[WorkPackage]:
+def list_work_packages(model: ModelDep) -> ListResponse[WorkPackage]:
     """The 11 work packages with lead, partners, municipalities, tasks and themes."""
-    return entities.list_work_packages(cache)
+    return entities.list_work_packages(model)
 
 
 @router.get("/{code}", response_model=WorkPackage)
-def work_package(cache: CacheDep, code: Annotated[str, Path(max_length=200, description="`WP5`, `wp5` or `5`")]) -> WorkPackage:
+def work_package(model: ModelDep, code: Annotated[str, Path(max_length=200, description="`WP5`, `wp5` or `5`")]) -> WorkPackage:
     """One work package."""
-    return entities.get_work_package(cache, code)
+    return entities.get_work_package(model, code)

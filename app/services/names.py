@@ -1,0 +1,358 @@
+"""The lean name index: what a process keeps of the graph, and nothing more.
+
+For every node it holds the id, the kind, the name and the other names people call it by
+(codes, official names, slugs, Danish and English titles), folded so that `Kobenhavn`,
+`københavn` and `Koebenhavn` meet. It resolves what people type to one node, suggests
+close matches when nothing fits, and ranks search hits. It holds no properties and no
+relationships: the store answers every graph question.
+
+A change to one node (`put`, `remove`) updates it in place; only a new load rebuilds it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from app.graph.schema import LABELS
+from app.graph.store import GraphStore
+from app.services.errors import InvalidParameter, NotFound
+from app.services.text import clean_input, fold, natural_key, shorten
+
+# Older or other spellings found in the sources' cross-checks (shared/reference/SOURCES.md).
+MUNICIPALITY_ALIASES = {
+    480: ["Nordfyn", "Nordfyn Kommune"],
+    820: ["Vesthimmerland", "Vesthimmerland Kommune"],
+    810: ["Brønderslev-Dronninglund"],
+    751: ["Århus Kommune"],
+}
+
+KIND_WORDS = {
+    "Region": "region",
+    "Municipality": "municipality",
+    "Programme": "programme",
+    "Organisation": "organisation",
+    "WorkPackage": "work package",
+    "Task": "task",
+    "Theme": "theme",
+}
+
+# The named query that reads each label's names (cypher/names.cypher).
+NAME_QUERIES = {label: f"names_{label.lower()}" for label in LABELS}
+# The property that identifies a node of each label in URLs and API answers.
+IDENTIFIER = {
+    "Municipality": "code",
+    "WorkPackage": "code",
+    "Task": "code",
+    "Theme": "slug",
+    "Programme": "key",
+    "Organisation": "key",
+    "Region": "name",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    """A node as the index knows it: `key` is its code, slug or key (the region's name for a region)."""
+
+    id: str
+    kind: str
+    name: str
+    key: str
+
+
+def aliases(kind: str, row: dict[str, Any]) -> list[str]:
+    """Every name a node is called by, its own name first, from a row of its names query."""
+    names: list[Any] = [row["name"]]
+    if kind == "Municipality":
+        code = int(row["code"])
+        names += [str(code), f"{code:04d}", row["official_name"], f"{row['name']} Kommune", *MUNICIPALITY_ALIASES.get(code, [])]
+    elif kind == "Region":
+        names += [row["short_name"], row["name_en"]]
+    elif kind == "WorkPackage":
+        names += [row["code"], str(row["number"]), row["title_da"], row["title_en"]]
+    elif kind == "Task":
+        names += [row["code"], row["code"].removeprefix("T."), row["title_da"], row["title_en"]]
+    elif kind == "Theme":
+        names += [row["slug"], row["name_da"], row["name_en"]]
+    elif kind in ("Organisation", "Programme"):
+        names += [row["key"], row.get("full_name")]
+    return list(dict.fromkeys(str(n) for n in names if n))
+
+
+def _add(table: dict[str, Any], key: str, position: int) -> None:
+    """Positions per key: an int while there is one (most keys), a list once there are more."""
+    present = table.get(key)
+    if present is None:
+        table[key] = position
+    elif isinstance(present, int):
+        if present != position:
+            table[key] = [present, position]
+    elif present[-1] != position:  # positions only grow: a node's keys are added together
+        present.append(position)
+
+
+def _positions(value: int | list[int] | None) -> list[int]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, int) else value
+
+
+class NameIndex:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._nodes: list[NodeRef | None] = []  # by position; None once removed
+        self._aliases: list[tuple[str, ...]] = []
+        self._rank: list[tuple[Any, ...]] = []  # (kind order, natural name order): search ties
+        self._position: dict[str, int] = {}
+        self._whole: dict[str, Any] = {}  # fold of a whole name -> positions
+        self._words: dict[str, Any] = {}  # fold of one word of a name -> positions
+        self._sorted_whole: list[str] = []
+        self._sorted_all: list[str] = []
+        self._word_folds: dict[str, str] = {}  # while building: words repeat ("Kommune", "Nørre")
+
+    # -- building and changing ---------------------------------------------------------
+    @classmethod
+    def from_store(cls, store: GraphStore) -> NameIndex:
+        return cls.from_rows((label, row) for label in LABELS for row in store.read(NAME_QUERIES[label]))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, dict[str, Any]]]) -> NameIndex:
+        """From (kind, row of that kind's names query) pairs, in kind order."""
+        index = cls()
+        for kind, row in rows:
+            index._insert(kind, row)
+        index._finish()
+        return index
+
+    def _insert(self, kind: str, row: dict[str, Any]) -> int:
+        names = aliases(kind, row)
+        key = row.get(IDENTIFIER[kind])
+        node = NodeRef(row["id"], kind, row["name"], str(key) if key is not None else row["id"])
+        position = len(self._nodes)
+        self._nodes.append(node)
+        self._aliases.append(tuple(names))
+        self._position[node.id] = position
+        words = self._word_folds
+        for alias in names:
+            whole = fold(alias)
+            if not whole:
+                continue
+            _add(self._whole, whole, position)
+            if " " not in alias:
+                continue  # one word: its fold is the whole's
+            for word in alias.split():
+                folded = words.get(word)
+                if folded is None:
+                    folded = words[word] = fold(word)
+                if len(word) > 2 and folded and folded != whole:
+                    _add(self._words, folded, position)
+        name = names[0]
+        self._rank.append((LABELS.index(kind), natural_key(name) if any(c.isdigit() for c in name) else (fold(name),)))
+        return position
+
+    def _finish(self) -> None:
+        rank = self._rank
+        for table in (self._whole, self._words):
+            for positions in table.values():
+                if isinstance(positions, list):
+                    positions.sort(key=rank.__getitem__)
+        self._sorted_whole = sorted(self._whole)
+        self._sorted_all = sorted(set(self._whole) | set(self._words))
+        self._word_folds = {}
+
+    def put(self, kind: str, row: dict[str, Any]) -> None:
+        """Add a node, or replace what the index knows of it (after a write)."""
+        with self._lock:
+            self.remove(row["id"])
+            position = self._insert(kind, row)
+            for table, keys in ((self._whole, self._sorted_whole), (self._words, None)):
+                for key in self._keys_of(position, table):
+                    listed = table[key]
+                    if isinstance(listed, list):
+                        listed.remove(position)
+                        bisect.insort(listed, position, key=self._rank.__getitem__)
+                    if keys is not None:
+                        self._insort_key(keys, key)
+                    self._insort_key(self._sorted_all, key)
+
+    def remove(self, node_id: str) -> None:
+        with self._lock:
+            position = self._position.pop(node_id, None)
+            if position is None:
+                return
+            for table in (self._whole, self._words):
+                for key in self._keys_of(position, table):
+                    listed = _positions(table[key])
+                    rest = [p for p in listed if p != position]
+                    if rest:
+                        table[key] = rest if len(rest) > 1 else rest[0]
+                    else:
+                        del table[key]
+            self._nodes[position] = None
+            self._sorted_whole = [k for k in self._sorted_whole if k in self._whole] if self._sorted_whole else []
+            self._sorted_all = [k for k in self._sorted_all if k in self._whole or k in self._words]
+
+    def _keys_of(self, position: int, table: dict[str, Any]) -> Iterator[str]:
+        for alias in self._aliases[position]:
+            whole = fold(alias)
+            if table is self._whole:
+                if whole and position in _positions(table.get(whole)):
+                    yield whole
+                continue
+            for word in alias.split():
+                folded = fold(word)
+                if folded and position in _positions(table.get(folded)):
+                    yield folded
+
+    @staticmethod
+    def _insort_key(keys: list[str], key: str) -> None:
+        at = bisect.bisect_left(keys, key)
+        if at == len(keys) or keys[at] != key:
+            keys.insert(at, key)
+
+    # -- reading ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def get(self, node_id: str) -> NodeRef | None:
+        position = self._position.get(node_id)
+        return self._nodes[position] if position is not None else None
+
+    def of_kind(self, kind: str) -> list[NodeRef]:
+        return [n for n in self._nodes if n is not None and n.kind == kind]
+
+    def _nodes_at(self, positions: Iterable[int], kinds: tuple[str, ...] | None) -> list[NodeRef]:
+        found = []
+        for position in positions:
+            node = self._nodes[position]
+            if node is not None and (kinds is None or node.kind in kinds) and node not in found:
+                found.append(node)
+        return found
+
+    def suggestions(self, text: str, kinds: tuple[str, ...] | None = None, limit: int = 5) -> list[str]:
+        key = fold(text)
+        if not key:
+            return []
+        names: list[str] = []
+        wanted = limit * 2 if kinds is None else limit * 20
+        for match, score, _ in process.extract(key, self._sorted_whole, scorer=fuzz.WRatio, limit=wanted):
+            if score < 60:
+                continue
+            for node in self._nodes_at(_positions(self._whole.get(match)), kinds):
+                if node.name not in names:
+                    names.append(node.name)
+            if len(names) >= limit:
+                break
+        return names[:limit]
+
+    def _unique_prefix(self, key: str, kinds: tuple[str, ...] | None) -> list[NodeRef]:
+        """The one node whose name starts with `key` (`hedebølger` → the heat-wave theme), else []."""
+        found: list[NodeRef] = []
+        start = bisect.bisect_left(self._sorted_whole, key)
+        for candidate in self._sorted_whole[start:]:
+            if not candidate.startswith(key):
+                break
+            for node in self._nodes_at(_positions(self._whole[candidate]), kinds):
+                if node not in found:
+                    found.append(node)
+            if len(found) > 1:
+                return []
+        return found
+
+    def resolve(self, text: str, kinds: tuple[str, ...] | None = None, what: str | None = None) -> NodeRef:
+        """The one node `text` names, or NotFound with suggestions."""
+        what = what or (" or ".join(KIND_WORDS.get(k, k.lower()) for k in kinds) if kinds else "node")
+        cleaned = clean_input(text or "")
+        if not cleaned:
+            raise InvalidParameter(f"an empty {what} name was given", expected=f"the name or code of a {what}")
+        if len(cleaned) > 200:
+            raise InvalidParameter(f"the {what} name is {len(cleaned)} characters long", expected="at most 200 characters")
+        with self._lock:
+            by_id = self.get(cleaned)
+            if by_id is not None and (kinds is None or by_id.kind in kinds):
+                return by_id
+            key = fold(cleaned)
+            candidates = self._nodes_at(_positions(self._whole.get(key)), kinds)
+            if not candidates and len(key) >= 3:
+                candidates = self._unique_prefix(key, kinds)
+            if len(candidates) == 1:
+                return candidates[0]
+            if len(candidates) > 1:
+                typed = cleaned.casefold()
+                # `sea-level-rise` is the theme's slug, not WP9's English title
+                by_identifier = [
+                    n for n in candidates if typed == n.id.casefold() or (n.kind != "Region" and typed == n.key.casefold())
+                ]
+                if len(by_identifier) == 1:
+                    return by_identifier[0]
+                preferred = sorted(candidates, key=lambda n: LABELS.index(n.kind))
+                exact = [n for n in preferred if fold(n.name) == key]
+                return (exact or preferred)[0]
+            suggestions = self.suggestions(cleaned, kinds)
+        raise NotFound(
+            f"no {what} called '{shorten(cleaned, 40)}'", expected=f"the name or code of a {what}", suggestions=suggestions
+        )
+
+    # -- search -------------------------------------------------------------------------
+    def _leading(self, positions: list[int], limit: int) -> list[int]:
+        found = []
+        for position in positions:
+            if self._nodes[position] is not None:
+                found.append(position)
+                if len(found) == limit:
+                    break
+        return found
+
+    def search(self, query: str, limit: int) -> list[tuple[float, NodeRef, str]]:
+        """Ranked (score, node, the name that matched): exact names, then starts of names and
+        words, then close spellings. Each key's positions are kept in rank order, so a word
+        such as "kommune", in every official name, costs only the first `limit` of them."""
+        key = fold(query)
+        best: dict[int, tuple[float, int, str]] = {}  # position -> (score, position, matched key)
+
+        def offer(position: int, matched: str, score: float) -> None:
+            current = best.get(position)
+            if current is None or score > current[0]:
+                best[position] = (round(score, 1), position, matched)
+
+        with self._lock:
+            for position in self._leading(_positions(self._whole.get(key)), limit):
+                offer(position, key, 100.0)
+            for position in self._leading(_positions(self._words.get(key)), limit):
+                offer(position, key, 95.0)
+            start = bisect.bisect_left(self._sorted_all, key)
+            for candidate in self._sorted_all[start : start + 200]:
+                if not candidate.startswith(key):
+                    break
+                # the start of a whole name beats the start of a word inside one
+                bonus = 10.0 * len(key) / len(candidate)
+                for position in self._leading(_positions(self._whole.get(candidate)), limit):
+                    offer(position, candidate, 85.0 + bonus)
+                for position in self._leading(_positions(self._words.get(candidate)), limit):
+                    offer(position, candidate, 78.0 + bonus)
+            if len(key) >= 3:
+                for candidate, score, _ in process.extract(
+                    key, self._sorted_all, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=70
+                ):
+                    for table in (self._whole, self._words):
+                        for position in self._leading(_positions(table.get(candidate)), limit):
+                            offer(position, candidate, score * 0.75)
+            ranked = sorted(best.values(), key=lambda hit: (-hit[0], self._rank[hit[1]]))[:limit]
+            return [(score, self._nodes[p], self._matched_alias(p, matched)) for score, p, matched in ranked]  # type: ignore[misc]
+
+    def _matched_alias(self, position: int, key: str) -> str:
+        """The name as written (not folded) whose whole or one of whose words gave `key`."""
+        names = self._aliases[position]
+        for alias in names:
+            if fold(alias) == key:
+                return alias
+        for alias in names:
+            if any(fold(word) == key for word in alias.split()):
+                return alias
+        return names[0]

@@ -1,0 +1,111 @@
+"""What one API process keeps beside the store: the lean name index and a bounded cache of
+answers keyed by the graph's version.
+
+The store answers every graph question. A process holds nothing else that grows with the
+graph, so several API processes can share one Neo4j, and a change written by one of them
+(or a new load) reaches the others: every change moves the version, and an answer cached
+under an older version is never served again.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from app.graph.store import GraphStore
+from app.services.names import NameIndex, NodeRef
+
+T = TypeVar("T")
+
+ANSWER_CACHE_SIZE = 512
+# The collector's default first threshold (700) moves a request's short-lived objects into the
+# oldest generation, and every full collection then walks all of it, the name index included.
+# A larger first threshold lets temporaries die young; the index is frozen out of collection.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def tune_garbage_collection() -> None:
+    """For a process that serves the graph (the API, the benchmark): set once at start."""
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+class AnswerCache:
+    """The last `size` answers, each under the graph version it was computed from."""
+
+    def __init__(self, size: int = ANSWER_CACHE_SIZE) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, version: str | None, key: Hashable, build: Callable[[], T]) -> T:
+        full_key = (version, key)
+        with self._lock:
+            if full_key in self._answers:
+                self._answers.move_to_end(full_key)
+                return self._answers[full_key]
+        value = build()
+        with self._lock:
+            self._answers[full_key] = value
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+class ReadModel:
+    """The store, the name index that follows it, and the answer cache.
+
+    The index is rebuilt only when a load replaces the graph (a new generation); a write
+    updates it in place (`NameIndex.put` / `remove`)."""
+
+    def __init__(self, store: GraphStore, answer_cache_size: int = ANSWER_CACHE_SIZE) -> None:
+        self.store = store
+        self.answers = AnswerCache(answer_cache_size)
+        self._names: NameIndex | None = None
+        self._names_generation: str | None = None
+        self._names_lock = threading.Lock()
+
+    @property
+    def version(self) -> str | None:
+        """Moves with every change to the graph: a load, or (later) a write."""
+        return self.store.version
+
+    def names(self) -> NameIndex:
+        generation = self.store.generation
+        names = self._names
+        if names is not None and generation == self._names_generation:
+            return names
+        with self._names_lock:
+            if self._names is None or generation != self._names_generation:
+                index = NameIndex.from_store(self.store)
+                gc.collect()
+                gc.freeze()  # long-lived: keep it out of every later collection's walk
+                self._names, self._names_generation = index, generation
+            return self._names
+
+    def resolve(self, text: str, kinds: tuple[str, ...] | None = None, what: str | None = None) -> NodeRef:
+        return self.names().resolve(text, kinds, what)
+
+    def node(self, node_id: str) -> NodeRef | None:
+        return self.names().get(node_id)
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The answer for `key` at the current version, computed at most once per version."""
+        return self.answers.get(self.version, key, build)
+
+    def warm(self) -> float:
+        """Build the name index now (before the server answers); seconds it took."""
+        import time
+
+        started = time.perf_counter()
+        self.names()
+        return round(time.perf_counter() - started, 3)

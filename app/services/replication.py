@@ -1,0 +1,245 @@
+"""Replication planning (work package 3's job): where could a solution made under a work
+package, a task or a theme go next, ranked, with the facts behind every reason.
+
+The store returns the evidence (who borders the participants, who shares their regions,
+themes, pillars and partners); Python weighs it, ranks the candidates and writes the
+reasons for the best of them."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from typing import Any
+
+from app import models
+from app.services.entities import _theme_ref, municipalities_by_id, node_properties, work_package_facts, wp_sort_key
+from app.services.errors import InvalidParameter
+from app.services.names import NodeRef
+from app.services.read_model import ReadModel
+from app.services.text import danish_key
+
+PILLARS = ("mitigation", "adaptation")
+MAX_CANDIDATES = 100  # the largest `limit` the API allows
+
+# Replication scoring: each kind of evidence adds weight; see README "Replication scoring".
+WEIGHTS = {
+    "neighbour": 2.0,  # borders a participant (+0.5 for each further participant it borders)
+    "neighbour_extra": 0.5,
+    "neighbour_cap": 3.5,
+    "region": 0.5,  # per participant in the same region
+    "region_cap": 2.0,
+    "lead-region": 1.0,  # its region leads a target work package
+    "theme": 1.5,  # per target theme it already works on in another work package
+    "theme_cap": 4.5,
+    "pillar": 1.0,  # takes part in another place-based work package with a target pillar
+    "co-participation": 0.25,  # per participant it already works with elsewhere
+    "co-participation_cap": 2.0,
+}
+
+
+def replication(model: ReadModel, target: str, limit: int = 10) -> models.Replication:
+    if not 1 <= limit <= MAX_CANDIDATES:
+        raise InvalidParameter(f"limit={limit} is out of range", expected=f"limit from 1 to {MAX_CANDIDATES}")
+    node = model.resolve(target, ("WorkPackage", "Task", "Theme"), what="work package, task or theme")
+    result = model.cached(("replication", node.id), lambda: _replication(model, node))
+    return result.model_copy(update={"candidates": result.candidates[:limit]})
+
+
+def target_scope(model: ReadModel, node: NodeRef) -> tuple[list[str], dict[str, dict[str, Any]], list[str]]:
+    """The work packages, themes and pillars a replication target stands for."""
+    if node.kind == "WorkPackage":
+        facts = work_package_facts(model, [node.key])
+        wps = [node.key]
+        themes = facts.reached_themes(wps)
+        pillars = list(facts.work_packages[node.key]["pillars"])
+    elif node.kind == "Task":
+        wp_code = model.store.read("task_work_package", {"id": node.id})[0]["code"]
+        facts = work_package_facts(model, [wp_code])
+        wps = [wp_code]
+        themes = {t["slug"]: t for t in facts.task_themes.get(node.key, [])}
+        pillars = list(facts.work_packages[wp_code]["pillars"])
+    else:
+        properties = node_properties(model, node)
+        wps = [row["code"] for row in model.store.read("theme_work_package_codes", {"slug": node.key})]
+        themes = {node.key: {**properties, "name": properties["name_da"]}}
+        pillars = [properties["pillar"]] if properties["pillar"] in PILLARS else []
+    return sorted(wps, key=wp_sort_key), themes, pillars
+
+
+def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
+    """Scores every candidate as a number first, then writes the reasons out for the best
+    MAX_CANDIDATES only: at EU scale tens of thousands of municipalities have some evidence."""
+    store = model.store
+    wps, themes, pillars = target_scope(model, node)
+    facts = work_package_facts(model, wps)
+    target_wps = set(wps)
+    participants = {p["id"]: p for code in wps for p in facts.participants.get(code, [])}
+    participant_names = sorted({p["name"] for p in participants.values()}, key=danish_key)
+    lead_regions: dict[str, list[str]] = defaultdict(list)
+    for code in wps:
+        lead = facts.leads.get(code)
+        if lead and lead["kind"] == "Region":
+            lead_regions[lead["name"]].append(code)
+    per_region = Counter(p["region"] for p in participants.values())
+    ids = list(participants)
+
+    borders = {
+        row["id"]: sorted(set(row["borders"]), key=danish_key)
+        for row in store.read("neighbours_of_participants", {"participants": ids})
+    }
+    partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in store.read("co_participants", {"participants": ids, "exclude": wps}):
+        partners[row["id"]][row["work_package"]].update(row["partners"])
+    region_of: dict[str, str] = {}
+    for row in store.read("region_members", {"regions": sorted(set(per_region) | set(lead_regions)), "participants": ids}):
+        region_of[row["id"]] = row["region"]
+    theme_wps: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # candidate -> theme -> its work packages
+    theme_params = {"themes": sorted(themes), "participants": ids}
+    for query in ("theme_members", "task_theme_members"):
+        for row in store.read(query, theme_params):
+            if row["work_package"] not in target_wps:
+                theme_wps[row["id"]][row["theme"]].add(row["work_package"])
+    pillar_members = (
+        {row["id"] for row in store.read("pillar_members", {"pillars": pillars, "participants": ids})} if pillars else set()
+    )
+
+    scores: dict[str, float] = defaultdict(float)
+    for mid, names in borders.items():
+        scores[mid] += _neighbour_weight(names)
+    for mid, region in region_of.items():
+        if region in per_region:
+            scores[mid] += min(WEIGHTS["region_cap"], WEIGHTS["region"] * per_region[region])
+        if region in lead_regions:
+            scores[mid] += WEIGHTS["lead-region"]
+    for mid, by_theme in theme_wps.items():
+        scores[mid] += min(WEIGHTS["theme_cap"], WEIGHTS["theme"] * len(by_theme))
+    for mid in pillar_members:
+        scores[mid] += WEIGHTS["pillar"]
+    for mid, by_wp in partners.items():
+        scores[mid] += _co_participation_weight(by_wp)
+    for mid in participants:
+        scores.pop(mid, None)
+
+    best = _best_candidates(model, scores)
+    rows = municipalities_by_id(model, [mid for mid, _ in best])
+    other_codes = sorted(
+        {code for row in rows.values() for code in row["work_packages"] if code not in target_wps}, key=wp_sort_key
+    )
+    other_pillars = {code: set(row["pillars"]) for code, row in work_package_facts(model, other_codes).work_packages.items()}
+    region_names = {
+        region: sorted((p["name"] for p in participants.values() if p["region"] == region), key=danish_key)
+        for region in per_region
+    }
+    theme_names = {slug: t["name"] for slug, t in themes.items()}
+    candidates = []
+    for mid, score in best:
+        m = rows[mid]
+        reasons: list[models.Reason] = []
+        if mid in borders:
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="neighbour",
+                    detail=f"borders {', '.join(borders[mid])} (participants)",
+                    weight=_neighbour_weight(borders[mid]),
+                )
+            )
+        if m["region"] in per_region:
+            count = per_region[m["region"]]
+            who = ", ".join(region_names[m["region"]])
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="region",
+                    detail=f"in {m['region']}, like {count} participant{'s' if count != 1 else ''} ({who})",
+                    weight=min(WEIGHTS["region_cap"], WEIGHTS["region"] * count),
+                )
+            )
+        if m["region"] in lead_regions:
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="lead-region",
+                    detail=f"{m['region']} leads {', '.join(lead_regions[m['region']])}",
+                    weight=WEIGHTS["lead-region"],
+                )
+            )
+        for slug in sorted(theme_wps.get(mid, {})):
+            codes = sorted(theme_wps[mid][slug], key=wp_sort_key)
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="theme", detail=f"works on {theme_names[slug]} in {', '.join(codes)}", weight=WEIGHTS["theme"]
+                )
+            )
+        if mid in pillar_members:
+            same = [
+                code for code in m["work_packages"] if code not in target_wps and other_pillars.get(code, set()) & set(pillars)
+            ]
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="pillar", detail=f"takes part in {'/'.join(pillars)} work in {', '.join(same)}", weight=WEIGHTS["pillar"]
+                )
+            )
+        if mid in partners:
+            names = sorted({n for group in partners[mid].values() for n in group}, key=danish_key)
+            where = ", ".join(sorted(partners[mid], key=wp_sort_key))
+            reasons.append(
+                models.Reason.model_construct(
+                    kind="co-participation",
+                    detail=f"already works with {', '.join(names)} in {where}",
+                    weight=_co_participation_weight(partners[mid]),
+                )
+            )
+        reasons.sort(key=lambda r: (-r.weight, r.kind, r.detail))
+        candidates.append(
+            models.Candidate.model_construct(
+                code=m["code"], name=m["name"], region=m["region"], score=round(score, 2), reasons=reasons
+            )
+        )
+    return models.Replication(
+        target=models.Ref(id=node.id, kind=node.kind, name=node.name),
+        work_packages=wps,
+        themes=[_theme_ref(t) for t in themes.values()],
+        pillars=pillars,
+        participants=participant_names,
+        candidates=candidates,
+    )
+
+
+def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[str, float]]:
+    """The MAX_CANDIDATES best by (score to two decimals, Danish name order).
+
+    Rounding keeps the order of scores, so everything at or above the rounded score of the
+    MAX_CANDIDATES-th best holds the answer; only those few get the costly name key.
+    """
+    if len(scores) > MAX_CANDIDATES:
+        cutoff = round(heapq.nlargest(MAX_CANDIDATES, scores.values())[-1], 2)
+        contenders = [(mid, score) for mid, score in scores.items() if round(score, 2) >= cutoff]
+    else:
+        contenders = list(scores.items())
+    names = model.names()
+
+    def name_of(mid: str) -> str:
+        node = names.get(mid)
+        return node.name if node is not None else mid
+
+    contenders.sort(key=lambda item: (-round(item[1], 2), danish_key(name_of(item[0]))))
+    return contenders[:MAX_CANDIDATES]
+
+
+def _neighbour_weight(borders: list[str]) -> float:
+    return min(WEIGHTS["neighbour_cap"], WEIGHTS["neighbour"] + WEIGHTS["neighbour_extra"] * (len(borders) - 1))
+
+
+def _co_participation_weight(by_wp: dict[str, set[str]]) -> float:
+    partners = {name for group in by_wp.values() for name in group}
+    return min(WEIGHTS["co-participation_cap"], WEIGHTS["co-participation"] * len(partners))
+
+
+def participant_borders(model: ReadModel, result: models.Replication) -> list[tuple[str, str]]:
+    """(participant id, candidate id) for each land border between a participant and a listed candidate."""
+    facts = work_package_facts(model, result.work_packages)
+    participant_by_name = {p["name"]: p["id"] for code in result.work_packages for p in facts.participants.get(code, [])}
+    candidate_ids = {model.resolve(str(c.code), ("Municipality",)).id for c in result.candidates}
+    pairs = []
+    for row in model.store.read("neighbours_of_participants", {"participants": sorted(participant_by_name.values())}):
+        if row["id"] in candidate_ids:
+            pairs.extend((participant_by_name[name], row["id"]) for name in row["borders"])
+    return pairs

@@ -1,0 +1,57 @@
+// Reads behind replication: the evidence that a municipality could take a solution up.
+// Each is bounded by the target's participants, regions, themes or pillars; candidates
+// never include the participants themselves.
+
+// name: neighbours_of_participants
+// Municipalities bordering any of the given participants, and which participants they border.
+UNWIND $participants AS participant
+MATCH (p:Municipality {id: participant})
+OPTIONAL MATCH (p)-[:NEIGHBOURS]-(c:Municipality)
+WITH p, c
+WHERE c IS NOT NULL AND NOT c.id IN $participants
+RETURN c.id AS id, collect(p.name) AS borders
+
+// name: co_participants
+// Municipalities that share a work package (other than the target's) with a participant.
+UNWIND $participants AS participant
+MATCH (p:Municipality {id: participant})
+OPTIONAL MATCH (p)-[:PARTICIPATES_IN]->(w:WorkPackage)<-[:PARTICIPATES_IN]-(c:Municipality)
+WITH p, w, c
+WHERE c IS NOT NULL AND NOT c.id IN $participants AND NOT w.code IN $exclude
+RETURN c.id AS id, w.code AS work_package, collect(p.name) AS partners
+
+// name: region_members
+// The municipalities of the given regions (other than the participants).
+UNWIND $regions AS wanted
+MATCH (r:Region {name: wanted})<-[:IN_REGION]-(m:Municipality)
+WHERE NOT m.id IN $participants
+RETURN m.id AS id, r.name AS region
+
+// name: theme_members
+// Municipalities taking part in a work package that addresses one of the themes as a whole.
+UNWIND $themes AS slug
+MATCH (t:Theme {slug: slug})<-[:ADDRESSES]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
+WHERE NOT m.id IN $participants
+RETURN m.id AS id, slug AS theme, w.code AS work_package
+
+// name: task_theme_members
+// Municipalities taking part in a work package one of whose tasks addresses one of the themes.
+UNWIND $themes AS slug
+MATCH (t:Theme {slug: slug})<-[:ADDRESSES]-(:Task)<-[:HAS_TASK]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
+WHERE NOT m.id IN $participants
+RETURN m.id AS id, slug AS theme, w.code AS work_package
+
+// name: pillar_members
+// Municipalities taking part in a work package with one of the pillars.
+UNWIND $pillars AS pillar
+MATCH (w:WorkPackage)
+WHERE pillar IN w.pillars
+MATCH (w)<-[:PARTICIPATES_IN]-(m:Municipality)
+WHERE NOT m.id IN $participants
+RETURN DISTINCT m.id AS id
+
+// name: theme_work_package_codes
+// The work packages addressing one theme, as a whole or through a task.
+MATCH (t:Theme {slug: $slug})<-[:ADDRESSES]-(x)
+OPTIONAL MATCH (w:WorkPackage)-[:HAS_TASK]->(x)
+RETURN DISTINCT coalesce(w.code, x.code) AS code

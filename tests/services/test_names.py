@@ -1,0 +1,120 @@
+"""The lean name index: resolution, search that reads only the head of each key's positions
+(a common word can match 100,000 names) and changes made in place, without a rebuild."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from rapidfuzz import fuzz, process
+
+from app.graph.schema import LABELS
+from app.services.errors import NotFound
+from app.services.names import NameIndex, aliases
+from app.services.text import fold, natural_key
+
+WORDS = ["Nørre", "Søndre", "Vester", "Øster", "Store", "Lille", "Ny", "Gammel"]
+STEMS = ["Ålbæk", "Egeby", "Havnsø", "Skovlund", "Bjerg", "Vandløse", "Engehede", "Mølleby"]
+
+
+def make_rows(count: int, rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for i in range(1, 30):
+        name = f"Region {rng.choice(STEMS)} {i}"
+        rows.append(("Region", {"id": f"region:{i}", "name": name, "short_name": name.split()[1], "name_en": f"{name} Region"}))
+    for i in range(1, count + 1):
+        name = f"{rng.choice(WORDS)} {rng.choice(STEMS)}{rng.choice(['', 'holm', 'strup', ' by'])}"
+        rows.append(("Municipality", {"id": f"municipality:{1000 + i}", "name": name, "code": 1000 + i, "official_name": f"{name} Kommune"}))
+    return rows
+
+
+def every_row_search(rows: list[tuple[str, dict[str, Any]]], query: str, limit: int) -> list[tuple[str, float, str]]:
+    """The search as plainly as it can be written: every (key, node, alias, whole) row offered, everything sorted."""
+    entries: dict[str, list[tuple[str, str, str, bool]]] = {}
+    for kind, row in rows:
+        for alias in aliases(kind, row):
+            whole = fold(alias)
+            entries.setdefault(whole, []).append((row["id"], kind, alias, True))
+            for word in alias.split():
+                key = fold(word)
+                if len(word) > 2 and key and key != whole:
+                    entries.setdefault(key, []).append((row["id"], kind, alias, False))
+    names = {row["id"]: row["name"] for _, row in rows}
+    keys = sorted(entries)
+    key = fold(query)
+    best: dict[str, tuple[float, str, str, str]] = {}
+
+    def offer(node_id: str, kind: str, alias: str, score: float) -> None:
+        if node_id not in best or score > best[node_id][0]:
+            best[node_id] = (round(score, 1), node_id, kind, alias)
+
+    for node_id, kind, alias, whole in entries.get(key, []):
+        offer(node_id, kind, alias, 100.0 if whole else 95.0)
+    for candidate in [k for k in keys if k.startswith(key)][:200]:
+        for node_id, kind, alias, whole in entries[candidate]:
+            offer(node_id, kind, alias, (85.0 if whole else 78.0) + 10.0 * len(key) / len(candidate))
+    if len(key) >= 3:
+        for candidate, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=70):
+            for node_id, kind, alias, _whole in entries[candidate]:
+                offer(node_id, kind, alias, score * 0.75)
+    ranked = sorted(best.values(), key=lambda h: (-h[0], LABELS.index(h[2]), natural_key(names[h[1]])))
+    return [(node_id, score, alias) for score, node_id, _kind, alias in ranked[:limit]]
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[tuple[str, dict[str, Any]]]:
+    return make_rows(3_000, random.Random(11))
+
+
+@pytest.fixture(scope="module")
+def index(rows: list[tuple[str, dict[str, Any]]]) -> NameIndex:
+    return NameIndex.from_rows(rows)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10, 50])
+@pytest.mark.parametrize(
+    "query", ["kommune", "nørre", "norre", "ost", "vester ålbæk", "alb", "egeby", "region", "Region Bjerg 7", "molleby", "havnso"]
+)
+def test_the_index_answers_as_reading_every_row_would(
+    index: NameIndex, rows: list[tuple[str, dict[str, Any]]], query: str, limit: int
+) -> None:
+    got = [(node.id, score, matched) for score, node, matched in index.search(query, limit)]
+    expected = every_row_search(rows, query, limit)
+    assert got == expected
+    assert got, "every query here has matches"
+    if query == "kommune":  # in every official name: the page is always full
+        assert len(got) == limit
+
+
+def test_a_node_is_added_changed_and_removed_in_place(rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch) -> None:
+    index = NameIndex.from_rows(rows)
+    monkeypatch.setattr(NameIndex, "from_store", lambda *a: pytest.fail("a change must not rebuild the index"))
+    size = len(index)
+    index.put("Municipality", {"id": "municipality:9001", "name": "Æblehavn", "code": 9001, "official_name": "Æblehavn Kommune"})
+    assert len(index) == size + 1
+    assert index.resolve("Aeblehavn").id == "municipality:9001"
+    assert index.resolve("9001", ("Municipality",)).name == "Æblehavn"
+    assert [node.id for _, node, _ in index.search("æblehav", 3)][0] == "municipality:9001"
+    index.put("Municipality", {"id": "municipality:9001", "name": "Pærehavn", "code": 9001, "official_name": "Pærehavn Kommune"})
+    assert len(index) == size + 1
+    assert index.resolve("Pærehavn").id == "municipality:9001"
+    with pytest.raises(NotFound):
+        index.resolve("Æblehavn")
+    assert all(node.id != "municipality:9001" for _, node, _ in index.search("æblehavn", 10) if _ == 100.0)
+    index.remove("municipality:9001")
+    assert len(index) == size and index.get("municipality:9001") is None
+    with pytest.raises(NotFound) as error:
+        index.resolve("Pærehavn")
+    assert "municipality:9001" not in [node.id for _, node, _ in index.search("pærehavn", 10)]
+    assert isinstance(error.value.suggestions, list)
+
+
+def test_unknown_names_get_close_suggestions_of_the_asked_kind(index: NameIndex, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    name = next(row["name"] for kind, row in rows if kind == "Municipality")
+    with pytest.raises(NotFound) as error:
+        index.resolve(name + "x", ("Region",))
+    assert all(s.startswith("Region") for s in error.value.suggestions)
+    with pytest.raises(NotFound) as error:
+        index.resolve(name[:-1] + "q" + "zz", ("Municipality",))
+    assert error.value.suggestions and not any(s.startswith("Region") for s in error.value.suggestions)

@@ -1,0 +1,154 @@
+"""What a process keeps beside the store: answers cached under the graph's version (bounded,
+least recently used first out) and the name index, rebuilt only when a load replaces the graph.
+Two API instances over one store see each other's changes within a second."""
+
+from __future__ import annotations
+
+import copy
+import gc
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.graph.embedded import EmbeddedStore
+from app.main import create_app
+from app.seed import SeedGraph
+from app.services import read_model
+from app.services.names import NameIndex
+from app.services.read_model import AnswerCache, ReadModel
+from tests.conftest import embedded_settings
+
+
+class VersionedStore:
+    """Only what the read model asks of a store: its generation and version."""
+
+    def __init__(self) -> None:
+        self.generation = "gen-1"
+        self.writes = 0
+
+    @property
+    def version(self) -> str:
+        return f"{self.generation}#{self.writes}"
+
+
+@pytest.fixture
+def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadModel]:
+    builds: list[int] = []
+    monkeypatch.setattr(NameIndex, "from_store", classmethod(lambda cls, store: builds.append(1) or cls()))
+    model = ReadModel(VersionedStore(), answer_cache_size=3)  # type: ignore[arg-type]
+    model.builds = builds  # type: ignore[attr-defined]
+    yield model
+    gc.unfreeze()
+
+
+def counting(value: Any) -> tuple[list[int], Any]:
+    calls: list[int] = []
+
+    def build() -> Any:
+        calls.append(1)
+        return value
+
+    return calls, build
+
+
+def test_an_answer_is_computed_once_per_version(model: ReadModel) -> None:
+    calls, build = counting({"answer": 1})
+    first = model.cached(("overlap", "a", "b"), build)
+    assert model.cached(("overlap", "a", "b"), build) is first and calls == [1]
+    model.store.writes += 1  # type: ignore[attr-defined]  # a write moves the version
+    assert model.cached(("overlap", "a", "b"), build) == first and calls == [1, 1]
+    model.store.generation = "gen-2"  # type: ignore[misc]  # so does a load
+    model.cached(("overlap", "a", "b"), build)
+    assert calls == [1, 1, 1]
+
+
+def test_answers_are_bounded_and_the_least_recently_used_goes_first(model: ReadModel) -> None:
+    for n in range(3):
+        model.cached(("overlap", n), lambda n=n: [n])
+    model.cached(("overlap", 0), lambda: pytest.fail("a cached answer was rebuilt"))  # 0 is now the most recent
+    model.cached(("overlap", 3), lambda: [3])  # evicts 1, the least recently used
+    calls, build = counting([1])
+    model.cached(("overlap", 1), build)
+    assert calls == [1]
+    for n in (0, 3):
+        model.cached(("overlap", n), lambda n=n: pytest.fail(f"answer {n} should still be cached"))
+
+
+def test_many_different_questions_do_not_grow_the_cache_without_end() -> None:
+    cache = AnswerCache(size=50)
+    for n in range(500):
+        cache.get("v1", ("paths", n), lambda n=n: [n])
+    assert len(cache) == 50
+
+
+def test_the_name_index_is_rebuilt_by_a_load_not_by_a_write(model: ReadModel) -> None:
+    first = model.names()
+    assert model.names() is first and model.builds == [1]  # type: ignore[attr-defined]
+    model.store.writes += 1  # type: ignore[attr-defined]  # writes update the index in place (NameIndex.put)
+    assert model.names() is first and model.builds == [1]  # type: ignore[attr-defined]
+    model.store.generation = "gen-2"  # type: ignore[misc]
+    assert model.names() is not first and model.builds == [1, 1]  # type: ignore[attr-defined]
+
+
+def without_one_participation(seed_graph: SeedGraph, municipality_id: str, work_package_id: str) -> SeedGraph:
+    changed = copy.deepcopy(seed_graph)
+    key = ("PARTICIPATES_IN", "Municipality", "WorkPackage")
+    before = len(changed.relationships[key])
+    changed.relationships[key] = [
+        r for r in changed.relationships[key] if (r["source_id"], r["target_id"]) != (municipality_id, work_package_id)
+    ]
+    assert len(changed.relationships[key]) == before - 1
+    return changed
+
+
+def test_two_api_instances_over_one_store_see_each_others_loads_within_a_second(tmp_path: Path, seed_graph: SeedGraph) -> None:
+    """What several API replicas over one Neo4j rely on, shown with two app instances over one embedded store."""
+    loader = EmbeddedStore(tmp_path)
+    loader.replace_graph(seed_graph)
+    try:
+        with (
+            TestClient(create_app(embedded_settings(tmp_path))) as first,
+            TestClient(create_app(embedded_settings(tmp_path))) as second,
+        ):
+            for client in (first, second):
+                assert "WP10" in client.get("/api/overlap", params={"a": "Samsø", "b": "Aalborg"}).json()["shared_work_packages"]
+                assert "Samsø" in client.get("/api/work-packages/WP10").json()["municipalities"]
+            first.app.state.model.store.replace_graph(without_one_participation(seed_graph, "municipality:741", "workpackage:WP10"))
+            deadline = time.monotonic() + 1.0
+            while True:
+                shared = second.get("/api/overlap", params={"a": "Samsø", "b": "Aalborg"}).json()["shared_work_packages"]
+                if "WP10" not in shared or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            assert "WP10" not in shared
+            assert "Samsø" not in second.get("/api/work-packages/WP10").json()["municipalities"]
+            assert "Samsø" not in first.get("/api/work-packages/WP10").json()["municipalities"]
+    finally:
+        loader.close()
+        gc.unfreeze()
+
+
+def test_the_server_sets_the_collector_thresholds(embedded_path: Path) -> None:
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with TestClient(create_app(embedded_settings(embedded_path))) as client:
+            assert client.get("/health").status_code == 200
+            assert gc.get_threshold() == read_model.GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_the_server_builds_the_name_index_before_it_answers_unless_told_not_to(embedded_path: Path, warm: bool) -> None:
+    app = create_app(embedded_settings(embedded_path, warm_on_start=warm))
+    try:
+        with TestClient(app):
+            assert (app.state.model._names is not None) is warm
+    finally:
+        gc.unfreeze()
