@@ -105,3 +105,16 @@ def browser() -> Iterator[Any]:
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+def all_edges(store: Any) -> list[dict[str, Any]]:
+    """Every relationship as (source, type, target, role), read with the tests' own Cypher text (the
+    console's read-only path), independent of the app's named queries: an oracle for loads and exports."""
+    from app.graph.queries import DIALECT_WORDS
+
+    text = "MATCH (a)-[r]->(b) RETURN a.id AS source, __TYPE_OF__(r) AS type, b.id AS target, r.role AS role"
+    for word, replacement in DIALECT_WORDS[store.dialect].items():
+        text = text.replace(word, replacement)
+    columns, rows, truncated = store.run_read_only(text, {}, timeout_seconds=60.0, row_limit=10_000_000, release=lambda: None)
+    assert not truncated
+    return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -10,6 +10,11 @@ cypher/*.cypher is shared by both stores; cypher/neo4j/ and cypher/ladybug/ hold
 block of the same name only where the dialects differ, and it wins for that store.
 A few load queries are templates over graph identifiers (__LABEL__, __REL_TYPE__,
 __FROM_LABEL__, __TO_LABEL__); they are filled only from the schema allowlist.
+
+The one word the dialects spell differently in otherwise equal texts is the function that
+names a relationship's type: a shared text writes `__TYPE_OF__(r)`, which becomes `type(r)`
+for Neo4j and `label(r)` for LadybugDB (DIALECT_WORDS). Anything else that differs lives in
+cypher/<dialect>/.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _NAME_LINE = re.compile(r"^//\s*name:\s*([a-z][a-z0-9_]*)\s*$")
 _PLACEHOLDER = re.compile(r"__(LABEL|REL_TYPE|FROM_LABEL|TO_LABEL|MAX_HOPS)__")
 MAX_HOPS_LIMIT = 8
+DIALECT_WORDS: dict[str, dict[str, str]] = {"neo4j": {"__TYPE_OF__": "type"}, "ladybug": {"__TYPE_OF__": "label"}}
 
 
 class QueryNotFound(KeyError):
@@ -46,7 +52,7 @@ class NamedQuery:
         return bool(_PLACEHOLDER.search(self.text))
 
 
-def parse_file(path: Path) -> list[NamedQuery]:
+def parse_file(path: Path, words: dict[str, str] | None = None) -> list[NamedQuery]:
     queries: list[NamedQuery] = []
     name: str | None = None
     description: list[str] = []
@@ -56,6 +62,8 @@ def parse_file(path: Path) -> list[NamedQuery]:
         if name is None:
             return
         text = "\n".join(body).strip()
+        for word, replacement in (words or {}).items():
+            text = text.replace(word, replacement)
         if not text:
             raise ValueError(f"{path}: query {name!r} has no text")
         if not description:
@@ -85,7 +93,7 @@ class QueryCatalog:
         self._queries: dict[str, NamedQuery] = {}
         for folder, may_override in ((directory, False), (directory / dialect, True)):
             for path in sorted(folder.glob("*.cypher")):
-                for query in parse_file(path):
+                for query in parse_file(path, DIALECT_WORDS[dialect]):
                     if query.name in self._queries and not may_override:
                         raise ValueError(f"{path}: query {query.name!r} is defined twice")
                     self._queries[query.name] = query

@@ -9,21 +9,3 @@ MATCH p = (a:__FROM_LABEL__ {id: $source})-[:IN_REGION|NEIGHBOURS|PARTICIPATES_I
 RETURN properties(nodes(p), 'id') AS ids, list_transform(rels(p), r -> label(r)) AS types,
        list_transform(rels(p), r -> r._src) AS rel_sources, list_transform(nodes(p), n -> id(n)) AS node_keys
 LIMIT $limit
-
-// name: expand_out
-// One step outwards from the given nodes of one label: the relationship's type and the other end.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)-[r]->(m)
-WITH n, r, m
-WHERE m IS NOT NULL
-RETURN n.id AS from_id, label(r) AS type, m.id AS other_id, m.kind AS other_kind
-
-// name: expand_in
-// One step inwards to the given nodes of one label: the relationship's type and the other end.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)<-[r]-(m)
-WITH n, r, m
-WHERE m IS NOT NULL
-RETURN n.id AS from_id, label(r) AS type, m.id AS other_id, m.kind AS other_kind

@@ -1,13 +1,8 @@
-// Neo4j-only schema and housekeeping.
+// Neo4j-only schema and housekeeping (the embedded store builds a fresh file per load).
 
 // name: create_id_constraint
 // Node ids are unique per label; the constraint also backs every lookup by id.
 CREATE CONSTRAINT __LABEL___id IF NOT EXISTS FOR (n:__LABEL__) REQUIRE n.id IS UNIQUE
-
-// name: count_relationships
-// Relationships per type.
-MATCH ()-[r]->()
-RETURN type(r) AS type, count(r) AS count
 
 // name: prune_nodes
 // Removes nodes of one label that an earlier load wrote and this load did not.

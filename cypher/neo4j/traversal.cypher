@@ -9,21 +9,3 @@ MATCH p = allShortestPaths((a)-[:IN_REGION|NEIGHBOURS|PARTICIPATES_IN|LEADS|PART
 RETURN [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | type(r)] AS types,
        [r IN relationships(p) | startNode(r).id] AS starts
 LIMIT $limit
-
-// name: expand_out
-// One step outwards from the given nodes of one label: the relationship's type and the other end.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)-[r]->(m)
-WITH n, r, m
-WHERE m IS NOT NULL
-RETURN n.id AS from_id, type(r) AS type, m.id AS other_id, m.kind AS other_kind
-
-// name: expand_in
-// One step inwards to the given nodes of one label: the relationship's type and the other end.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)<-[r]-(m)
-WITH n, r, m
-WHERE m IS NOT NULL
-RETURN n.id AS from_id, type(r) AS type, m.id AS other_id, m.kind AS other_kind

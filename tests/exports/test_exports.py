@@ -25,6 +25,7 @@ from app.services import entities, exports
 from app.services.errors import InvalidParameter
 from app.services.read_model import ReadModel
 from app.settings import PROJECT_ROOT, get_settings
+from tests.conftest import all_edges
 
 FORMATS = list(exports.FORMAT_NAMES)
 DANISH_NAMES = ("Ærø", "Høje-Taastrup", "København", "Brønderslev", "Aabenraa")
@@ -114,7 +115,7 @@ def download(client: TestClient, fmt: str) -> bytes:
 @pytest.fixture(scope="module")
 def stored_edges(embedded_client: TestClient) -> Counter[tuple[str, str, str]]:
     store = embedded_client.app.state.model.store
-    return Counter((row["source"], row["type"], row["target"]) for row in store.read("all_edges"))
+    return Counter((row["source"], row["type"], row["target"]) for row in all_edges(store))
 
 
 # -- every format against the store ------------------------------------------------------------

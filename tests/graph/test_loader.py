@@ -13,7 +13,7 @@ from app.graph import loader
 from app.graph.embedded import POINTER, EmbeddedStore
 from app.graph.store import LoadVerificationError
 from app.seed import SeedError, SeedGraph, load_seed
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, all_edges
 
 
 def snapshot(store: EmbeddedStore) -> dict[str, list]:
@@ -23,7 +23,7 @@ def snapshot(store: EmbeddedStore) -> dict[str, list]:
         for label in ("Region", "Municipality", "Programme", "Organisation", "WorkPackage", "Task", "Theme")
         for row in store.read("nodes_by_label", label=label)
     )
-    edges = sorted((r["source"], r["type"], r["target"], r["role"] or "") for r in store.read("all_edges"))
+    edges = sorted((r["source"], r["type"], r["target"], r["role"] or "") for r in all_edges(store))
     return {"nodes": nodes, "edges": edges}
 
 
@@ -64,7 +64,7 @@ def test_loader_keeps_rows_that_share_a_region(tmp_path: Path, seed_graph: SeedG
     rows = store.read("municipalities")
     assert len(rows) == 98
     by_region: dict[str, int] = {}
-    for edge in store.read("all_edges"):
+    for edge in all_edges(store):
         if edge["type"] == "IN_REGION":
             by_region[edge["target"]] = by_region.get(edge["target"], 0) + 1
     assert sorted(by_region.values()) == [11, 17, 19, 22, 29]

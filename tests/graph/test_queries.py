@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 
 from app.graph.queries import CYPHER_DIR, DIALECTS, QueryCatalog, catalog, parse_file
 from app.graph.schema import LABELS, NODE_PROPERTIES, RelationshipShape
+from app.settings import PROJECT_ROOT
 
 # The embedded store builds a fresh file per load, so it needs no constraints or pruning.
 NEO4J_ONLY = {"create_id_constraint", "prune_nodes", "prune_relationships"}
@@ -62,3 +64,24 @@ def test_a_query_without_description_is_refused(tmp_path) -> None:
     (tmp_path / "a.cypher").write_text("// name: x\nRETURN 1 AS x\n")
     with pytest.raises(ValueError, match="description"):
         QueryCatalog("neo4j", tmp_path)
+
+
+def _names_the_app_can_ask_for() -> list[re.Pattern[str]]:
+    """Every string literal in app/, and every f-string as a pattern (`merge_{label}_nodes`)."""
+    patterns = []
+    for path in (PROJECT_ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                patterns.append(re.compile(re.escape(node.value)))
+            elif isinstance(node, ast.JoinedStr):
+                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else "[a-z0-9_]+" for v in node.values]
+                patterns.append(re.compile("".join(parts)))
+    return patterns
+
+
+@pytest.mark.parametrize("dialect", ["neo4j", "ladybug"])
+def test_every_named_query_is_used_by_the_app(dialect: str) -> None:
+    """A query nothing calls is dead text that a newcomer would edit in vain: delete it instead."""
+    patterns = _names_the_app_can_ask_for()
+    unused = [name for name in catalog(dialect).names() if not any(p.fullmatch(name) for p in patterns)]
+    assert unused == []

@@ -25,7 +25,12 @@ def make_rows(count: int, rng: random.Random) -> list[tuple[str, dict[str, Any]]
         rows.append(("Region", {"id": f"region:{i}", "name": name, "short_name": name.split()[1], "name_en": f"{name} Region"}))
     for i in range(1, count + 1):
         name = f"{rng.choice(WORDS)} {rng.choice(STEMS)}{rng.choice(['', 'holm', 'strup', ' by'])}"
-        rows.append(("Municipality", {"id": f"municipality:{1000 + i}", "name": name, "code": 1000 + i, "official_name": f"{name} Kommune"}))
+        rows.append(
+            (
+                "Municipality",
+                {"id": f"municipality:{1000 + i}", "name": name, "code": 1000 + i, "official_name": f"{name} Kommune"},
+            )
+        )
     return rows
 
 
@@ -87,7 +92,9 @@ def test_the_index_answers_as_reading_every_row_would(
         assert len(got) == limit
 
 
-def test_a_node_is_added_changed_and_removed_in_place(rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_node_is_added_changed_and_removed_in_place(
+    rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     index = NameIndex.from_rows(rows)
     monkeypatch.setattr(NameIndex, "from_store", lambda *a: pytest.fail("a change must not rebuild the index"))
     size = len(index)
@@ -95,7 +102,7 @@ def test_a_node_is_added_changed_and_removed_in_place(rows: list[tuple[str, dict
     assert len(index) == size + 1
     assert index.resolve("Aeblehavn").id == "municipality:9001"
     assert index.resolve("9001", ("Municipality",)).name == "Æblehavn"
-    assert [node.id for _, node, _ in index.search("æblehav", 3)][0] == "municipality:9001"
+    assert next(node.id for _, node, _ in index.search("æblehav", 3)) == "municipality:9001"
     index.put("Municipality", {"id": "municipality:9001", "name": "Pærehavn", "code": 9001, "official_name": "Pærehavn Kommune"})
     assert len(index) == size + 1
     assert index.resolve("Pærehavn").id == "municipality:9001"

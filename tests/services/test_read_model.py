@@ -117,7 +117,9 @@ def test_two_api_instances_over_one_store_see_each_others_loads_within_a_second(
             for client in (first, second):
                 assert "WP10" in client.get("/api/overlap", params={"a": "Samsø", "b": "Aalborg"}).json()["shared_work_packages"]
                 assert "Samsø" in client.get("/api/work-packages/WP10").json()["municipalities"]
-            first.app.state.model.store.replace_graph(without_one_participation(seed_graph, "municipality:741", "workpackage:WP10"))
+            first.app.state.model.store.replace_graph(
+                without_one_participation(seed_graph, "municipality:741", "workpackage:WP10")
+            )
             deadline = time.monotonic() + 1.0
             while True:
                 shared = second.get("/api/overlap", params={"a": "Samsø", "b": "Aalborg"}).json()["shared_work_packages"]

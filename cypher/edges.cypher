@@ -1,0 +1,36 @@
+// Relationship reads that need the relationship's type: __TYPE_OF__ is type() in Neo4j and
+// label() in LadybugDB (app/graph/queries.py).
+
+// name: outgoing
+// What one node points to, with the relationship's type and properties.
+MATCH (n:__LABEL__ {id: $id})-[r]->(x)
+RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+
+// name: incoming
+// What points at one node, with the relationship's type and properties.
+MATCH (n:__LABEL__ {id: $id})<-[r]-(x)
+RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+
+// name: expand_out
+// One step outwards from the given nodes of one label: the relationship's type and the other end.
+// (MATCH then OPTIONAL MATCH: LadybugDB plans this as index lookups, a single pattern as a scan.)
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m
+WHERE m IS NOT NULL
+RETURN n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
+
+// name: expand_in
+// One step inwards to the given nodes of one label: the relationship's type and the other end.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)<-[r]-(m)
+WITH n, r, m
+WHERE m IS NOT NULL
+RETURN n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
+
+// name: count_relationships
+// Relationships per type.
+MATCH ()-[r]->()
+RETURN __TYPE_OF__(r) AS type, count(r) AS count
