@@ -140,31 +140,33 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     target = model.resolve(scenario.path_target, ("Municipality",))
     task = model.resolve(scenario.task, ("Task",))
     facts = work_package_facts(model, [scenario.work_package])
-    codes = [scenario.work_package]
     participants = [p["id"] for p in facts.participants.get(scenario.work_package, [])]
     themes = sorted(t["slug"] for t in facts.themes_of(scenario.work_package))
     pillars = list(facts.work_packages[scenario.work_package]["pillars"])
+    wp_ids = [model.resolve(scenario.work_package, ("WorkPackage",)).id]
+    region_ids = [model.resolve(_region_of(store, muni.id), ("Region",)).id]
+    theme_ids = [model.resolve(slug, ("Theme",)).id for slug in themes]
     params: dict[str, dict[str, Any]] = {
         "node_by_id": {"id": muni.id},
         "nodes_by_ids": {"ids": [muni.id, other.id]},
         "municipalities_by_id": {"ids": [muni.id, other.id]},
         "municipalities_in_region": {"region": _region_of(store, muni.id)},
-        "work_packages_by_code": {"codes": codes},
-        "work_package_direct_themes": {"codes": codes},
-        "task_themes": {"codes": codes},
+        "work_packages_by_id": {"ids": wp_ids},
+        "work_package_direct_themes": {"ids": wp_ids},
+        "task_themes": {"ids": wp_ids},
         "task_work_package": {"id": task.id},
-        "region_members": {"regions": [_region_of(store, muni.id)], "participants": participants},
-        "theme_members": {"themes": themes, "participants": participants},
-        "task_theme_members": {"themes": themes, "participants": participants},
+        "region_members": {"regions": region_ids, "participants": participants},
+        "theme_members": {"themes": theme_ids, "participants": participants},
+        "task_theme_members": {"themes": theme_ids, "participants": participants},
         "pillar_members": {"pillars": pillars, "participants": participants},
         "theme_work_package_codes": {"slug": themes[0] if themes else ""},
         "outgoing": {"id": muni.id},
         "incoming": {"id": muni.id},
         "municipality_neighbours": {"id": muni.id},
-        "work_package_leads": {"codes": codes},
-        "work_package_partners": {"codes": codes},
-        "work_package_participants": {"codes": codes},
-        "work_package_tasks": {"codes": codes},
+        "work_package_leads": {"ids": wp_ids},
+        "work_package_partners": {"ids": wp_ids},
+        "work_package_participants": {"ids": wp_ids},
+        "work_package_tasks": {"ids": wp_ids},
         "shared_work_packages": {"a": muni.id, "b": other.id},
         "neighbours_of_participants": {"participants": participants},
         "co_participants": {"participants": participants, "exclude": [scenario.work_package]},

@@ -48,49 +48,63 @@ RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
        w.pillars AS pillars, w.summary AS summary, w.source AS source
 
-// name: work_packages_by_code
+// name: work_packages_by_id
 // The given work packages with their own properties.
-UNWIND $codes AS wanted
-MATCH (w:WorkPackage {code: wanted})
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})
 RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
        w.pillars AS pillars, w.summary AS summary, w.source AS source
 
 // name: work_package_leads
-// The lead of each of the given work packages.
-UNWIND $codes AS wanted
-MATCH (p)-[r:LEADS]->(w:WorkPackage {code: wanted})
+// The lead of each of the given work packages (by id).
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})
+OPTIONAL MATCH (p)-[r:LEADS]->(w)
+WITH w, r, p
+WHERE p IS NOT NULL
 RETURN w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.source AS source
 
 // name: work_package_partners
-// The partners of each of the given work packages, with the role the source gives them.
-UNWIND $codes AS wanted
-MATCH (p)-[r:PARTNER_IN]->(w:WorkPackage {code: wanted})
+// The partners of each of the given work packages (by id), with the role the source gives them.
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})
+OPTIONAL MATCH (p)-[r:PARTNER_IN]->(w)
+WITH w, r, p
+WHERE p IS NOT NULL
 RETURN w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.role AS role, r.source AS source
 
 // name: work_package_participants
-// The municipalities taking part in each of the given work packages.
-UNWIND $codes AS wanted
-MATCH (m:Municipality)-[r:PARTICIPATES_IN]->(w:WorkPackage {code: wanted})
+// The municipalities taking part in each of the given work packages (by id).
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})
+OPTIONAL MATCH (m:Municipality)-[r:PARTICIPATES_IN]->(w)
+WITH w, r, m
+WHERE m IS NOT NULL
 RETURN w.code AS work_package, m.id AS id, m.code AS code, m.name AS name, m.region AS region, r.source AS source
 
 // name: work_package_tasks
-// The tasks of each of the given work packages.
-UNWIND $codes AS wanted
-MATCH (w:WorkPackage {code: wanted})-[:HAS_TASK]->(t:Task)
+// The tasks of each of the given work packages (by id).
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})
+OPTIONAL MATCH (w)-[:HAS_TASK]->(t:Task)
+WITH w, t
+WHERE t IS NOT NULL
 RETURN w.code AS work_package, t.id AS id, t.code AS code, t.name AS name, t.title_da AS title_da,
        t.title_en AS title_en, t.summary AS summary, t.source AS source
 
 // name: work_package_direct_themes
-// Themes each of the given work packages addresses as a whole (not through one of its tasks).
-UNWIND $codes AS wanted
-MATCH (w:WorkPackage {code: wanted})-[:ADDRESSES]->(t:Theme)
+// Themes each of the given work packages (by id) addresses as a whole (not through one of its tasks),
+// in the order they were written (one MATCH reads the relationships in that order; the seed
+// lists a work package's main theme first).
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})-[:ADDRESSES]->(t:Theme)
 RETURN w.code AS work_package, t.slug AS slug, t.name AS name, t.name_en AS name_en, t.pillar AS pillar
 
 // name: task_themes
-// Themes each task of the given work packages addresses.
-UNWIND $codes AS wanted
-MATCH (w:WorkPackage {code: wanted})-[:HAS_TASK]->(k:Task)-[:ADDRESSES]->(t:Theme)
+// Themes each task of the given work packages (by id) addresses, in the order they were written.
+UNWIND $ids AS wanted
+MATCH (w:WorkPackage {id: wanted})-[:HAS_TASK]->(k:Task)-[:ADDRESSES]->(t:Theme)
 RETURN w.code AS work_package, k.code AS task, t.slug AS slug, t.name AS name, t.name_en AS name_en, t.pillar AS pillar
 
 // name: task_work_package

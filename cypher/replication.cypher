@@ -21,34 +21,41 @@ WHERE c IS NOT NULL AND NOT c.id IN $participants AND NOT w.code IN $exclude
 RETURN c.id AS id, w.code AS work_package, collect(p.name) AS partners
 
 // name: region_members
-// The municipalities of the given regions (other than the participants).
+// The municipalities of the given regions (by id), other than the participants.
 UNWIND $regions AS wanted
-MATCH (r:Region {name: wanted})<-[:IN_REGION]-(m:Municipality)
-WHERE NOT m.id IN $participants
-RETURN m.id AS id, r.name AS region
+MATCH (g:Region {id: wanted})
+OPTIONAL MATCH (g)<-[:IN_REGION]-(m:Municipality)
+WITH g, m
+WHERE m IS NOT NULL AND NOT m.id IN $participants
+RETURN m.id AS id, g.name AS region
 
 // name: theme_members
-// Municipalities taking part in a work package that addresses one of the themes as a whole.
-UNWIND $themes AS slug
-MATCH (t:Theme {slug: slug})<-[:ADDRESSES]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
-WHERE NOT m.id IN $participants
-RETURN m.id AS id, slug AS theme, w.code AS work_package
+// Municipalities taking part in a work package that addresses one of the themes (by id) as a whole.
+UNWIND $themes AS wanted
+MATCH (t:Theme {id: wanted})
+OPTIONAL MATCH (t)<-[:ADDRESSES]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
+WITH t, w, m
+WHERE m IS NOT NULL AND NOT m.id IN $participants
+RETURN m.id AS id, t.slug AS theme, w.code AS work_package
 
 // name: task_theme_members
-// Municipalities taking part in a work package one of whose tasks addresses one of the themes.
-UNWIND $themes AS slug
-MATCH (t:Theme {slug: slug})<-[:ADDRESSES]-(:Task)<-[:HAS_TASK]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
-WHERE NOT m.id IN $participants
-RETURN m.id AS id, slug AS theme, w.code AS work_package
+// Municipalities taking part in a work package one of whose tasks addresses one of the themes (by id).
+UNWIND $themes AS wanted
+MATCH (t:Theme {id: wanted})
+OPTIONAL MATCH (t)<-[:ADDRESSES]-(:Task)<-[:HAS_TASK]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
+WITH t, w, m
+WHERE m IS NOT NULL AND NOT m.id IN $participants
+RETURN m.id AS id, t.slug AS theme, w.code AS work_package
 
 // name: pillar_members
-// Municipalities taking part in a work package with one of the pillars.
+// Municipalities taking part in a work package with one of the pillars, as one list of ids
+// (tens of thousands at EU scale: one list value travels far faster than as many rows).
 UNWIND $pillars AS pillar
 MATCH (w:WorkPackage)
 WHERE pillar IN w.pillars
 MATCH (w)<-[:PARTICIPATES_IN]-(m:Municipality)
 WHERE NOT m.id IN $participants
-RETURN DISTINCT m.id AS id
+RETURN collect(DISTINCT m.id) AS ids
 
 // name: theme_work_package_codes
 // The work packages addressing one theme, as a whole or through a task.

@@ -74,19 +74,22 @@ def work_package_facts(model: ReadModel, codes: list[str] | None = None) -> Work
         if wanted is None:
             rows = store.read("work_packages")
         else:
-            rows = store.read("work_packages_by_code", {"codes": list(wanted)}) if wanted else []
+            ids = [node.id for node in (model.names().find(code, "WorkPackage") for code in wanted) if node is not None]
+            rows = store.read("work_packages_by_id", {"ids": ids}) if ids else []
         wps = {row["code"]: row for row in rows}
         chosen = sorted(wps, key=wp_sort_key)
-        params = {"codes": chosen}
-        tasks = _group(store.read("work_package_tasks", params), "work_package") if chosen else {}
+        if not chosen:
+            return WorkPackageFacts({}, {}, {}, {}, {}, {}, {})
+        params = {"ids": [wps[code]["id"] for code in chosen]}
+        tasks = _group(store.read("work_package_tasks", params), "work_package")
         return WorkPackageFacts(
             work_packages={code: wps[code] for code in chosen},
-            leads={row["work_package"]: row for row in store.read("work_package_leads", params)} if chosen else {},
-            partners=_group(store.read("work_package_partners", params), "work_package") if chosen else {},
-            participants=_group(store.read("work_package_participants", params), "work_package") if chosen else {},
+            leads={row["work_package"]: row for row in store.read("work_package_leads", params)},
+            partners=_group(store.read("work_package_partners", params), "work_package"),
+            participants=_group(store.read("work_package_participants", params), "work_package"),
             tasks=tasks,
-            task_themes=_group(store.read("task_themes", params), "task") if chosen else {},
-            direct_themes=_group(store.read("work_package_direct_themes", params), "work_package") if chosen else {},
+            task_themes=_group(store.read("task_themes", params), "task"),
+            direct_themes=_group(store.read("work_package_direct_themes", params), "work_package"),
             wp_of_task={t["code"]: wp for wp, rows in tasks.items() for t in rows},
         )
 

@@ -224,6 +224,13 @@ class NameIndex:
         position = self._position.get(node_id)
         return self._nodes[position] if position is not None else None
 
+    def find(self, key: str, kind: str) -> NodeRef | None:
+        """The node of `kind` whose code, slug or key is exactly `key`, if there is one."""
+        for node in self._nodes_at(_positions(self._whole.get(fold(key))), (kind,)):
+            if node.key == key:
+                return node
+        return None
+
     def of_kind(self, kind: str) -> list[NodeRef]:
         return [n for n in self._nodes if n is not None and n.kind == kind]
 

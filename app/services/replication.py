@@ -90,18 +90,19 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in store.read("co_participants", {"participants": ids, "exclude": wps}):
         partners[row["id"]][row["work_package"]].update(row["partners"])
-    region_of: dict[str, str] = {}
-    for row in store.read("region_members", {"regions": sorted(set(per_region) | set(lead_regions)), "participants": ids}):
-        region_of[row["id"]] = row["region"]
+    names = model.names()
+    region_ids = [model.resolve(name, ("Region",)).id for name in sorted(set(per_region) | set(lead_regions))]
+    region_of = {row["id"]: row["region"] for row in store.read("region_members", {"regions": region_ids, "participants": ids})}
     theme_wps: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # candidate -> theme -> its work packages
-    theme_params = {"themes": sorted(themes), "participants": ids}
+    theme_ids = [node.id for node in (names.find(slug, "Theme") for slug in sorted(themes)) if node is not None]
+    theme_params = {"themes": theme_ids, "participants": ids}
     for query in ("theme_members", "task_theme_members"):
         for row in store.read(query, theme_params):
             if row["work_package"] not in target_wps:
                 theme_wps[row["id"]][row["theme"]].add(row["work_package"])
-    pillar_members = (
-        {row["id"] for row in store.read("pillar_members", {"pillars": pillars, "participants": ids})} if pillars else set()
-    )
+    pillar_members: set[str] = set()
+    if pillars:
+        pillar_members.update(*(row["ids"] for row in store.read("pillar_members", {"pillars": pillars, "participants": ids})))
 
     scores: dict[str, float] = defaultdict(float)
     for mid, names in borders.items():
