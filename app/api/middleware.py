@@ -31,10 +31,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def content_security_policy(frame_ancestors: str) -> str:
+def content_security_policy(frame_ancestors: str, inline_scripts: bool = True) -> str:
+    """The app's policy; pages without inline script (the API docs) can forbid it."""
     ancestors = " ".join(frame_ancestors.split()) or "'self'"
+    scripts = "'self' 'unsafe-inline'" if inline_scripts else "'self'"
     return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data:; connect-src 'self'; frame-ancestors {ancestors}"
     )
 

@@ -27,7 +27,7 @@ EXAMPLES = {
     "/health": "/health",
     "/openapi.json": "/openapi.json",
     "/docs": "/docs",
-    "/docs/oauth2-redirect": "/docs/oauth2-redirect",
+    "/docs/assets/redoc.standalone.js": "/docs/assets/redoc.standalone.js",
     "/redoc": "/redoc",
     "/cypher": "/cypher",
     "/api/stats": "/api/stats",
