@@ -43,6 +43,7 @@ from typing import Any
 
 from app.graph.schema import shape
 from app.graph.store import GraphStore
+from app.paths import SEED_DIR
 from app.settings import PROJECT_ROOT, Settings
 
 WRITE_PREFIXES = ("merge_", "bulk_", "prune_", "create_")
@@ -685,7 +686,7 @@ def run(profile: Profile, *, http: bool = True, scale: bool = True, seed_path: P
     from app.graph.embedded import EmbeddedStore
     from app.services.read_model import tune_garbage_collection
 
-    seed_path = seed_path or PROJECT_ROOT / "seed"
+    seed_path = seed_path or SEED_DIR
     tune_garbage_collection()  # as the server does, so in-process figures match what it would see
     started = time.perf_counter()
     result: dict[str, Any] = {

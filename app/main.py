@@ -29,7 +29,7 @@ Every error is JSON: `{"error": {"status", "message", "expected", "suggestions"}
 
 
 # Modules with `install(app, settings)`, run in this order after the error handlers.
-APP_HOOKS: list[str] = ["app.api.middleware", "app.api.routes.cypher", "app.api.routes.exports", "app.views"]
+APP_HOOKS: list[str] = ["app.api.middleware", "app.api.docs", "app.api.routes.cypher", "app.api.routes.exports", "app.views"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from app.api.docs, with their assets served here (no CDN)
+        redoc_url=None,
     )
     install_error_handlers(app)
     for hook in APP_HOOKS:  # middleware, static assets and page routers of the later layers

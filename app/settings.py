@@ -12,7 +12,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from app.paths import DEFAULT_EMBEDDED_PATH, PROJECT_ROOT, SEED_DIR
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
 
 
 def env(name: str) -> AliasChoices:
@@ -23,8 +25,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     backend: Literal["embedded", "neo4j"] = Field("embedded", validation_alias=env("LIFEACT_BACKEND"))
-    embedded_path: Path = Field(PROJECT_ROOT / "data" / "graph", validation_alias=env("LIFEACT_EMBEDDED_PATH"))
-    seed_path: Path = Field(PROJECT_ROOT / "seed", validation_alias=env("LIFEACT_SEED_PATH"))
+    embedded_path: Path = Field(DEFAULT_EMBEDDED_PATH, validation_alias=env("LIFEACT_EMBEDDED_PATH"))
+    # The seed that ships with the explorer (the checkout's seed/, or the installed package's copy).
+    seed_path: Path = Field(SEED_DIR, validation_alias=env("LIFEACT_SEED_PATH"))
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
     warm_on_start: bool = Field(True, validation_alias=env("LIFEACT_WARM_ON_START"))
     keep_alive_seconds: float = Field(75.0, gt=0, le=3600, validation_alias=env("LIFEACT_KEEP_ALIVE_SECONDS"))

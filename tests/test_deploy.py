@@ -29,5 +29,14 @@ def test_compose_api_loads_the_seed_into_neo4j_and_serves() -> None:
 
 def test_dockerfile_installs_the_package_with_its_data() -> None:
     text = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
-    for needed in ("COPY app", "COPY cypher", "COPY seed", "requirements.lock"):
+    for needed in ("COPY app", "COPY cypher", "COPY seed", "COPY pyproject.toml setup.py", "requirements.lock"):
         assert needed in text
+
+
+def test_dockerfile_installs_the_wheel_not_the_source_tree() -> None:
+    """The image runs what tests/test_wheel.py runs: a wheel built from the files the Dockerfile copies."""
+    lines = [line.split() for line in (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()]
+    installs = [line for line in lines if line[:3] == ["RUN", "pip", "install"]]
+    assert installs and all("-e" not in line and "--editable" not in line for line in installs)
+    assert any(word.endswith(".whl") for line in installs for word in line)
+    assert any(line[:3] == ["RUN", "pip", "wheel"] and "--no-deps" in line for line in lines)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.methods import allowed_methods
 from app.graph.store import StoreUnavailable
 from app.models import ErrorBody, ErrorResponse
 from app.services.errors import ServiceError
@@ -67,8 +68,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return error_response(404, "no such endpoint", "a path listed at /docs")
-        if exc.status_code == 405:
-            return error_response(405, f"{request.method} is not allowed here", "a method listed at /docs")
+        if exc.status_code == 405:  # the Allow header is added by app.api.methods, from the same list
+            allowed = ", ".join(allowed_methods(request.app.router.routes, request.scope))
+            return error_response(405, f"{request.method} is not allowed on {request.url.path}", f"one of {allowed}")
         if exc.status_code == 400:  # FastAPI's answer to a body that is not JSON (or not UTF-8)
             return error_response(400, shorten(str(exc.detail), 300), "a UTF-8 JSON body as described at /docs")
         return error_response(exc.status_code, shorten(str(exc.detail), 300), "a request as described at /docs")

@@ -1,12 +1,13 @@
-"""Security headers, CORS and a request size limit, around every response.
+"""Security headers, CORS, a request size limit and HTTP method semantics, around every response.
 
 Pure ASGI middleware (no BaseHTTPMiddleware) so that streaming responses, static files
 and the views pass through untouched apart from the headers. Installed first
 (app.main APP_HOOKS), with these layers from the outside in:
 
-    security headers -> CORS (only when LIFEACT_CORS_ORIGINS is set) -> size limit -> app
+    security headers -> CORS (only when LIFEACT_CORS_ORIGINS is set) -> size limit -> methods -> app
 
-so that a 413 and a CORS preflight answer carry the security headers too.
+so that a 413 and a CORS preflight answer carry the security headers too. "methods"
+(app.api.methods) answers HEAD wherever GET is and puts `Allow` on every 405.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api.errors import error_response
+from app.api.methods import HttpMethodsMiddleware
 from app.settings import Settings
 
 Scope = MutableMapping[str, Any]
@@ -29,10 +31,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def content_security_policy(frame_ancestors: str) -> str:
+def content_security_policy(frame_ancestors: str, inline_scripts: bool = True) -> str:
+    """The app's policy; pages without inline script (the API docs) can forbid it."""
     ancestors = " ".join(frame_ancestors.split()) or "'self'"
+    scripts = "'self' 'unsafe-inline'" if inline_scripts else "'self'"
     return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data:; connect-src 'self'; frame-ancestors {ancestors}"
     )
 
@@ -148,6 +152,7 @@ async def _body_too_large(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(BodyTooLarge, _body_too_large)
     # add_middleware wraps what is there, so the last one added is the outermost.
+    app.add_middleware(HttpMethodsMiddleware, routes=app.router.routes)
     app.add_middleware(RequestSizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     origins = cors_origins(settings.cors_origins)
     if origins:

@@ -1,4 +1,4 @@
-"""Named Cypher queries, read once from cypher/ (in the spirit of aiosql).
+"""Named Cypher queries, read once from cypher/ (in the spirit of aiosql; app.paths finds the folder).
 
 A file holds one or more blocks:
 
@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Literal
 
 from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, RelationshipShape, shape
+from app.paths import CYPHER_DIR
 
 Dialect = Literal["neo4j", "ladybug"]
 DIALECTS: tuple[Dialect, ...] = ("neo4j", "ladybug")
-CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _NAME_LINE = re.compile(r"^//\s*name:\s*([a-z][a-z0-9_]*)\s*$")
 _PLACEHOLDER = re.compile(r"__(LABEL|REL_TYPE|FROM_LABEL|TO_LABEL|MAX_HOPS)__")
 MAX_HOPS_LIMIT = 8

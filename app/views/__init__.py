@@ -26,7 +26,7 @@ class CachedStaticFiles(StaticFiles):
 
 def install(app: FastAPI, settings: Settings) -> None:
     from app.api.routes import views
-    from app.views.render import STATIC_DIR
+    from app.paths import STATIC_DIR
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(views.router)

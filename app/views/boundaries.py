@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.settings import PROJECT_ROOT
+from app.paths import STATIC_DIR
 
-BOUNDARY_FILE = PROJECT_ROOT / "app" / "static" / "data" / "kommuner-dagi-2014-simplified.geojson"
+BOUNDARY_FILE = STATIC_DIR / "data" / "kommuner-dagi-2014-simplified.geojson"
 BOUNDARY_CREDIT = (
     "Kommunegrænser: Geodatastyrelsen og Danske Kommuner, FOT-datasæt (DAGI), 2014-02-13, 1:500.000, via Neogeografen/dagi"
 )

@@ -1,7 +1,7 @@
 """Debian's chromium, driven by Playwright: how the browser tests and `lifeact bench` start it.
 
-Playwright and chromium are test-time tools (`pip install -e ".[test]"`, `make browser`); the
-explorer itself never needs a browser."""
+Playwright and chromium are test-time tools (`pip install -e ".[test]"`, `make browser`), and
+optional for `lifeact bench` (the `bench` extra); the explorer itself never needs a browser."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def missing_reason() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return 'playwright is not installed (pip install -e ".[test]")'
+        return 'playwright is not installed (pip install "lifeact-explorer[bench]"; in a checkout, make setup)'
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing (make browser: apt-get install chromium)"
     return None

@@ -19,13 +19,11 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from app import models
-from app.settings import PROJECT_ROOT
+from app.paths import STATIC_DIR, TEMPLATE_DIR
 from app.views.boundaries import BOUNDARY_CREDIT
 from app.views.graphs import ViewGraph, neighbourhood_graph
 from app.views.styles import DASHED_TYPES, EDGE_LABELS, KIND_STYLES, UNDIRECTED_TYPES
 
-STATIC_DIR = PROJECT_ROOT / "app" / "static"
-TEMPLATE_DIR = PROJECT_ROOT / "app" / "templates"
 VIS_DIR = "vendor/vis-network-9.1.2"
 
 # The scripts and styles each kind of page needs, in load order (paths under /static).

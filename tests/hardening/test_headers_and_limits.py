@@ -50,7 +50,7 @@ def test_every_response_carries_the_security_headers(framed_client: TestClient, 
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert "x-frame-options" not in headers  # embedding is the CSP's frame-ancestors' call
-    if url != "/docs":  # FastAPI's docs page may bring its own policy; it must not lose ours either way
+    if url != "/docs":  # the docs pages bring their own, stricter policy (tests/api/test_docs.py)
         csp = headers["content-security-policy"]
         assert csp.endswith(f"frame-ancestors 'self' {REPORTS}")
         for directive in (
