@@ -46,7 +46,10 @@ from app.graph.writer import count_written, write_graph
 from app.seed import SeedGraph
 
 POINTER = "CURRENT"
-KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
+KEEP_GENERATIONS = 3
+# LadybugDB's own default is most of the machine's memory, reserved at open (about 80 MB more
+# resident than a fixed pool before the first query); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets it.
+DEFAULT_BUFFER_POOL_MB = 256  # the live one and two before it, which slow readers may still hold
 
 
 def ladybug_ddl() -> list[str]:
@@ -77,9 +80,9 @@ def _plain(value: Any) -> Any:
 class _Generation:
     """One opened database file with a small pool of connections."""
 
-    def __init__(self, path: Path, read_only: bool, pool_size: int) -> None:
+    def __init__(self, path: Path, read_only: bool, pool_size: int, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB) -> None:
         self.path = path
-        self.database = ladybug.Database(str(path), read_only=read_only)
+        self.database = ladybug.Database(str(path), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024)
         self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
         self._created = 0
         self._pool_size = pool_size
@@ -115,8 +118,9 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
     dialect: Dialect = "ladybug"
 
-    def __init__(self, path: Path, pool_size: int = 4) -> None:
+    def __init__(self, path: Path, pool_size: int = 4, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB) -> None:
         self.path = Path(path)
+        self._buffer_pool_mb = buffer_pool_mb
         self.path.mkdir(parents=True, exist_ok=True)
         self._pool_size = pool_size
         self._lock = threading.Lock()
@@ -151,7 +155,9 @@ class EmbeddedStore(GraphStore):
                 if not target.exists():
                     raise StoreUnavailable(f"{self.path / POINTER} names {name}, which does not exist")
                 try:
-                    self._live = _Generation(target, read_only=True, pool_size=self._pool_size)
+                    self._live = _Generation(
+                        target, read_only=True, pool_size=self._pool_size, buffer_pool_mb=self._buffer_pool_mb
+                    )
                 except RuntimeError as exc:
                     raise StoreUnavailable(f"cannot open the embedded graph at {target}: {exc}") from exc
             self._pointer_stamp = stamp
@@ -183,6 +189,10 @@ class EmbeddedStore(GraphStore):
 
     def is_empty(self) -> bool:
         return self.generation is None
+
+    def cache_file(self, name: str) -> Path | None:
+        generation = self.generation
+        return self.path / f"{generation}.{name}" if generation else None
 
     # -- reads ----------------------------------------------------------------------
     def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
@@ -350,7 +360,7 @@ def _atomic_write(path: Path, content: str) -> None:
 
 
 def _remove_generation(path: Path) -> None:
-    for candidate in (path, Path(str(path) + ".wal"), Path(str(path) + ".shadow")):
+    for candidate in (path, *(Path(f"{path}.{suffix}") for suffix in ("wal", "shadow", "names"))):
         if candidate.is_dir():
             shutil.rmtree(candidate, ignore_errors=True)
         else:

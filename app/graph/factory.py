@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import neo4j
+from typing import TYPE_CHECKING
 
-from app.graph.embedded import EmbeddedStore
-from app.graph.neo4j_store import Neo4jStore
 from app.graph.store import GraphStore
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    import neo4j
 
 
 def create_neo4j_driver(settings: Settings) -> neo4j.Driver:
@@ -16,6 +17,8 @@ def create_neo4j_driver(settings: Settings) -> neo4j.Driver:
     Short connection, acquisition and retry timeouts so that a dead database turns
     into a quick 503 instead of a hanging request.
     """
+    import neo4j  # only a Neo4j deployment loads the driver
+
     driver = neo4j.GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
@@ -43,8 +46,12 @@ class StoreHandle:
 
 def open_store(settings: Settings) -> StoreHandle:
     if settings.backend == "neo4j":
+        from app.graph.neo4j_store import Neo4jStore
+
         driver = create_neo4j_driver(settings)
         return StoreHandle(
             Neo4jStore(driver, settings.neo4j_database, settings.neo4j_query_timeout, settings.neo4j_retry_time), driver
         )
-    return StoreHandle(EmbeddedStore(settings.embedded_path))
+    from app.graph.embedded import EmbeddedStore
+
+    return StoreHandle(EmbeddedStore(settings.embedded_path, buffer_pool_mb=settings.embedded_buffer_pool_mb))

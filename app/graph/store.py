@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from app.graph.queries import Dialect, QueryCatalog, catalog
@@ -114,6 +115,11 @@ class GraphStore(ABC):
     @abstractmethod
     def generation(self) -> str | None:
         """Names the graph currently served; changes with every successful load."""
+
+    def cache_file(self, name: str) -> Path | None:
+        """Where a process may keep a derived file for the current graph (the name index's
+        snapshot), or None when the store has no place for one."""
+        return None
 
     @property
     def version(self) -> str | None:

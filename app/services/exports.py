@@ -32,10 +32,12 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
+
 import orjson
 from rapidfuzz import process
 
@@ -168,6 +170,8 @@ def _flat(name: str, value: Any) -> Any:
 
 
 def to_networkx(graph: ExportGraph, *, flat: bool = False) -> nx.MultiDiGraph:
+    import networkx as nx  # loaded by the exports that need it, not by every serving process
+
     """A MultiDiGraph keyed by node id (two relationships may join the same two nodes).
 
     `flat` prepares values for GraphML and adds the `label`s graph tools display.
@@ -191,6 +195,8 @@ def to_networkx(graph: ExportGraph, *, flat: bool = False) -> nx.MultiDiGraph:
 
 def to_graphml(graph: ExportGraph) -> bytes:
     buffer = io.BytesIO()
+    import networkx as nx
+
     nx.write_graphml(to_networkx(graph, flat=True), buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()
 
@@ -247,6 +253,8 @@ def to_gexf(graph: ExportGraph) -> bytes:
 
 
 def to_node_link_json(graph: ExportGraph) -> bytes:
+    import networkx as nx
+
     data = nx.node_link_data(to_networkx(graph), edges="edges")
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 

@@ -12,9 +12,13 @@ A change to one node (`put`, `remove`) updates it in place; only a new load rebu
 from __future__ import annotations
 
 import bisect
+import os
+import pickle
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -165,6 +169,46 @@ class NameIndex:
         self._sorted_whole = sorted(self._whole)
         self._sorted_all = sorted(set(self._whole) | set(self._words))
         self._word_folds = {}
+
+    # -- a snapshot beside the store, so that a restart does not fold every name again ----------
+    SNAPSHOT_FORMAT = 1
+
+    def save(self, path: Path, version: str) -> None:
+        """Write the index for graph `version` to `path` (atomically; a failure only costs a rebuild)."""
+        with self._lock:
+            state = (
+                self.SNAPSHOT_FORMAT,
+                version,
+                [None if n is None else (n.id, n.kind, n.name, n.key) for n in self._nodes],
+                self._aliases,
+                self._rank,
+                self._whole,
+                self._words,
+                self._sorted_whole,
+                self._sorted_all,
+            )
+            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path, version: str) -> NameIndex | None:
+        """The index saved for exactly this graph `version`, or None (missing, stale or unreadable)."""
+        try:
+            state = pickle.loads(path.read_bytes())  # our own file, written by save() beside the store
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(state, tuple) or len(state) != 9 or state[0] != cls.SNAPSHOT_FORMAT or state[1] != version:
+            return None
+        index = cls()
+        _, _, nodes, index._aliases, index._rank, index._whole, index._words, index._sorted_whole, index._sorted_all = state
+        index._nodes = [None if n is None else NodeRef(*n) for n in nodes]
+        index._position = {n.id: i for i, n in enumerate(index._nodes) if n is not None}
+        return index
 
     def put(self, kind: str, row: dict[str, Any]) -> None:
         """Add a node, or replace what the index knows of it (after a write)."""

@@ -86,11 +86,24 @@ class ReadModel:
             return names
         with self._names_lock:
             if self._names is None or generation != self._names_generation:
-                index = NameIndex.from_store(self.store)
+                index = self._load_or_build_names()
                 gc.collect()
                 gc.freeze()  # long-lived: keep it out of every later collection's walk
                 self._names, self._names_generation = index, generation
             return self._names
+
+    def _load_or_build_names(self) -> NameIndex:
+        """From the snapshot the store keeps for this graph version, else from the store (then saved)."""
+        version = self.store.version
+        path = self.store.cache_file("names")
+        if path is not None and version is not None:
+            index = NameIndex.load(path, version)
+            if index is not None:
+                return index
+        index = NameIndex.from_store(self.store)
+        if path is not None and version is not None and self.store.version == version:
+            index.save(path, version)
+        return index
 
     def resolve(self, text: str, kinds: tuple[str, ...] | None = None, what: str | None = None) -> NodeRef:
         return self.names().resolve(text, kinds, what)

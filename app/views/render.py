@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from pyvis.network import Network
 
 from app import models
 from app.paths import STATIC_DIR, TEMPLATE_DIR
@@ -87,10 +86,13 @@ def page_assets(page: str, inline: bool) -> Assets:
     return Assets(scripts=[{"src": asset_url(p)} for p in scripts], styles=[{"href": asset_url(p)} for p in styles])
 
 
-def _vis_options() -> dict[str, Any]:
+@cache
+def vis_options() -> dict[str, Any]:
     """vis-network options, assembled once with pyvis's Options model and then tuned: straight edges,
     150 stabilisation iterations, a coarser Barnes–Hut (theta 0.8) and no `improvedLayout` settle
     500 nodes in about a second in headless Chromium (pyvis's defaults take tens of seconds)."""
+    from pyvis.network import Network  # only page rendering needs it
+
     network = Network(directed=True)
     network.options.edges.smooth.enabled = False
     network.options.physics.stabilization.iterations = 150
@@ -118,13 +120,11 @@ def _vis_options() -> dict[str, Any]:
     return options
 
 
-VIS_OPTIONS = _vis_options()
 EDGE_STYLES = {
     rel_type: {"label": label, "dashes": rel_type in DASHED_TYPES, "arrows": "" if rel_type in UNDIRECTED_TYPES else "to"}
     for rel_type, label in EDGE_LABELS.items()
 }
 EDGE_STYLES["CANDIDATE_FOR"]["color"] = "#D55E00"
-POSITIONED_OPTIONS = {**VIS_OPTIONS, "physics": {"enabled": False}}
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def render_graph_html(
     data = {
         "nodes": graph.nodes,
         "edges": graph.edges,
-        "options": POSITIONED_OPTIONS if graph.positioned else VIS_OPTIONS,
+        "options": {**vis_options(), "physics": {"enabled": False}} if graph.positioned else vis_options(),
         "center": graph.center,
         "recenter": links.recenter_base,
         "depth": links.depth,

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display, no GUI toolkit: safe in a server thread
-
-import networkx as nx
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
+from functools import cache
+from types import ModuleType
 
 from app.views.graphs import ViewGraph
 from app.views.styles import DASHED_TYPES, KIND_STYLES
@@ -21,9 +14,23 @@ from app.views.styles import DASHED_TYPES, KIND_STYLES
 LABEL_ALL_BELOW = 60  # larger graphs label only their centre and their best-connected nodes
 
 
+@cache
+def _matplotlib() -> ModuleType:
+    """matplotlib, loaded the first time a picture is drawn (it costs a serving process ~60 MB)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, no GUI toolkit: safe in a server thread
+    import matplotlib.collections
+    import matplotlib.figure
+    import matplotlib.lines
+
+    return matplotlib
+
+
 def layout(graph: ViewGraph) -> dict[str, tuple[float, float]]:
     if graph.positioned:
         return {n["id"]: (n["x"], -n["y"]) for n in graph.nodes}
+    import networkx as nx
     g = nx.Graph()
     g.add_nodes_from(n["id"] for n in graph.nodes)
     g.add_edges_from((e["from"], e["to"]) for e in graph.edges)
@@ -36,6 +43,8 @@ def draw(graph: ViewGraph, image_format: str) -> bytes:
     """The view as SVG or PNG bytes."""
     if image_format not in ("svg", "png"):
         raise ValueError(f"unknown image format {image_format!r}")
+    matplotlib = _matplotlib()
+    Figure, LineCollection, Line2D = matplotlib.figure.Figure, matplotlib.collections.LineCollection, matplotlib.lines.Line2D
     positions = layout(graph)
     figure = Figure(figsize=(11, 8.5), dpi=120 if image_format == "png" else 72)
     axes = figure.add_axes((0.01, 0.13, 0.98, 0.8))

@@ -34,6 +34,9 @@ class VersionedStore:
     def version(self) -> str:
         return f"{self.generation}#{self.writes}"
 
+    def cache_file(self, name: str) -> None:
+        return None
+
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadModel]:
@@ -153,4 +156,30 @@ def test_the_server_builds_the_name_index_before_it_answers_unless_told_not_to(e
         with TestClient(app):
             assert (app.state.model._names is not None) is warm
     finally:
+        gc.unfreeze()
+
+
+def test_a_restart_reads_the_name_index_from_its_snapshot_and_a_new_version_rebuilds_it(
+    tmp_path: Path, seed_graph: SeedGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.replace_graph(seed_graph)
+    try:
+        first = ReadModel(store).names()
+        snapshot = store.cache_file("names")
+        assert snapshot is not None and snapshot.exists()
+        real_build = NameIndex.from_store
+        monkeypatch.setattr(NameIndex, "from_store", classmethod(lambda cls, s: pytest.fail("the snapshot was not used")))
+        again = ReadModel(store).names()
+        assert len(again) == len(first) and again.resolve("Kobenhavn").id == first.resolve("København").id
+        assert [n.id for _, n, _ in again.search("aarh", 5)] == [n.id for _, n, _ in first.search("aarh", 5)]
+        builds: list[int] = []
+        monkeypatch.setattr(NameIndex, "from_store", classmethod(lambda cls, s: builds.append(1) or real_build(s)))
+        snapshot.write_bytes(b"not a snapshot")  # unreadable: rebuilt, never an error
+        assert ReadModel(store).names().resolve("Samsø").name == "Samsø" and builds == [1]
+        store.replace_graph(seed_graph)  # a new generation: its own snapshot, the old one pruned with it
+        assert ReadModel(store).names().resolve("Samsø").name == "Samsø" and builds == [1, 1]
+        assert store.cache_file("names") != snapshot
+    finally:
+        store.close()
         gc.unfreeze()
