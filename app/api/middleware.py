@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from app.api.answer_cache import AnswerCacheMiddleware
 from app.api.errors import error_response
 from app.api.methods import HttpMethodsMiddleware
 from app.settings import Settings
@@ -152,6 +153,7 @@ async def _body_too_large(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(BodyTooLarge, _body_too_large)
     # add_middleware wraps what is there, so the last one added is the outermost.
+    app.add_middleware(AnswerCacheMiddleware)  # innermost: it sees HEAD already turned into GET
     app.add_middleware(HttpMethodsMiddleware, routes=app.router.routes)
     app.add_middleware(RequestSizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     origins = cors_origins(settings.cors_origins)

@@ -61,6 +61,48 @@ class AnswerCache:
             self._answers.clear()
 
 
+class ResponseCache:
+    """Finished HTTP answers (status, headers, body) under the graph version they were computed
+    at, least recently used out first, within a byte budget."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_entry_bytes: int = 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, version: str | None, key: Hashable) -> Any | None:
+        with self._lock:
+            entry = self._entries.get((version, key))
+            if entry is None:
+                return None
+            self._entries.move_to_end((version, key))
+            return entry[0]
+
+    def put(self, version: str | None, key: Hashable, answer: tuple[int, list[Any], bytes], version_now: str | None) -> None:
+        """Keep `answer` if it is small enough and the graph did not change while it was computed."""
+        size = len(answer[2])
+        if version is None or version != version_now or size > self.max_entry_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop((version, key), None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._entries[(version, key)] = (answer, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._entries:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class ReadModel:
     """The store, the name index that follows it, and the answer cache.
 
@@ -70,6 +112,7 @@ class ReadModel:
     def __init__(self, store: GraphStore, answer_cache_size: int = ANSWER_CACHE_SIZE) -> None:
         self.store = store
         self.answers = AnswerCache(answer_cache_size)
+        self.responses = ResponseCache()
         self._names: NameIndex | None = None
         self._names_generation: str | None = None
         self._names_lock = threading.Lock()
