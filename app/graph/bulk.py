@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 from app.graph.queries import QueryCatalog
 from app.graph.schema import LABELS, RELATIONSHIP_PROPERTIES, RELATIONSHIP_SHAPES, node_columns, shape
 from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, StoreUnavailable, diff_counts
-from app.graph.writer import batches, count_written
+from app.graph.writer import batches, count_written, counting
 from app.seed import SeedGraph
+from app.steps import NO_STEPS, Steps
 
 if TYPE_CHECKING:
     import neo4j
@@ -98,7 +99,9 @@ def _file_literal(path: Path) -> str:
     return f"'{text}'"
 
 
-def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, folder: Path) -> int:
+def write_embedded(
+    execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, folder: Path, steps: Steps = NO_STEPS
+) -> int:
     """COPY every node table and relationship shape of `graph` into an open LadybugDB
     connection (empty tables); returns the rows written. CSV files go to `folder`."""
     written = 0
@@ -118,6 +121,7 @@ def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, ge
             for batch in batches(complete, 1000):
                 execute(merge, {"rows": batch, "generation": generation})
         written += len(rows)
+        steps.advance(len(rows))
     for (rel_type, from_label, to_label), rows in graph.relationships.items():
         if not rows:
             continue
@@ -137,12 +141,15 @@ def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, ge
             for batch in batches(complete, 1000):
                 execute(merge, {"rows": batch, "generation": generation})
         written += len(rows)
+        steps.advance(len(rows))
     return written
 
 
-def write_embedded_in_temp(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str) -> int:
+def write_embedded_in_temp(
+    execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, steps: Steps = NO_STEPS
+) -> int:
     with tempfile.TemporaryDirectory(prefix="lifeact-bulk-") as folder:
-        return write_embedded(execute, queries, graph, generation, Path(folder))
+        return write_embedded(execute, queries, graph, generation, Path(folder), steps)
 
 
 # -- Neo4j -------------------------------------------------------------------------------------
@@ -161,7 +168,9 @@ def write_neo4j(execute: Execute, queries: QueryCatalog, graph: SeedGraph, gener
     return written
 
 
-def neo4j_bulk_replace(store: Neo4jStore, graph: SeedGraph, batch_size: int = NEO4J_BULK_BATCH) -> LoadReport:
+def neo4j_bulk_replace(
+    store: Neo4jStore, graph: SeedGraph, batch_size: int = NEO4J_BULK_BATCH, steps: Steps = NO_STEPS
+) -> LoadReport:
     """As Neo4jStore.replace_graph (one transaction: write, prune, verify, else roll back),
     with the bulk queries and large batches."""
     from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
@@ -174,7 +183,10 @@ def neo4j_bulk_replace(store: Neo4jStore, graph: SeedGraph, batch_size: int = NE
     queries = store.queries
 
     def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
-        rows = write_neo4j(lambda text, params: tx.run(text, dict(params)).consume(), queries, graph, generation, batch_size)
+        steps.begin("bulk load", total=graph.row_count())
+        execute = counting(lambda text, params: tx.run(text, dict(params)).consume(), steps)
+        rows = write_neo4j(execute, queries, graph, generation, batch_size)
+        steps.begin("verify", total=rows)
         for rel in RELATIONSHIP_SHAPES:
             tx.run(queries.relationship_template("prune_relationships", rel), generation=generation).consume()
         for label in LABELS:
@@ -183,6 +195,7 @@ def neo4j_bulk_replace(store: Neo4jStore, graph: SeedGraph, batch_size: int = NE
         problems = diff_counts(expected, written)
         if problems:
             raise LoadVerificationError("Neo4j does not hold what the bulk load wrote; rolled back:\n  " + "\n  ".join(problems))
+        steps.advance(rows)
         return rows, written
 
     try:
@@ -198,14 +211,14 @@ def neo4j_bulk_replace(store: Neo4jStore, graph: SeedGraph, batch_size: int = NE
     return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
 
 
-def bulk_load(store: GraphStore, graph: SeedGraph) -> LoadReport:
-    """Replace the store's graph with `graph` through its bulk path, verified."""
+def bulk_load(store: GraphStore, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
+    """Replace the store's graph with `graph` through its bulk path, verified (steps "bulk load", "verify")."""
     from app.graph.embedded import EmbeddedStore
 
     if isinstance(store, EmbeddedStore):
-        return store.bulk_replace_graph(graph)
+        return store.bulk_replace_graph(graph, steps)
     from app.graph.neo4j_store import Neo4jStore
 
     if isinstance(store, Neo4jStore):
-        return neo4j_bulk_replace(store, graph)
+        return neo4j_bulk_replace(store, graph, steps=steps)
     raise TypeError(f"no bulk loader for {type(store).__name__}")

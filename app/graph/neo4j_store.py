@@ -21,8 +21,9 @@ from neo4j.graph import Node, Relationship
 from app.graph.queries import Dialect
 from app.graph.schema import LABELS, RELATIONSHIP_SHAPES
 from app.graph.store import GraphCounts, GraphStore, LoadReport, LoadVerificationError, Row, StoreUnavailable, diff_counts
-from app.graph.writer import count_written, write_graph
+from app.graph.writer import count_written, counting, write_graph
 from app.seed import SeedGraph
+from app.steps import NO_STEPS, Steps
 
 
 def _plain(value: Any) -> Any:
@@ -97,7 +98,7 @@ class Neo4jStore(GraphStore):
     def is_empty(self) -> bool:
         return not self.read("loaded_generation")
 
-    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:
+    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
         started = time.perf_counter()
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
@@ -105,7 +106,7 @@ class Neo4jStore(GraphStore):
             with self.driver.session(database=self.database) as session:
                 for label in LABELS:  # schema changes cannot share a transaction with data
                     session.run(self.queries.node_template("create_id_constraint", label)).consume()
-                rows, written = session.execute_write(self._load_transaction, graph, generation, expected, batch_size)
+                rows, written = session.execute_write(self._load_transaction, graph, generation, expected, batch_size, steps)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
         except Neo4jError as exc:
@@ -114,9 +115,18 @@ class Neo4jStore(GraphStore):
         return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
 
     def _load_transaction(
-        self, tx: neo4j.ManagedTransaction, graph: SeedGraph, generation: str, expected: GraphCounts, batch_size: int
+        self,
+        tx: neo4j.ManagedTransaction,
+        graph: SeedGraph,
+        generation: str,
+        expected: GraphCounts,
+        batch_size: int,
+        steps: Steps,
     ) -> tuple[int, GraphCounts]:
-        rows = write_graph(lambda text, params: tx.run(text, dict(params)).consume(), self.queries, graph, generation, batch_size)
+        steps.begin("write", total=graph.row_count())
+        execute = counting(lambda text, params: tx.run(text, dict(params)).consume(), steps)
+        rows = write_graph(execute, self.queries, graph, generation, batch_size)
+        steps.begin("verify", total=rows)
         for rel in RELATIONSHIP_SHAPES:
             tx.run(self.queries.relationship_template("prune_relationships", rel), generation=generation).consume()
         for label in LABELS:
@@ -128,6 +138,7 @@ class Neo4jStore(GraphStore):
             raise LoadVerificationError(
                 "Neo4j does not hold what the loader wrote; the load was rolled back:\n  " + "\n  ".join(problems)
             )
+        steps.advance(rows)
         return rows, written
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.graph.queries import Dialect, QueryCatalog, catalog
 from app.graph.schema import LABELS, RelationshipShape
+from app.steps import NO_STEPS, Steps
 
 Row = dict[str, Any]
 
@@ -104,8 +105,8 @@ class GraphStore(ABC):
         """Names the graph currently served; changes with every successful load."""
 
     @abstractmethod
-    def replace_graph(self, graph: Any, batch_size: int = 1000) -> LoadReport:
-        """Make the store hold exactly `graph`, verified, or leave it as it was."""
+    def replace_graph(self, graph: Any, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
+        """Make the store hold exactly `graph`, verified, or leave it as it was (steps "write", "verify")."""
 
     @abstractmethod
     def close(self) -> None: ...
