@@ -20,10 +20,8 @@ compare ratios within one run, not absolute numbers across runs.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import json
 import math
 import os
 import platform
@@ -555,7 +553,7 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]
     from app.graph.embedded import EmbeddedStore
     from app.services import relationships
     from app.services.index import GenerationCache
-    from app.synth import SynthSizes, graph_rows, synth_graph
+    from app.synth import SynthSizes, synth_graph
 
     sizes = SynthSizes(profile.municipalities, profile.regions, profile.projects)
     started = time.perf_counter()
@@ -563,7 +561,7 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]
     build_seconds = time.perf_counter() - started
     store = EmbeddedStore(folder / "synth")
     report = bulk_load(store, graph)
-    rows = graph_rows(graph)
+    rows = graph.row_count()
     del graph
     result: dict[str, Any] = {
         "sizes": {**sizes.__dict__, "nodes": report.counts.nodes, "relationships": report.counts.relationships},
@@ -719,18 +717,14 @@ def render_table(result: dict[str, Any]) -> str:
             else:
                 lines.append(f"  {name:<44} {row.get('skipped') or row.get('error')}")
     views = result.get("views", {})
-    lines.append(
-        "\nviews (in-process; first = built, then cached)    p50 ms    p99 ms  first ms     bytes  goal"
-    )
+    lines.append("\nviews (in-process; first = built, then cached)    p50 ms    p99 ms  first ms     bytes  goal")
     for path, row in views.items():
         if "p50_ms" not in row:
             lines.append(f"  {path:<44} {row.get('error')}")
             continue
         goal = {True: "met", False: "MISSED"}.get(row.get("goal_met"), "")
         first = _fmt(row.get("first_ms", ""))
-        lines.append(
-            f"  {path[:44]:<44} {row['p50_ms']:>8.2f}  {row['p99_ms']:>8.2f}  {first:>8}  {row['bytes']:>8}  {goal}"
-        )
+        lines.append(f"  {path[:44]:<44} {row['p50_ms']:>8.2f}  {row['p99_ms']:>8.2f}  {first:>8}  {row['bytes']:>8}  {goal}")
     if "http" in result:
         lines.append(
             "\nHTTP, 1 uvicorn worker (32 conns for req/s; 1 conn for latency)\n"
@@ -770,46 +764,3 @@ def render_table(result: dict[str, Any]) -> str:
                 lines.append(f"  {name:<44} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}")
     lines.append(f"\nwhole run: {result['seconds']} s")
     return "\n".join(lines)
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    profile = QUICK if args.quick else FULL
-    overrides = {
-        key: value
-        for key, value in {
-            "municipalities": args.municipalities,
-            "regions": args.regions,
-            "projects": args.projects,
-            "http_seconds": args.http_seconds,
-            "http_latency_requests": args.http_requests,
-            "query_samples": args.samples,
-            "scale_samples": args.samples,
-        }.items()
-        if value is not None
-    }
-    profile = Profile(**{**profile.__dict__, **overrides})
-    result = run(profile, http=not args.no_http, scale=not args.no_scale)
-    flags = [("--quick", args.quick), ("--no-http", args.no_http), ("--no-scale", args.no_scale)]
-    result["command"] = "lifeact bench" + "".join(f" {flag}" for flag, on in flags if on)
-    result["command"] += "".join(f" --{key.replace('_', '-')} {value}" for key, value in overrides.items())
-    print(render_table(result))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"JSON written to {args.json}")
-    return 0
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    bench = commands.add_parser("bench", help="measure queries, HTTP endpoints, views, loads and EU scale; print a table")
-    bench.add_argument("--quick", action="store_true", help="fewer samples and shorter HTTP runs (same graph sizes)")
-    bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
-    bench.add_argument("--no-http", action="store_true", help="leave out the HTTP section")
-    bench.add_argument("--no-scale", action="store_true", help="leave out the synthetic-graph section")
-    bench.add_argument("--municipalities", type=int, help="scale section: synthetic municipalities")
-    bench.add_argument("--regions", type=int, help="scale section: synthetic regions")
-    bench.add_argument("--projects", type=int, help="scale section: synthetic projects")
-    bench.add_argument("--http-seconds", type=float, help="seconds of load per endpoint for throughput")
-    bench.add_argument("--http-requests", type=int, help="sequential requests per endpoint for latency")
-    bench.add_argument("--samples", type=int, help="calls per query or service for latency")
-    bench.set_defaults(func=cmd_bench)

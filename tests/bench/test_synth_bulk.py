@@ -14,7 +14,7 @@ from app.seed import SeedGraph
 from app.services import entities, relationships
 from app.services.index import GenerationCache
 from app.services.text import fold
-from app.synth import SynthSizes, graph_rows, synth_graph
+from app.synth import SynthSizes, synth_graph
 
 SMALL = SynthSizes(municipalities=400, regions=6, projects=12)
 
@@ -28,7 +28,7 @@ def small_graph() -> SeedGraph:
 def small_store(tmp_path_factory: pytest.TempPathFactory, small_graph: SeedGraph):
     store = EmbeddedStore(tmp_path_factory.mktemp("synth"))
     report = bulk_load(store, small_graph)
-    assert report.rows == graph_rows(small_graph)
+    assert report.rows == small_graph.row_count()
     yield store
     store.close()
 

@@ -1,4 +1,4 @@
-"""`lifeact export --format graphml|gexf|json|csv --output PATH [--force]` (app.cli COMMAND_MODULES)."""
+"""`lifeact export --format graphml|gexf|json|csv --output PATH [--force]`: the whole graph as a file."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli import USAGE_ERROR
+from app.cli.output import check_output, write_output
 from app.explorer import open_loaded_store
 from app.services import exports
-from app.services.errors import ServiceError
 from app.services.index import GenerationCache
 from app.settings import get_settings
-
-USAGE_ERROR = 2
-OUTPUT_EXISTS = 5
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -26,13 +24,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    # Check before opening the store, so a refusal costs nothing; save() checks again when writing.
-    if output.is_dir():
-        print(f"lifeact export: {output} is a folder; give a file path such as {output / fmt.filename}", file=sys.stderr)
-        return USAGE_ERROR
-    if output.exists() and not args.force:
-        print(f"lifeact export: {output} already exists; nothing was written (--force replaces it)", file=sys.stderr)
-        return OUTPUT_EXISTS
+    check_output("export", output, fmt.filename, args.force)
     settings = get_settings()
     handle = open_loaded_store(settings)
     try:
@@ -41,17 +33,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         graph = exports.export_graph(cache)
     finally:
         handle.close()
-    try:
-        written = exports.save(data, output, force=args.force)
-    except exports.OutputExists as exc:
-        print(f"lifeact export: {exc.message} ({exc.expected})", file=sys.stderr)
-        return OUTPUT_EXISTS
-    except ServiceError as exc:
-        print(f"lifeact export: {exc.message} ({exc.expected})", file=sys.stderr)
-        return USAGE_ERROR
-    except OSError as exc:
-        print(f"lifeact export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
-        return USAGE_ERROR
+    written = write_output("export", data, output, args.force)
     print(
         f"wrote {written} ({fmt.name}, {len(data):,} bytes): "
         f"{len(graph.nodes)} nodes, {len(graph.edges)} edges from the {settings.backend} store"
