@@ -1,4 +1,4 @@
-"""`lifeact bench [--quick] [--json PATH]`: runs the benchmark (app/bench.py) and prints its table."""
+"""`lifeact bench [--quick] [--json PATH]`: runs the benchmark (app/benchmark/) and prints its table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from app.bench import FULL, QUICK, Profile, render_table, run
+from app.benchmark.plan import FULL, QUICK, Profile
+from app.benchmark.report import render_table
+from app.benchmark.run import run
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

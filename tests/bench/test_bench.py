@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from app import bench
+from app.benchmark import measure, plan, report
+from app.benchmark.endpoints import bench_http
+from app.benchmark.views import synthetic_neighbourhood, view_urls
 from app.cli import main
 from app.graph.queries import catalog
+from tests.conftest import SEED_DIR
 
 
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
-    assert bench.percentile(values, 50) == 50.0
-    assert bench.percentile(values, 99) == 99.0
-    assert bench.percentile([3.0], 95) == 3.0
+    assert measure.percentile(values, 50) == 50.0
+    assert measure.percentile(values, 99) == 99.0
+    assert measure.percentile([3.0], 95) == 3.0
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def test_every_named_query_is_measured_or_said_to_be_a_write(quick_result: dict)
         rows = {k: v for k, v in measured.items() if k == name or k.startswith(name + "[")}
         assert len(rows) == 1, name
         row = next(iter(rows.values()))
-        if name.startswith(bench.WRITE_PREFIXES):
+        if name.startswith(plan.WRITE_PREFIXES):
             assert "skipped" in row
         else:
             assert row["p50_ms"] <= row["p99_ms"], name
@@ -57,9 +60,9 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
 
 
 def test_http_section_against_a_real_server(tmp_path: Path, embedded_path: Path) -> None:
-    profile = bench.Profile(**{**bench.QUICK.__dict__, "http_latency_requests": 3, "http_seconds": 0.2})
+    profile = plan.Profile(**{**plan.QUICK.__dict__, "http_latency_requests": 3, "http_seconds": 0.2})
     endpoints = ["/health", "/api/overlap?a=Aalborg&b=Sams%C3%B8", "/api/graph?center=Sams%C3%B8&depth=2", "/api/nope"]
-    results = bench.bench_http(embedded_path, bench.PROJECT_ROOT / "seed", profile, endpoints)
+    results = bench_http(embedded_path, SEED_DIR, profile, endpoints)
     assert results["/health"]["throughput_ratio"] == 1.0
     for path in endpoints[1:3]:
         row = results[path]
@@ -73,7 +76,7 @@ def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict
 
     views = quick_result["views"]
     routes = [r.path for r in router.routes if ":path}" not in r.path]
-    assert all(url is not None for url in bench.view_urls(bench.SEED_SCENARIO).values())
+    assert all(url is not None for url in view_urls(plan.SEED_SCENARIO).values())
     pages = {path: row for path, row in views.items() if path.startswith("/")}
     assert len(pages) == len(routes)
     for path, row in pages.items():
@@ -89,15 +92,15 @@ def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict
 
 def test_synthetic_neighbourhood_has_the_asked_size_and_only_known_ends() -> None:
     for size in (50, 500, 1_000):
-        hood = bench.synthetic_neighbourhood(size)
+        hood = synthetic_neighbourhood(size)
         ids = {n.id for n in hood.nodes}
         assert len(hood.nodes) == len(ids) == size
         assert all(e.source in ids and e.target in ids for e in hood.edges)
-    assert bench.synthetic_neighbourhood(300) == bench.synthetic_neighbourhood(300)
+    assert synthetic_neighbourhood(300) == synthetic_neighbourhood(300)
 
 
 def test_table_renders_every_section(quick_result: dict) -> None:
-    table = bench.render_table(quick_result)
+    table = report.render_table(quick_result)
     assert "named queries on embedded" in table and "scale: 300 municipalities" in table and "bulk load" in table
     assert "/views/graph?center=Sams%C3%B8&depth=2" in table and "layout 500 nodes (chromium)" in table
 
