@@ -30,6 +30,7 @@ from typing import Any
 
 from app.seed import SeedGraph, municipality_id, organisation_id, programme_id, task_id, theme_id, work_package_id
 from app.services.text import fold
+from app.steps import NO_STEPS, Steps
 
 SOURCE = "synthetic benchmark graph (lifeact synth)"
 CODE_BASE = 100_000  # municipality codes start here: never equal to a work package number
@@ -229,8 +230,10 @@ def _region_layout(width: int, height: int, regions: int) -> tuple[int, list[int
     return bands, columns
 
 
-def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
+def synth_graph(sizes: SynthSizes, seed: int = 7, steps: Steps = NO_STEPS) -> SeedGraph:
+    """Step "build graph", counted in projects and municipalities placed."""
     sizes.check()
+    steps.begin("build graph", total=sizes.projects + sizes.municipalities, unit="projects and municipalities")
     rng = random.Random(seed)
     graph = SeedGraph()
     taken: set[str] = set()
@@ -303,6 +306,7 @@ def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
         rels.append((rel_type, source, target, role))
 
     for p in range(sizes.projects):
+        steps.advance()
         key = f"projekt-{p + 1}"
         pillar = rng.choice(("mitigation", "adaptation", "mitigation", "adaptation", "cross-cutting"))
         center = rng.randrange(sizes.municipalities)
@@ -447,6 +451,7 @@ def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
 
     lat_step, lon_step = 35.0 / max(1, height), 45.0 / max(1, width)
     for i, (x, y) in enumerate(cells):
+        steps.advance()
         graph.add_node(
             "Municipality",
             {
@@ -468,8 +473,8 @@ def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
         )
         if island[i]:
             continue
-        steps = [(1, 0), (0, 1)] + ([(1, 1)] if (x * 31 + y * 17) % 3 == 0 else [])
-        for dx, dy in steps:
+        directions = [(1, 0), (0, 1)] + ([(1, 1)] if (x * 31 + y * 17) % 3 == 0 else [])
+        for dx, dy in directions:
             j = at.get((x + dx, y + dy))
             if j is not None and not island[j]:
                 graph.add_relationship("NEIGHBOURS", ("Municipality", muni_ids[i]), ("Municipality", muni_ids[j]), SOURCE)

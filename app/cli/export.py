@@ -8,10 +8,11 @@ from pathlib import Path
 
 from app.cli import USAGE_ERROR
 from app.cli.output import check_output, write_output
+from app.cli.progress import Progress
 from app.explorer import open_loaded_store
 from app.services import exports
-from app.services.index import GenerationCache
 from app.settings import get_settings
+from app.steps import Prefixed
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -26,14 +27,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     check_output("export", output, fmt.filename, args.force)
     settings = get_settings()
-    handle = open_loaded_store(settings)
-    try:
-        cache = GenerationCache(handle.store)
-        data = exports.export_bytes(cache, fmt.name)
-        graph = exports.export_graph(cache)
-    finally:
-        handle.close()
-    written = write_output("export", data, output, args.force)
+    with Progress("export") as progress:
+        handle = open_loaded_store(settings, Prefixed(progress, "seed: "))  # an empty store gets the seed first
+        try:
+            progress.begin("read graph")
+            graph = exports.collect(handle.store)
+            progress.advance(len(graph.nodes) + len(graph.edges))
+        finally:
+            handle.close()
+        progress.begin(f"encode {fmt.name}", unit="bytes")
+        data = exports.render(graph, fmt.name)
+        progress.advance(len(data))
+        progress.begin("write file", total=len(data), unit="bytes")
+        written = write_output("export", data, output, args.force)
+        progress.advance(len(data))
     print(
         f"wrote {written} ({fmt.name}, {len(data):,} bytes): "
         f"{len(graph.nodes)} nodes, {len(graph.edges)} edges from the {settings.backend} store"

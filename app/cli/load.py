@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.progress import Progress
 from app.cli.stats import print_counts
 from app.graph import loader
 from app.graph.factory import open_store
@@ -12,11 +13,12 @@ from app.settings import get_settings
 
 def cmd_load(args: argparse.Namespace) -> int:
     settings = get_settings()
-    handle = open_store(settings)
-    try:
-        report = loader.load(handle.store, settings.seed_path, settings.load_batch_size)
-    finally:
-        handle.close()
+    with Progress("load") as progress:
+        handle = open_store(settings)
+        try:
+            report = loader.load(handle.store, settings.seed_path, settings.load_batch_size, steps=progress)
+        finally:
+            handle.close()
     print(
         f"loaded {report.rows} rows into the {settings.backend} store in {report.seconds:.2f} s (generation {report.generation})"
     )

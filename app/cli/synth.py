@@ -8,33 +8,32 @@ import json
 import time
 from pathlib import Path
 
+from app.cli.progress import Progress
+from app.graph.bulk import bulk_load
+from app.graph.embedded import EmbeddedStore
+from app.graph.factory import StoreHandle, open_store
+from app.settings import get_settings
 from app.synth import SynthSizes, synth_graph
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from app.graph.bulk import bulk_load
-    from app.graph.embedded import EmbeddedStore
-
     sizes = SynthSizes(args.municipalities, args.regions, args.projects)
-    started = time.perf_counter()
-    graph = synth_graph(sizes, seed=args.seed)
-    built = time.perf_counter() - started
-    if args.neo4j:
-        from app.graph.factory import open_store
-        from app.settings import get_settings
-
-        settings = get_settings().model_copy(update={"backend": "neo4j"})
-        handle = open_store(settings)
-        target = settings.neo4j_uri
-    else:
-        from app.graph.factory import StoreHandle
-
-        handle = StoreHandle(EmbeddedStore(Path(args.out)))
-        target = str(args.out)
-    try:
-        report = bulk_load(handle.store, graph)
-    finally:
-        handle.close()
+    with Progress("synth") as progress:
+        started = time.perf_counter()
+        graph = synth_graph(sizes, seed=args.seed, steps=progress)
+        built = time.perf_counter() - started
+        progress.end()
+        if args.neo4j:
+            settings = get_settings().model_copy(update={"backend": "neo4j"})
+            handle = open_store(settings)
+            target = settings.neo4j_uri
+        else:
+            handle = StoreHandle(EmbeddedStore(Path(args.out)))
+            target = str(args.out)
+        try:
+            report = bulk_load(handle.store, graph, steps=progress)  # bulk load, verify
+        finally:
+            handle.close()
     rows = graph.row_count()
     summary = {
         "sizes": sizes.__dict__,
