@@ -18,6 +18,7 @@ from app.benchmark.measure import sample, summary_ms
 from app.benchmark.plan import GOAL_SCALE_P95_MS, WRITE_PREFIXES, Scenario
 from app.graph.schema import shape
 from app.graph.store import GraphStore
+from app.steps import NO_STEPS, Steps
 
 
 def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[], Any] | str]:
@@ -87,7 +88,9 @@ def scale_scenario(cache: Any, rng: random.Random) -> Scenario:
     return Scenario(municipality=members[0], other=members[-1], path_target=target, work_package=code, task=task)
 
 
-def bench_scale_services(cache: Any, rng: random.Random, samples: int, budget_seconds: float = 60.0) -> dict[str, Any]:
+def bench_scale_services(
+    cache: Any, rng: random.Random, samples: int, budget_seconds: float = 60.0, steps: Steps = NO_STEPS
+) -> dict[str, Any]:
     """Steady state: every call asks something new (no per-answer cache hit), per-graph caches warm."""
     from app.services import relationships
     from app.services.entities import project_tables
@@ -124,7 +127,9 @@ def bench_scale_services(cache: Any, rng: random.Random, samples: int, budget_se
         "search (prefix or typo)": lambda: relationships.search(cache, typed(rng.choice(municipalities)), 10),
     }
     results = {}
+    steps.begin("services (in-process)", total=len(cases), unit="services")
     for name, call in cases.items():
+        steps.advance()
         stats = summary_ms(sample(call, samples, budget_seconds, least=min(samples, 10)))
         stats["goal_met"] = stats["p95_ms"] <= GOAL_SCALE_P95_MS
         results[name] = stats

@@ -3,15 +3,15 @@ against `lifeact serve`, as ratios to /health in the same run."""
 
 from __future__ import annotations
 
-import asyncio
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from app.benchmark.client import _latency, _throughput
+from app.benchmark.client import latencies, throughput
 from app.benchmark.measure import summary_ms
 from app.benchmark.plan import GOAL_LATENCY_RATIO, GOAL_THROUGHPUT_RATIO, SEED_SCENARIO, Profile, Scenario
 from app.benchmark.server import serve
+from app.steps import NO_STEPS, Steps
 
 
 def seed_endpoints(scenario: Scenario = SEED_SCENARIO) -> list[str]:
@@ -54,23 +54,30 @@ RELATIONSHIP_ENDPOINTS = (
 )
 
 
-def bench_http(store_path: Path, seed_path: Path, profile: Profile, endpoints: list[str]) -> dict[str, Any]:
+def measure_endpoint(port: int, path: str, profile: Profile) -> dict[str, Any]:
+    """Latency at one connection (after 3 unmeasured requests), then throughput at 32 connections."""
+    times, statuses, size = latencies(port, [path] * profile.http_latency_requests, warm=3)
+    if statuses[-1] >= 400:
+        return {"status": statuses[-1], "error": "not measured: the endpoint answered an error"}
+    done, errors, elapsed = throughput(port, path, profile.http_seconds, 32)
+    return {
+        "status": statuses[-1],
+        "bytes": size,
+        "requests_per_second": round(done / elapsed, 1),
+        "errors": errors,
+        **summary_ms(times),
+    }
+
+
+def bench_http(
+    store_path: Path, seed_path: Path, profile: Profile, endpoints: list[str], steps: Steps = NO_STEPS
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    steps.begin("HTTP endpoints", total=len(endpoints), unit="endpoints")
     with serve(store_path, seed_path) as server:
-        port = server.port
         for path in endpoints:
-            times, status, size = asyncio.run(_latency(port, path, profile.http_latency_requests))
-            if status >= 400:
-                results[path] = {"status": status, "error": "not measured: the endpoint answered an error"}
-                continue
-            done, errors, elapsed = asyncio.run(_throughput(port, path, profile.http_seconds, 32))
-            results[path] = {
-                "status": status,
-                "bytes": size,
-                "requests_per_second": round(done / elapsed, 1),
-                "errors": errors,
-                **summary_ms(times),
-            }
+            results[path] = measure_endpoint(server.port, path, profile)
+            steps.advance()
     health = results.get("/health")
     for path, row in results.items():
         if health and "requests_per_second" in row:

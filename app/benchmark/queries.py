@@ -10,13 +10,22 @@ from app.benchmark.calls import query_calls
 from app.benchmark.measure import sample, summary_ms
 from app.benchmark.plan import SEED_SCENARIO, Scenario
 from app.graph.store import GraphStore
+from app.steps import NO_STEPS, Steps
 
 
 def bench_queries(
-    store: GraphStore, scenario: Scenario, samples: int, budget_seconds: float = 10.0, warm: bool = True
+    store: GraphStore,
+    scenario: Scenario,
+    samples: int,
+    budget_seconds: float = 10.0,
+    warm: bool = True,
+    steps: Steps = NO_STEPS,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    for label, call in query_calls(store, scenario).items():
+    calls = query_calls(store, scenario)
+    steps.begin(f"named queries on {store.backend}", total=len(calls), unit="queries")
+    for label, call in calls.items():
+        steps.advance()
         if isinstance(call, str):
             results[label] = {"skipped": call}
             continue
@@ -29,7 +38,7 @@ def bench_queries(
     return results
 
 
-def bench_neo4j(samples: int) -> dict[str, Any]:
+def bench_neo4j(samples: int, steps: Steps = NO_STEPS) -> dict[str, Any]:
     if not os.environ.get("NEO4J_URI"):
         return {"not_measured": "NEO4J_URI is not set"}
     from app.graph import loader
@@ -41,7 +50,7 @@ def bench_neo4j(samples: int) -> dict[str, Any]:
     try:
         if handle.store.is_empty():
             loader.load(handle.store, settings.seed_path, settings.load_batch_size)
-        return {"uri": settings.neo4j_uri, "queries": bench_queries(handle.store, SEED_SCENARIO, samples)}
+        return {"uri": settings.neo4j_uri, "queries": bench_queries(handle.store, SEED_SCENARIO, samples, steps=steps)}
     except Exception as exc:
         return {"not_measured": f"{type(exc).__name__}: {exc}"[:300]}
     finally:

@@ -32,7 +32,7 @@ def render_table(result: dict[str, Any]) -> str:
             else:
                 lines.append(f"  {name:<44} {row.get('skipped') or row.get('error')}")
     views = result.get("views", {})
-    lines.append("\nviews (in-process; first = built, then cached)    p50 ms    p99 ms  first ms     bytes  goal")
+    lines.append("\nviews (served; first = built, then cached)        p50 ms    p99 ms  first ms     bytes  goal")
     for path, row in views.items():
         if "p50_ms" not in row:
             lines.append(f"  {path:<44} {row.get('error')}")

@@ -16,6 +16,7 @@ from app.benchmark.queries import bench_neo4j, bench_queries
 from app.benchmark.scale import bench_scale
 from app.benchmark.views import bench_views
 from app.settings import PROJECT_ROOT
+from app.steps import NO_STEPS, Prefixed, Steps
 
 
 def bench_seed_load(folder: Path, seed_path: Path) -> tuple[dict[str, Any], Path]:
@@ -42,7 +43,9 @@ def bench_seed_load(folder: Path, seed_path: Path) -> tuple[dict[str, Any], Path
     }, folder / "seed"
 
 
-def run(profile: Profile, *, http: bool = True, scale: bool = True, seed_path: Path | None = None) -> dict[str, Any]:
+def run(
+    profile: Profile, *, http: bool = True, scale: bool = True, seed_path: Path | None = None, steps: Steps = NO_STEPS
+) -> dict[str, Any]:
     from app.graph.embedded import EmbeddedStore
     from app.services.index import tune_garbage_collection
 
@@ -55,20 +58,22 @@ def run(profile: Profile, *, http: bool = True, scale: bool = True, seed_path: P
     }
     with tempfile.TemporaryDirectory(prefix="lifeact-bench-") as temporary:
         folder = Path(temporary)
+        steps.begin("seed load (ordinary and bulk)")
         result["seed_load"], store_path = bench_seed_load(folder, seed_path)
+        steps.advance(result["seed_load"]["rows"])
         store = EmbeddedStore(store_path)
         try:
-            result["queries"] = {"embedded": bench_queries(store, SEED_SCENARIO, profile.query_samples)}
+            result["queries"] = {"embedded": bench_queries(store, SEED_SCENARIO, profile.query_samples, steps=steps)}
         finally:
             store.close()
-        result["queries"]["neo4j"] = bench_neo4j(profile.query_samples)
-        result["views"] = bench_views(store_path, seed_path, max(5, profile.query_samples // 2), SEED_SCENARIO)
+        result["queries"]["neo4j"] = bench_neo4j(profile.query_samples, steps)
+        result["views"] = bench_views(store_path, seed_path, max(5, profile.query_samples // 2), SEED_SCENARIO, steps)
         if http:
             endpoints = seed_endpoints()
             views = result["views"]
             endpoints += [p for p in views if p.startswith("/views/graph?") and "p50_ms" in views[p]]
-            result["http"] = bench_http(store_path, seed_path, profile, endpoints)
+            result["http"] = bench_http(store_path, seed_path, profile, endpoints, steps)
         if scale:
-            result["scale"] = bench_scale(folder, profile)
+            result["scale"] = bench_scale(folder, profile, steps=Prefixed(steps, "scale: "))
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result

@@ -12,9 +12,10 @@ from app.benchmark.calls import bench_scale_services, scale_scenario
 from app.benchmark.measure import timed
 from app.benchmark.plan import GOAL_BULK_ROWS_PER_SECOND, QUICK, Profile
 from app.benchmark.queries import bench_queries
+from app.steps import NO_STEPS, Steps
 
 
-def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]:
+def bench_scale(folder: Path, profile: Profile, seed: int = 7, steps: Steps = NO_STEPS) -> dict[str, Any]:
     from app.graph.bulk import bulk_load
     from app.graph.embedded import EmbeddedStore
     from app.services import relationships
@@ -23,10 +24,10 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]
 
     sizes = SynthSizes(profile.municipalities, profile.regions, profile.projects)
     started = time.perf_counter()
-    graph = synth_graph(sizes, seed=seed)
+    graph = synth_graph(sizes, seed=seed, steps=steps)
     build_seconds = time.perf_counter() - started
     store = EmbeddedStore(folder / "synth")
-    report = bulk_load(store, graph)
+    report = bulk_load(store, graph, steps)
     rows = graph.row_count()
     del graph
     result: dict[str, Any] = {
@@ -42,6 +43,7 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]
     try:
         cache = GenerationCache(store)
         # what the server builds before it answers (LIFEACT_WARM_ON_START), table by table
+        steps.begin("per-graph tables and first calls (in-process)", unit="tables and calls")
         cold: dict[str, float] = {f"{name.replace(' ', '_')}_seconds": v for name, v in relationships.warm(cache).items()}
         rng = random.Random(seed)
         scenario = scale_scenario(cache, rng)
@@ -51,11 +53,12 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7) -> dict[str, Any]
         cold["first_paths_seconds"] = timed(lambda: relationships.paths(cache, scenario.municipality, scenario.path_target))
         cold["first_graph_seconds"] = timed(lambda: relationships.neighbourhood(cache, scenario.municipality, 2))
         result["cold"] = {k: round(v, 3) for k, v in cold.items()}
+        steps.advance(len(cold))
         result["scenario"] = scenario.__dict__
         # full scans of 100,000 rows take seconds: a time budget per query keeps the run bounded
         budget = 1.0 if profile.scale_samples <= QUICK.scale_samples else 10.0
-        result["queries"] = bench_queries(store, scenario, max(5, profile.query_samples // 2), budget, warm=False)
-        result["services"] = bench_scale_services(cache, rng, profile.scale_samples, budget * 5)
+        result["queries"] = bench_queries(store, scenario, max(5, profile.query_samples // 2), budget, False, steps)
+        result["services"] = bench_scale_services(cache, rng, profile.scale_samples, budget * 5, steps)
     finally:
         store.close()
     return result

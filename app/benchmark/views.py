@@ -9,6 +9,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from app.benchmark.client import latencies
 from app.benchmark.measure import summary_ms, timed
 from app.benchmark.plan import (
     GOAL_LAYOUT_MS,
@@ -19,7 +20,8 @@ from app.benchmark.plan import (
     RENDER_SIZES,
     Scenario,
 )
-from app.settings import Settings
+from app.benchmark.server import serve
+from app.steps import NO_STEPS, Steps
 
 
 def view_urls(scenario: Scenario) -> dict[str, str | None]:
@@ -76,12 +78,14 @@ def synthetic_neighbourhood(size: int, seed: int = 7) -> Any:
     return models.Neighbourhood(center=models.Ref(id=hub.id, kind=hub.kind, name=hub.name), depth=3, nodes=nodes, edges=edges)
 
 
-def bench_render(sizes: tuple[int, ...], samples: int) -> dict[str, Any]:
+def bench_render(sizes: tuple[int, ...], samples: int, steps: Steps = NO_STEPS) -> dict[str, Any]:
     """Server-side HTML for synthetic graphs of each size, uncached (what a cold /views/graph costs)."""
     from app.views.render import render_neighbourhood_html
 
     results = {}
+    steps.begin("render large neighbourhoods", total=len(sizes), unit="sizes")
     for size in sizes:
+        steps.advance()
         hood = synthetic_neighbourhood(size)
         render_neighbourhood_html(hood)  # the template environment compiles once per process
         row = summary_ms([timed(lambda h=hood: render_neighbourhood_html(h)) for _ in range(samples)])
@@ -92,7 +96,7 @@ def bench_render(sizes: tuple[int, ...], samples: int) -> dict[str, Any]:
     return results
 
 
-def bench_layout(sizes: tuple[int, ...], repeats: int) -> dict[str, Any]:
+def bench_layout(sizes: tuple[int, ...], repeats: int, steps: Steps = NO_STEPS) -> dict[str, Any]:
     """Time to a stable layout in headless chromium for synthetic graphs of each size, opened as the
     self-contained file a report gets (graph.js's own clock, from its start to `ready`)."""
     from app.views import chromium
@@ -104,6 +108,7 @@ def bench_layout(sizes: tuple[int, ...], repeats: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     results: dict[str, Any] = {}
+    steps.begin("layout in chromium", total=len(sizes) * repeats, unit="layouts")
     with tempfile.TemporaryDirectory(prefix="lifeact-layout-") as temporary, sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
@@ -117,6 +122,7 @@ def bench_layout(sizes: tuple[int, ...], repeats: int) -> dict[str, Any]:
                     page.wait_for_function(chromium.VIEW_READY, timeout=60_000)
                     times.append(page.evaluate("() => window.lifeact.layoutMs") / 1000)
                     page.close()
+                    steps.advance()
                 row = summary_ms(times)
                 row["bytes"] = file.stat().st_size
                 if size <= LAYOUT_GOAL_NODES:
@@ -127,31 +133,24 @@ def bench_layout(sizes: tuple[int, ...], repeats: int) -> dict[str, Any]:
     return results
 
 
-def bench_views(store_path: Path, seed_path: Path, samples: int, scenario: Scenario) -> dict[str, Any]:
-    """Every view page in-process (the first call builds it, later calls are served from the
+def bench_views(store_path: Path, seed_path: Path, samples: int, scenario: Scenario, steps: Steps = NO_STEPS) -> dict[str, Any]:
+    """Every view page from `lifeact serve` (the first request builds it, later ones come from the
     per-graph cache), then uncached rendering and browser layout of large synthetic graphs."""
-    from fastapi.testclient import TestClient
-
-    from app.main import create_app
-
-    settings = Settings(backend="embedded", embedded_path=store_path, seed_path=seed_path)
+    urls = view_urls(scenario)
     results: dict[str, Any] = {}
-    with TestClient(create_app(settings)) as client:
-        for route, path in view_urls(scenario).items():
+    steps.begin("views", total=len(urls), unit="pages")
+    with serve(store_path, seed_path) as server:
+        for route, path in urls.items():
+            steps.advance()
             if path is None:
                 results[route] = {"error": "not measured: the bench has no URL for this view yet"}
                 continue
-            first = timed(lambda p=path: client.get(p))
-            response = client.get(path)
-            if response.status_code != 200:
-                status = response.status_code
-                results[path] = {"status": status, "error": f"not measured: the view answered {status}"}
+            first, statuses, size = latencies(server.port, [path])
+            if statuses[0] != 200:
+                results[path] = {"status": statuses[0], "error": f"not measured: the view answered {statuses[0]}"}
                 continue
-            results[path] = {
-                "bytes": len(response.content),
-                "first_ms": round(first * 1000, 3),
-                **summary_ms([timed(lambda p=path: client.get(p)) for _ in range(samples)]),
-            }
-    results.update(bench_render(RENDER_SIZES, samples))
-    results.update(bench_layout(LAYOUT_SIZES, repeats=max(3, samples // 10)))
+            times, _, _ = latencies(server.port, [path] * samples)
+            results[path] = {"bytes": size, "first_ms": round(first[0] * 1000, 3), **summary_ms(times)}
+    results.update(bench_render(RENDER_SIZES, samples, steps))
+    results.update(bench_layout(LAYOUT_SIZES, max(3, samples // 10), steps))
     return results

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
 
 from app.benchmark.plan import FULL, QUICK, Profile
 from app.benchmark.report import render_table
 from app.benchmark.run import run
+from app.cli.progress import Progress
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -27,7 +29,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if value is not None
     }
     profile = Profile(**{**profile.__dict__, **overrides})
-    result = run(profile, http=not args.no_http, scale=not args.no_scale)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # no line per request, whoever makes them
+    with Progress("bench") as progress:
+        result = run(profile, http=not args.no_http, scale=not args.no_scale, steps=progress)
     flags = [("--quick", args.quick), ("--no-http", args.no_http), ("--no-scale", args.no_scale)]
     result["command"] = "lifeact bench" + "".join(f" {flag}" for flag, on in flags if on)
     result["command"] += "".join(f" --{key.replace('_', '-')} {value}" for key, value in overrides.items())

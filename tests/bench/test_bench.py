@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from app.benchmark.endpoints import bench_http
 from app.benchmark.views import synthetic_neighbourhood, view_urls
 from app.cli import main
 from app.graph.queries import catalog
+from app.settings import PROJECT_ROOT
 from tests.conftest import SEED_DIR
 
 
@@ -24,11 +27,38 @@ def test_percentile_is_nearest_rank() -> None:
 
 
 @pytest.fixture(scope="module")
-def quick_result(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """`lifeact bench` as a user runs it, with its output to a pipe: the JSON and what it printed to stderr."""
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     argv = ["bench", "--quick", "--no-http", "--municipalities", "300", "--regions", "3", "--projects", "8"]
-    assert main([*argv, "--samples", "3", "--json", str(out)]) == 0
-    return json.loads(out.read_text(encoding="utf-8"))
+    command = [sys.executable, "-m", "app.cli", *argv, "--samples", "3", "--json", str(out)]
+    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text(encoding="utf-8")), done.stderr
+
+
+@pytest.fixture(scope="module")
+def quick_result(quick_run: tuple[dict, str]) -> dict:
+    return quick_run[0]
+
+
+def test_bench_prints_a_line_per_step_to_a_pipe_and_no_request_log(quick_run: tuple[dict, str]) -> None:
+    stderr = quick_run[1]
+    steps = [
+        "seed load (ordinary and bulk): 769 rows",
+        "named queries on embedded: ",
+        "views: ",
+        "layout in chromium: ",
+        "scale: build graph: 308/308 projects and municipalities",
+        "scale: bulk load: ",
+        "scale: verify: ",
+        "scale: named queries on embedded: ",
+    ]
+    lines = [line for line in stderr.splitlines() if line.startswith("lifeact bench: ")]
+    for step in steps:
+        assert any(line.startswith(f"lifeact bench: {step}") for line in lines), (step, stderr)
+    assert "HTTP Request" not in stderr and "Warning" not in stderr, stderr
+    assert "\x1b[" not in stderr
 
 
 def test_every_named_query_is_measured_or_said_to_be_a_write(quick_result: dict) -> None:
