@@ -3,22 +3,20 @@ being reorganised; their call sites here are all there is to change).
 
 - query_calls: representative parameters for every named read query (names resolved through the
   services' index and project tables);
-- scale_scenario: the inputs of the scale section, taken from a loaded synthetic graph;
-- bench_scale_services: overlap, replication, paths, graph and search with new inputs on every call.
+- scale_scenario: inputs for the named queries, taken from a loaded synthetic graph;
+- cold_start: the per-graph tables built one by one, then the first call of each service.
+Everything else the benchmark asks the services, it asks over HTTP.
 """
 
 from __future__ import annotations
 
-import math
-import random
 from collections.abc import Callable
 from typing import Any
 
-from app.benchmark.measure import sample, summary_ms
-from app.benchmark.plan import GOAL_SCALE_P95_MS, WRITE_PREFIXES, Scenario
+from app.benchmark.measure import timed
+from app.benchmark.plan import WRITE_PREFIXES, Scenario
 from app.graph.schema import shape
 from app.graph.store import GraphStore
-from app.steps import NO_STEPS, Steps
 
 
 def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[], Any] | str]:
@@ -74,7 +72,8 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     return calls
 
 
-def scale_scenario(cache: Any, rng: random.Random) -> Scenario:
+def scale_scenario(cache: Any) -> Scenario:
+    """Inputs for the named queries at scale: the middle work package, two of its members, a neighbour."""
     from app.services.entities import project_tables
 
     tables = project_tables(cache)
@@ -88,49 +87,18 @@ def scale_scenario(cache: Any, rng: random.Random) -> Scenario:
     return Scenario(municipality=members[0], other=members[-1], path_target=target, work_package=code, task=task)
 
 
-def bench_scale_services(
-    cache: Any, rng: random.Random, samples: int, budget_seconds: float = 60.0, steps: Steps = NO_STEPS
-) -> dict[str, Any]:
-    """Steady state: every call asks something new (no per-answer cache hit), per-graph caches warm."""
+def cold_start(store: GraphStore) -> tuple[dict[str, float], Scenario]:
+    """Seconds to build each per-graph table (what the server builds before it answers,
+    LIFEACT_WARM_ON_START), then the first call of each service, which builds what is left
+    (per-answer caches, overlap pair tables …); and the scenario of this graph."""
     from app.services import relationships
-    from app.services.entities import project_tables
+    from app.services.index import GenerationCache
 
-    tables = project_tables(cache)
-    index = cache.index()
-    participating = [m["name"] for m in tables.municipalities if m["participating"]]
-    municipalities = [n.name for n in index.by_kind["Municipality"]]
-    by_code = {m["code"]: m["name"] for m in tables.municipalities}
-    targets = list(tables.work_packages) + [t["code"] for rows in tables.tasks.values() for t in rows]
-
-    def near(name: str) -> str:
-        """A municipality a few grid steps away (the synthetic grid is row-major by code)."""
-        from app.synth import CODE_BASE
-
-        code = index.resolve(name, ("Municipality",)).properties["code"]
-        width = math.ceil(math.sqrt(len(municipalities)))
-        step = rng.choice([3, -3, 4 * width, -4 * width, 2 + 2 * width, 2 - 2 * width])
-        other = code + step
-        return by_code.get(other, by_code[CODE_BASE + 1])
-
-    def typed(name: str) -> str:
-        """What a person types: the first few letters, or the name with one letter left out."""
-        if rng.random() < 0.5:
-            return name[: rng.randint(3, max(3, len(name) - 1))]
-        gap = rng.randrange(len(name))
-        return name[:gap] + name[gap + 1 :]
-
-    cases: dict[str, Callable[[], Any]] = {
-        "overlap": lambda: relationships.overlap(cache, rng.choice(participating), rng.choice(participating)),
-        "replication": lambda: relationships.replication(cache, rng.choice(targets)),
-        "paths (max_hops 6)": lambda: (lambda a: relationships.paths(cache, a, near(a)))(rng.choice(municipalities)),
-        "graph (depth 2)": lambda: relationships.neighbourhood(cache, rng.choice(municipalities), 2),
-        "search (prefix or typo)": lambda: relationships.search(cache, typed(rng.choice(municipalities)), 10),
-    }
-    results = {}
-    steps.begin("services (in-process)", total=len(cases), unit="services")
-    for name, call in cases.items():
-        steps.advance()
-        stats = summary_ms(sample(call, samples, budget_seconds, least=min(samples, 10)))
-        stats["goal_met"] = stats["p95_ms"] <= GOAL_SCALE_P95_MS
-        results[name] = stats
-    return results
+    cache = GenerationCache(store)
+    cold = {f"{name.replace(' ', '_')}_seconds": seconds for name, seconds in relationships.warm(cache).items()}
+    scenario = scale_scenario(cache)
+    cold["first_overlap_seconds"] = timed(lambda: relationships.overlap(cache, scenario.municipality, scenario.other))
+    cold["first_replication_seconds"] = timed(lambda: relationships.replication(cache, scenario.task))
+    cold["first_paths_seconds"] = timed(lambda: relationships.paths(cache, scenario.municipality, scenario.path_target))
+    cold["first_graph_seconds"] = timed(lambda: relationships.neighbourhood(cache, scenario.municipality, 2))
+    return cold, scenario

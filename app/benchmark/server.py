@@ -81,7 +81,9 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def rss_mb(self) -> float | None:
-        return rss_mb(self.pid)
+        """Resident memory now, in MB to one decimal."""
+        rss = rss_mb(self.pid)
+        return None if rss is None else round(rss, 1)
 
 
 @contextlib.contextmanager

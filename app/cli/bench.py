@@ -47,7 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="measure queries, HTTP endpoints, views, loads and EU scale; print a table")
     bench.add_argument("--quick", action="store_true", help="fewer samples and shorter HTTP runs (same graph sizes)")
     bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
-    bench.add_argument("--no-http", action="store_true", help="leave out the HTTP section")
+    bench.add_argument("--no-http", action="store_true", help="leave out seed-scale HTTP (the trivial app, every endpoint)")
     bench.add_argument("--no-scale", action="store_true", help="leave out the synthetic-graph section")
     bench.add_argument("--municipalities", type=int, help="scale section: synthetic municipalities")
     bench.add_argument("--regions", type=int, help="scale section: synthetic regions")

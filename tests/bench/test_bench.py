@@ -53,6 +53,8 @@ def test_bench_prints_a_line_per_step_to_a_pipe_and_no_request_log(quick_run: tu
         "scale: bulk load: ",
         "scale: verify: ",
         "scale: named queries on embedded: ",
+        "scale: lifeact serve until /api/overlap answers: 1/1 answer",
+        "scale: services over HTTP (new input each request): 15/15 requests",
     ]
     lines = [line for line in stderr.splitlines() if line.startswith("lifeact bench: ")]
     for step in steps:
@@ -82,8 +84,12 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     services = {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)", "search (prefix or typo)"}
     assert set(scale["services"]) == services
     assert all(isinstance(row["goal_met"], bool) for row in scale["services"].values())
+    assert all(row["errors"] == 0 and row["samples"] == 3 for row in scale["services"].values())  # over HTTP
     tables = ("name_index", "project_tables", "adjacency", "replication_index", "search_index")
     assert all(f"{table}_seconds" in scale["cold"] for table in tables)
+    served = scale["served"]  # lifeact serve on the synthetic store
+    assert 0 < served["ready_seconds"] < 120 and isinstance(served["ready_goal_met"], bool)
+    assert served["rss_mb"] > 20 and served["rss_mb_ready"] > 20 and isinstance(served["rss_goal_met"], bool)
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]
     assert quick_result["command"].startswith("lifeact bench --quick --no-http")
@@ -92,13 +98,21 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
 def test_http_section_against_a_real_server(tmp_path: Path, embedded_path: Path) -> None:
     profile = plan.Profile(**{**plan.QUICK.__dict__, "http_latency_requests": 3, "http_seconds": 0.2})
     endpoints = ["/health", "/api/overlap?a=Aalborg&b=Sams%C3%B8", "/api/graph?center=Sams%C3%B8&depth=2", "/api/nope"]
-    results = bench_http(embedded_path, SEED_DIR, profile, endpoints)
+    http = bench_http(embedded_path, SEED_DIR, profile, endpoints)
+    results = http["endpoints"]
     assert results["/health"]["throughput_ratio"] == 1.0
     for path in endpoints[1:3]:
         row = results[path]
         assert row["status"] == 200 and row["errors"] == 0 and row["requests_per_second"] > 0
-        assert isinstance(row["goal_met"], bool)
+        assert isinstance(row["goal_met"], bool) and isinstance(row["health_goal_met"], bool)
+        assert row["floor_ratio"] == round(row["requests_per_second"] / http["floor"]["requests_per_second"], 3)
     assert results["/api/nope"]["status"] == 404
+    floor = http["floor"]  # the trivial FastAPI app, measured with the same client
+    assert floor["status"] == 200 and floor["errors"] == 0 and floor["bytes"] < 100
+    before, after = floor["requests_per_second_before"], floor["requests_per_second_after"]
+    assert before > 0 and after > 0 and floor["requests_per_second"] == round((before + after) / 2, 1)
+    assert floor["rss_mb"] > 20
+    assert http["server_rss_mb"] > 20 and isinstance(http["rss_goal_met"], bool)
 
 
 def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict) -> None:
@@ -132,6 +146,7 @@ def test_synthetic_neighbourhood_has_the_asked_size_and_only_known_ends() -> Non
 def test_table_renders_every_section(quick_result: dict) -> None:
     table = report.render_table(quick_result)
     assert "named queries on embedded" in table and "scale: 300 municipalities" in table and "bulk load" in table
+    assert "first answer of /api/overlap" in table and "after the measurements" in table
     assert "/views/graph?center=Sams%C3%B8&depth=2" in table and "layout 500 nodes (chromium)" in table
 
 
