@@ -13,9 +13,7 @@ from disk with no network, and a print stylesheet lays it out on A4.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +24,7 @@ from markupsafe import Markup, escape
 from app import models
 from app.seed import REFERENCE_SOURCE
 from app.services import entities, exports, replication
-from app.services.errors import InvalidParameter, ServiceError
+from app.services.errors import InvalidParameter
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 from app.views import pages, static_image
@@ -37,8 +35,6 @@ from app.views.styles import ROLE_LABELS, kind_label
 
 DEFAULT_LIMIT = 10
 MAP_MARKS = 10  # the best candidates get their rank drawn on the map, as in the table
-USAGE_ERROR = 2
-OUTPUT_EXISTS = 5  # as `lifeact export`
 
 REASON_LABELS = {
     "neighbour": "nabo",
@@ -450,73 +446,3 @@ def write_brief(model: ReadModel, target: str, output: Path, force: bool = False
 def brief_filename(target: str) -> str:
     slug = re.sub(r"[^a-z0-9.]+", "-", target.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))).strip("-")
     return f"lifeact-brief-{slug[:60] or 'target'}.html"
-
-
-# -- the command ---------------------------------------------------------------------------------
-def cmd_brief(args: argparse.Namespace) -> int:
-    from app.explorer import open_loaded_store
-    from app.settings import get_settings
-
-    output = Path(args.output).expanduser()
-    if output.is_dir():
-        print(
-            f"lifeact brief: {output} is a folder; give a file path such as {output / brief_filename(args.target)}",
-            file=sys.stderr,
-        )
-        return USAGE_ERROR
-    if output.exists() and not args.force:  # refuse before any work; save() checks again when writing
-        print(f"lifeact brief: {output} already exists; nothing was written (--force replaces it)", file=sys.stderr)
-        return OUTPUT_EXISTS
-    if not 1 <= args.limit <= 100:
-        print(f"lifeact brief: --limit {args.limit} is out of range (1 to 100)", file=sys.stderr)
-        return USAGE_ERROR
-    settings = get_settings()
-    handle = open_loaded_store(settings)
-    try:
-        model = ReadModel(handle.store)
-        try:
-            html = render_brief(model, args.target, args.limit)
-        except ServiceError as exc:
-            hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
-            expected = f" (expected {exc.expected})" if exc.expected else ""
-            print(f"lifeact brief: {exc.message}{expected}{hint}. Nothing was written.", file=sys.stderr)
-            return USAGE_ERROR
-    finally:
-        handle.close()
-    try:
-        written = exports.save(html.encode("utf-8"), output, force=args.force)
-    except exports.OutputExists as exc:
-        print(f"lifeact brief: {exc.message} ({exc.expected})", file=sys.stderr)
-        return OUTPUT_EXISTS
-    except ServiceError as exc:
-        print(f"lifeact brief: {exc.message} ({exc.expected})", file=sys.stderr)
-        return USAGE_ERROR
-    except OSError as exc:
-        print(f"lifeact brief: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
-        return USAGE_ERROR
-    print(f"wrote {written} ({len(html.encode('utf-8')):,} bytes): replication brief for {args.target}")
-    return 0
-
-
-def _limit(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number (1 to 100)") from None
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "brief",
-        help="write a self-contained, printable replication brief (HTML) for a task, work package or theme",
-        description="One page for a replication target: the task and its work package, lead and partners, "
-        "ranked candidates with reasons, the map, the network picture and the source of every fact. "
-        "It opens offline and prints on A4. An empty store gets the seed first, as `lifeact serve` does.",
-    )
-    parser.add_argument("--target", "-t", required=True, help="a task (T.9.1), work package (WP9) or theme (drought)")
-    parser.add_argument(
-        "--output", "-o", required=True, metavar="PATH", help="file to write (e.g. brief.html); its folder is created"
-    )
-    parser.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, help="candidates listed, 1 to 100 (default 10)")
-    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
-    parser.set_defaults(func=cmd_brief)

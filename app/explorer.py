@@ -26,17 +26,18 @@ from app.graph.store import GraphStore
 from app.services import analytics, entities, exports, overlap, replication, search, traversal
 from app.services.read_model import ReadModel
 from app.settings import Settings
+from app.steps import NO_STEPS, Steps
 
 log = logging.getLogger("lifeact")
 
 
-def open_loaded_store(settings: Settings) -> StoreHandle:
+def open_loaded_store(settings: Settings, steps: Steps = NO_STEPS) -> StoreHandle:
     """Open the configured store; an empty one gets the seed first, as `lifeact serve` does."""
     handle = open_store(settings)
     try:
         if handle.store.is_empty():
             log.info("the %s store is empty; loading the seed from %s", handle.store.backend, settings.seed_path)
-            loader.load(handle.store, settings.seed_path, settings.load_batch_size)
+            loader.load(handle.store, settings.seed_path, settings.load_batch_size, steps)
     except BaseException:
         handle.close()
         raise

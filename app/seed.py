@@ -179,6 +179,10 @@ class SeedGraph:
             counts[rel_type] += len(rows)
         return dict(sorted(counts.items()))
 
+    def row_count(self) -> int:
+        """Nodes plus relationships: what a load writes."""
+        return sum(len(rows) for rows in self.nodes.values()) + sum(len(rows) for rows in self.relationships.values())
+
 
 # Node ids are stable, readable and unique across labels.
 def region_id(name: str) -> str:

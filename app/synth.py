@@ -23,17 +23,14 @@ Names are unique (also with æ, ø and å folded) and Danish-looking: `Nørre Ra
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import random
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from app.seed import SeedGraph, municipality_id, organisation_id, programme_id, task_id, theme_id, work_package_id
 from app.services.text import fold
+from app.steps import NO_STEPS, Steps
 
 SOURCE = "synthetic benchmark graph (lifeact synth)"
 CODE_BASE = 100_000  # municipality codes start here: never equal to a work package number
@@ -233,8 +230,10 @@ def _region_layout(width: int, height: int, regions: int) -> tuple[int, list[int
     return bands, columns
 
 
-def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
+def synth_graph(sizes: SynthSizes, seed: int = 7, steps: Steps = NO_STEPS) -> SeedGraph:
+    """Step "build graph", counted in projects and municipalities placed."""
     sizes.check()
+    steps.begin("build graph", total=sizes.projects + sizes.municipalities, unit="projects and municipalities")
     rng = random.Random(seed)
     graph = SeedGraph()
     taken: set[str] = set()
@@ -307,6 +306,7 @@ def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
         rels.append((rel_type, source, target, role))
 
     for p in range(sizes.projects):
+        steps.advance()
         key = f"projekt-{p + 1}"
         pillar = rng.choice(("mitigation", "adaptation", "mitigation", "adaptation", "cross-cutting"))
         center = rng.randrange(sizes.municipalities)
@@ -451,6 +451,7 @@ def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
 
     lat_step, lon_step = 35.0 / max(1, height), 45.0 / max(1, width)
     for i, (x, y) in enumerate(cells):
+        steps.advance()
         graph.add_node(
             "Municipality",
             {
@@ -472,79 +473,11 @@ def synth_graph(sizes: SynthSizes, seed: int = 7) -> SeedGraph:
         )
         if island[i]:
             continue
-        steps = [(1, 0), (0, 1)] + ([(1, 1)] if (x * 31 + y * 17) % 3 == 0 else [])
-        for dx, dy in steps:
+        directions = [(1, 0), (0, 1)] + ([(1, 1)] if (x * 31 + y * 17) % 3 == 0 else [])
+        for dx, dy in directions:
             j = at.get((x + dx, y + dy))
             if j is not None and not island[j]:
                 graph.add_relationship("NEIGHBOURS", ("Municipality", muni_ids[i]), ("Municipality", muni_ids[j]), SOURCE)
     for rel_type, source, target, role in rels:
         graph.add_relationship(rel_type, source, target, SOURCE, role=role)
     return graph
-
-
-def graph_rows(graph: SeedGraph) -> int:
-    return sum(graph.node_counts().values()) + sum(graph.relationship_counts().values())
-
-
-# -- the command ----------------------------------------------------------------------------------
-def cmd_synth(args: argparse.Namespace) -> int:
-    from app.graph.bulk import bulk_load
-    from app.graph.embedded import EmbeddedStore
-
-    sizes = SynthSizes(args.municipalities, args.regions, args.projects)
-    started = time.perf_counter()
-    graph = synth_graph(sizes, seed=args.seed)
-    built = time.perf_counter() - started
-    if args.neo4j:
-        from app.graph.factory import open_store
-        from app.settings import get_settings
-
-        settings = get_settings().model_copy(update={"backend": "neo4j"})
-        handle = open_store(settings)
-        target = settings.neo4j_uri
-    else:
-        from app.graph.factory import StoreHandle
-
-        handle = StoreHandle(EmbeddedStore(Path(args.out)))
-        target = str(args.out)
-    try:
-        report = bulk_load(handle.store, graph)
-    finally:
-        handle.close()
-    rows = graph_rows(graph)
-    summary = {
-        "sizes": sizes.__dict__,
-        "seed": args.seed,
-        "target": target,
-        "generation": report.generation,
-        "build_seconds": round(built, 3),
-        "load_seconds": round(report.seconds, 3),
-        "rows": rows,
-        "rows_per_second": round(rows / report.seconds),
-        "nodes": report.counts.nodes,
-        "relationships": report.counts.relationships,
-    }
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-        return 0
-    print(
-        f"built {rows} rows in {built:.1f} s; bulk-loaded into {target} in {report.seconds:.1f} s "
-        f"({summary['rows_per_second']:,} rows/s), counts verified"
-    )
-    print("nodes: " + ", ".join(f"{k} {v}" for k, v in report.counts.nodes.items()))
-    print("relationships: " + ", ".join(f"{k} {v}" for k, v in report.counts.relationships.items()))
-    if not args.neo4j:
-        print(f"serve it with: LIFEACT_EMBEDDED_PATH={args.out} lifeact serve")
-    return 0
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    synth = commands.add_parser("synth", help="build a synthetic graph at national/EU scale and bulk-load it (verified)")
-    synth.add_argument("--municipalities", type=int, default=SynthSizes.municipalities)
-    synth.add_argument("--regions", type=int, default=SynthSizes.regions)
-    synth.add_argument("--projects", type=int, default=SynthSizes.projects)
-    synth.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same graph")
-    synth.add_argument("--out", type=Path, default=Path("data/synth"), help="embedded store folder to load into")
-    synth.add_argument("--neo4j", action="store_true", help="load into the Neo4j of NEO4J_URI instead (batched UNWIND)")
-    synth.add_argument("--json", action="store_true", help="print a JSON summary")
-    synth.set_defaults(func=cmd_synth)

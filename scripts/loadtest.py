@@ -5,7 +5,7 @@
     .venv/bin/python scripts/loadtest.py --duration 10 --connections 8
     .venv/bin/python scripts/loadtest.py --url http://127.0.0.1:8000 --pid 1234   # a server already running
 
-By default it starts `uvicorn app.main:app` on 127.0.0.1 (a free port, one worker) with the
+By default it starts `lifeact serve` on 127.0.0.1 (a free port, one worker) with the
 environment's settings (LIFEACT_BACKEND, LIFEACT_EMBEDDED_PATH …), waits for /health, warms up,
 then keeps `--connections` requests in flight for `--duration` seconds, going round the endpoints
 below. It samples the server's resident memory (RSS, from /proc) every `--sample` seconds.
@@ -22,9 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -33,6 +31,10 @@ from pathlib import Path
 import httpx
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))  # this checkout's app, installed or not
+
+from app.benchmark.measure import percentile  # noqa: E402
+from app.benchmark.server import rss_mb, serve, wait_for_answer  # noqa: E402
 
 ENDPOINTS = [
     "/health",
@@ -59,47 +61,6 @@ ENDPOINTS = [
 
 
 MIN_SAMPLES = 8
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    """The server as users start it: `lifeact serve` (one worker, the project's uvicorn settings)."""
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT)
-
-
-def wait_for_health(base: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"the server at {base} did not become healthy within {timeout:.0f} s")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 async def run_load(base: str, connections: int, seconds: float, latencies: dict[str, list[float]], errors: Counter[str]) -> int:
@@ -164,12 +125,12 @@ async def measure(base: str, pid: int | None, args: argparse.Namespace) -> dict[
         "error_kinds": dict(errors.most_common(10)),
         "requests_per_s": round(total / elapsed, 1),
         "latency_ms": {
-            "p50": round(percentile(every, 0.50) * 1000, 1),
-            "p95": round(percentile(every, 0.95) * 1000, 1),
-            "p99": round(percentile(every, 0.99) * 1000, 1),
+            "p50": round(percentile(every or [0.0], 50) * 1000, 1),
+            "p95": round(percentile(every or [0.0], 95) * 1000, 1),
+            "p99": round(percentile(every or [0.0], 99) * 1000, 1),
             "max": round(max(every, default=0) * 1000, 1),
         },
-        "per_endpoint_p50_ms": {url: round(percentile(values, 0.5) * 1000, 1) for url, values in sorted(latencies.items())},
+        "per_endpoint_p50_ms": {url: round(percentile(values, 50) * 1000, 1) for url, values in sorted(latencies.items())},
         "rss_mb": {
             "start": round(samples[0], 1) if samples else None,
             "end": round(samples[-1], 1) if samples else None,
@@ -217,24 +178,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.connections < 1 or args.duration <= 0:
         parser.error("--connections must be at least 1 and --duration above 0")
 
-    server = None
-    if args.url:
-        base, pid = args.url.rstrip("/"), args.pid
-    else:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = start_server(port)
-        pid = server.pid
-    try:
-        wait_for_health(base)
+    with contextlib.ExitStack() as stack:
+        try:
+            if args.url:
+                base, pid = args.url.rstrip("/"), args.pid
+                wait_for_answer(f"{base}/health", timeout=60)
+            else:
+                server = stack.enter_context(serve(timeout=60, quiet=False))
+                base, pid = server.base_url, server.pid
+        except RuntimeError as exc:
+            raise SystemExit(f"loadtest: {exc}") from None
         result = asyncio.run(measure(base, pid, args))
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -141,3 +141,37 @@ def test_a_bad_setting_is_named_with_what_it_takes(tmp_path: Path, variable: str
     assert f"the setting {variable}='{value}' is not valid" in result.stderr and expected in result.stderr
     assert "Traceback" not in result.stderr
     assert not any(tmp_path.iterdir())  # nothing was opened or written
+
+
+@pytest.mark.parametrize(
+    ("args", "steps"),
+    [
+        (["load"], ["validate seed: 769 rows", "write: 769/769 rows", "verify: 769/769 rows"]),
+        (
+            ["export", "--format", "graphml", "--output", "{tmp}/graph.graphml"],
+            [
+                "seed: validate seed: 769 rows",
+                "seed: verify: 769/769 rows",
+                "read graph: 769 rows",
+                "encode graphml: ",
+                "write file: ",
+            ],
+        ),
+        (
+            ["synth", "--municipalities", "100", "--regions", "2", "--projects", "3", "--out", "{tmp}/synth"],
+            ["build graph: 103/103 projects and municipalities", "bulk load: ", "verify: "],
+        ),
+    ],
+    ids=["load", "export", "synth"],
+)
+def test_long_commands_print_a_line_per_step_to_a_pipe(tmp_path: Path, args: list[str], steps: list[str]) -> None:
+    result = lifeact(*[a.replace("{tmp}", str(tmp_path)) for a in args], env_path=tmp_path / "graph")
+    assert result.returncode == 0, result.stderr
+    command = args[0]
+    lines = [line for line in result.stderr.splitlines() if line.startswith(f"lifeact {command}: ")]
+    for step in steps:
+        assert any(line.startswith(f"lifeact {command}: {step}") for line in lines), (step, result.stderr)
+    assert all(line.endswith(" s)") for line in lines)  # each with its time
+    assert "\x1b[" not in result.stderr  # no bars off a terminal
+    assert "HTTP Request" not in result.stderr and "Warning" not in result.stderr
+    assert f"lifeact {command}:" not in result.stdout  # progress on stderr; stdout keeps the answer

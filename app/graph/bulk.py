@@ -27,6 +27,7 @@ from app.graph.schema import LABELS, RELATIONSHIP_PROPERTIES, node_columns, shap
 from app.graph.store import GraphStore, LoadReport
 from app.graph.writer import batches
 from app.seed import SeedGraph
+from app.steps import NO_STEPS, Steps
 
 if TYPE_CHECKING:
     pass
@@ -94,7 +95,9 @@ def _file_literal(path: Path) -> str:
     return f"'{text}'"
 
 
-def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, folder: Path) -> int:
+def write_embedded(
+    execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, folder: Path, steps: Steps = NO_STEPS
+) -> int:
     """COPY every node table and relationship shape of `graph` into an open LadybugDB
     connection (empty tables); returns the rows written. CSV files go to `folder`."""
     written = 0
@@ -114,6 +117,7 @@ def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, ge
             for batch in batches(complete, 1000):
                 execute(merge, {"rows": batch, "generation": generation})
         written += len(rows)
+        steps.advance(len(rows))
     for (rel_type, from_label, to_label), rows in graph.relationships.items():
         if not rows:
             continue
@@ -133,12 +137,15 @@ def write_embedded(execute: Execute, queries: QueryCatalog, graph: SeedGraph, ge
             for batch in batches(complete, 1000):
                 execute(merge, {"rows": batch, "generation": generation})
         written += len(rows)
+        steps.advance(len(rows))
     return written
 
 
-def write_embedded_in_temp(execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str) -> int:
+def write_embedded_in_temp(
+    execute: Execute, queries: QueryCatalog, graph: SeedGraph, generation: str, steps: Steps = NO_STEPS
+) -> int:
     with tempfile.TemporaryDirectory(prefix="lifeact-bulk-") as folder:
-        return write_embedded(execute, queries, graph, generation, Path(folder))
+        return write_embedded(execute, queries, graph, generation, Path(folder), steps)
 
 
 # -- Neo4j -------------------------------------------------------------------------------------
@@ -157,6 +164,6 @@ def write_neo4j(execute: Execute, queries: QueryCatalog, graph: SeedGraph, gener
     return written
 
 
-def bulk_load(store: GraphStore, graph: SeedGraph) -> LoadReport:
-    """Replace the store's graph with `graph` through its bulk path, verified."""
-    return store.bulk_replace_graph(graph)
+def bulk_load(store: GraphStore, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
+    """Replace the store's graph with `graph` through its bulk path, verified (steps "bulk load", "verify")."""
+    return store.bulk_replace_graph(graph, steps)

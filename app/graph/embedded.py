@@ -42,14 +42,15 @@ from app.graph.store import (
     StoreUnavailable,
     diff_counts,
 )
-from app.graph.writer import count_written, write_graph
+from app.graph.writer import count_written, counting, write_graph
 from app.seed import SeedGraph
+from app.steps import NO_STEPS, Steps
 
 POINTER = "CURRENT"
-KEEP_GENERATIONS = 3
+KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
 # LadybugDB's own default is most of the machine's memory, reserved at open (about 80 MB more
 # resident than a fixed pool before the first query); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets it.
-DEFAULT_BUFFER_POOL_MB = 256  # the live one and two before it, which slow readers may still hold
+DEFAULT_BUFFER_POOL_MB = 256
 
 
 def ladybug_ddl() -> list[str]:
@@ -268,26 +269,27 @@ class EmbeddedStore(GraphStore):
         return outcome["value"]
 
     # -- writes ---------------------------------------------------------------------
-    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:
+    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
         def write(conn: ladybug.Connection, name: str) -> int:
-            return write_graph(
-                lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, batch_size
-            )
+            execute = counting(lambda text, params: conn.execute(text, dict(params)).close(), steps)
+            return write_graph(execute, self.queries, graph, name, batch_size)
 
-        return self._new_generation(graph, write)
+        return self._new_generation(graph, write, steps, "write")
 
-    def bulk_replace_graph(self, graph: SeedGraph) -> LoadReport:
+    def bulk_replace_graph(self, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
         """As replace_graph, but through COPY from CSV files (app/graph/bulk.py): for large graphs."""
         from app.graph.bulk import write_embedded_in_temp
 
         def write(conn: ladybug.Connection, name: str) -> int:
             return write_embedded_in_temp(
-                lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name
+                lambda text, params: conn.execute(text, dict(params)).close(), self.queries, graph, name, steps
             )
 
-        return self._new_generation(graph, write)
+        return self._new_generation(graph, write, steps, "bulk load")
 
-    def _new_generation(self, graph: SeedGraph, write: Callable[[ladybug.Connection, str], int]) -> LoadReport:
+    def _new_generation(
+        self, graph: SeedGraph, write: Callable[[ladybug.Connection, str], int], steps: Steps, step: str
+    ) -> LoadReport:
         """Build a new generation file beside the live one, verify its counts, then switch CURRENT."""
         started = time.perf_counter()
         name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.lbdb"
@@ -298,7 +300,9 @@ class EmbeddedStore(GraphStore):
             try:
                 for statement in ladybug_ddl():
                     conn.execute(statement)
+                steps.begin(step, total=graph.row_count())
                 rows = write(conn, name)
+                steps.begin("verify", total=rows)
                 written = count_written(lambda text, params: _rows(conn, text, params), self.queries)
             finally:
                 conn.close()
@@ -310,6 +314,7 @@ class EmbeddedStore(GraphStore):
                     "the embedded store did not keep what the loader wrote; the live graph is unchanged:\n  "
                     + "\n  ".join(problems)
                 )
+            steps.advance(rows)
             _atomic_write(self.path / POINTER, name)
         except BaseException:
             _remove_generation(target)

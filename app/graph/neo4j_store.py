@@ -32,8 +32,9 @@ from app.graph.store import (
     StoreUnavailable,
     diff_counts,
 )
-from app.graph.writer import Execute, count_written, write_graph
+from app.graph.writer import Execute, count_written, counting, write_graph
 from app.seed import SeedGraph
+from app.steps import NO_STEPS, Steps
 
 
 def _plain(value: Any) -> Any:
@@ -108,12 +109,16 @@ class Neo4jStore(GraphStore):
     def is_empty(self) -> bool:
         return not self.read("loaded_generation")
 
-    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000) -> LoadReport:
+    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
         return self._replace(
-            graph, lambda execute, generation: write_graph(execute, self.queries, graph, generation, batch_size), "load"
+            graph,
+            lambda execute, generation: write_graph(execute, self.queries, graph, generation, batch_size),
+            "load",
+            "write",
+            steps,
         )
 
-    def bulk_replace_graph(self, graph: SeedGraph) -> LoadReport:
+    def bulk_replace_graph(self, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
         """With the bulk queries and large batches (app/graph/bulk.py)."""
         from app.graph.bulk import NEO4J_BULK_BATCH, write_neo4j
 
@@ -121,9 +126,13 @@ class Neo4jStore(GraphStore):
             graph,
             lambda execute, generation: write_neo4j(execute, self.queries, graph, generation, NEO4J_BULK_BATCH),
             "bulk load",
+            "bulk load",
+            steps,
         )
 
-    def _replace(self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str) -> LoadReport:
+    def _replace(
+        self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str, step: str, steps: Steps
+    ) -> LoadReport:
         """One write transaction: write, prune what an earlier load left, verify the counts, or roll back."""
         started = time.perf_counter()
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -131,7 +140,9 @@ class Neo4jStore(GraphStore):
         queries = self.queries
 
         def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
-            rows = write(lambda text, params: tx.run(text, dict(params)).consume(), generation)
+            steps.begin(step, total=graph.row_count())
+            rows = write(counting(lambda text, params: tx.run(text, dict(params)).consume(), steps), generation)
+            steps.begin("verify", total=rows)
             for rel in RELATIONSHIP_SHAPES:
                 tx.run(queries.relationship_template("prune_relationships", rel), generation=generation).consume()
             for label in LABELS:
@@ -143,6 +154,7 @@ class Neo4jStore(GraphStore):
                 raise LoadVerificationError(
                     f"Neo4j does not hold what the {what} wrote; it was rolled back:\n  " + "\n  ".join(problems)
                 )
+            steps.advance(rows)
             return rows, written
 
         try:

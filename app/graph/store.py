@@ -15,6 +15,7 @@ from typing import Any
 
 from app.graph.queries import Dialect, QueryCatalog, catalog
 from app.graph.schema import LABELS, RelationshipShape
+from app.steps import NO_STEPS, Steps
 
 Row = dict[str, Any]
 
@@ -127,11 +128,11 @@ class GraphStore(ABC):
         return self.generation
 
     @abstractmethod
-    def replace_graph(self, graph: Any, batch_size: int = 1000) -> LoadReport:
-        """Make the store hold exactly `graph`, verified, or leave it as it was."""
+    def replace_graph(self, graph: Any, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
+        """Make the store hold exactly `graph`, verified, or leave it as it was (steps "write", "verify")."""
 
     @abstractmethod
-    def bulk_replace_graph(self, graph: Any) -> LoadReport:
+    def bulk_replace_graph(self, graph: Any, steps: Steps = NO_STEPS) -> LoadReport:
         """As replace_graph, through the store's fastest bulk path (large graphs)."""
 
     @abstractmethod

@@ -9,6 +9,7 @@ from app.graph.queries import QueryCatalog
 from app.graph.schema import LABELS, RelationshipShape, shape
 from app.graph.store import GraphCounts
 from app.seed import SeedGraph
+from app.steps import Steps
 
 Execute = Callable[[str, Mapping[str, Any]], Any]
 
@@ -32,6 +33,17 @@ def write_graph(execute: Execute, queries: QueryCatalog, graph: SeedGraph, gener
             execute(text, {"rows": batch, "generation": generation})
             written += len(batch)
     return written
+
+
+def counting(execute: Execute, steps: Steps) -> Execute:
+    """`execute` that advances `steps` by the rows of each batch it writes."""
+
+    def run(text: str, params: Mapping[str, Any]) -> Any:
+        result = execute(text, params)
+        steps.advance(len(params.get("rows", ())))
+        return result
+
+    return run
 
 
 def relationship_shapes(graph: SeedGraph) -> list[RelationshipShape]:

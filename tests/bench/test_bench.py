@@ -4,28 +4,63 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from app import bench
+from app.benchmark import measure, plan, report
+from app.benchmark.endpoints import bench_http
+from app.benchmark.views import synthetic_neighbourhood, view_urls
 from app.cli import main
 from app.graph.queries import catalog
+from app.settings import PROJECT_ROOT
+from tests.conftest import SEED_DIR
 
 
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
-    assert bench.percentile(values, 50) == 50.0
-    assert bench.percentile(values, 99) == 99.0
-    assert bench.percentile([3.0], 95) == 3.0
+    assert measure.percentile(values, 50) == 50.0
+    assert measure.percentile(values, 99) == 99.0
+    assert measure.percentile([3.0], 95) == 3.0
 
 
 @pytest.fixture(scope="module")
-def quick_result(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """`lifeact bench` as a user runs it, with its output to a pipe: the JSON and what it printed to stderr."""
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     argv = ["bench", "--quick", "--no-http", "--municipalities", "300", "--regions", "3", "--projects", "8"]
-    assert main([*argv, "--samples", "3", "--json", str(out)]) == 0
-    return json.loads(out.read_text(encoding="utf-8"))
+    command = [sys.executable, "-m", "app.cli", *argv, "--samples", "3", "--json", str(out)]
+    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text(encoding="utf-8")), done.stderr
+
+
+@pytest.fixture(scope="module")
+def quick_result(quick_run: tuple[dict, str]) -> dict:
+    return quick_run[0]
+
+
+def test_bench_prints_a_line_per_step_to_a_pipe_and_no_request_log(quick_run: tuple[dict, str]) -> None:
+    stderr = quick_run[1]
+    steps = [
+        "seed load (ordinary and bulk): 769 rows",
+        "named queries on embedded: ",
+        "views: ",
+        "layout in chromium: ",
+        "scale: build graph: 308/308 projects and municipalities",
+        "scale: bulk load: ",
+        "scale: verify: ",
+        "scale: named queries on embedded: ",
+        "scale: lifeact serve until /api/overlap answers: 1/1 answer",
+        "scale: services over HTTP (new input each request): 15/15 requests",
+    ]
+    lines = [line for line in stderr.splitlines() if line.startswith("lifeact bench: ")]
+    for step in steps:
+        assert any(line.startswith(f"lifeact bench: {step}") for line in lines), (step, stderr)
+    assert "HTTP Request" not in stderr and "Warning" not in stderr, stderr
+    assert "\x1b[" not in stderr
 
 
 def test_every_named_query_is_measured_or_said_to_be_a_write(quick_result: dict) -> None:
@@ -34,7 +69,7 @@ def test_every_named_query_is_measured_or_said_to_be_a_write(quick_result: dict)
         rows = {k: v for k, v in measured.items() if k == name or k.startswith(name + "[")}
         assert len(rows) == 1, name
         row = next(iter(rows.values()))
-        if name.startswith(bench.WRITE_PREFIXES):
+        if name.startswith(plan.WRITE_PREFIXES):
             assert "skipped" in row
         else:
             assert row["p50_ms"] <= row["p99_ms"], name
@@ -49,24 +84,36 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     services = {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)", "search (prefix or typo)"}
     assert set(scale["services"]) == services
     assert all(isinstance(row["goal_met"], bool) for row in scale["services"].values())
+    assert all(row["errors"] == 0 and row["samples"] == 3 for row in scale["services"].values())  # over HTTP
     # the process builds only the name index; the first calls show what an uncached answer costs
     cold = ("name_index", "first_overlap", "first_replication", "first_paths", "first_graph")
     assert all(f"{name}_seconds" in scale["cold"] for name in cold)
+    served = scale["served"]  # lifeact serve on the synthetic store
+    assert 0 < served["ready_seconds"] < 120 and isinstance(served["ready_goal_met"], bool)
+    assert served["rss_mb"] > 20 and served["rss_mb_ready"] > 20 and isinstance(served["rss_goal_met"], bool)
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]
     assert quick_result["command"].startswith("lifeact bench --quick --no-http")
 
 
 def test_http_section_against_a_real_server(tmp_path: Path, embedded_path: Path) -> None:
-    profile = bench.Profile(**{**bench.QUICK.__dict__, "http_latency_requests": 3, "http_seconds": 0.2})
+    profile = plan.Profile(**{**plan.QUICK.__dict__, "http_latency_requests": 3, "http_seconds": 0.2})
     endpoints = ["/health", "/api/overlap?a=Aalborg&b=Sams%C3%B8", "/api/graph?center=Sams%C3%B8&depth=2", "/api/nope"]
-    results = bench.bench_http(embedded_path, bench.PROJECT_ROOT / "seed", profile, endpoints)
+    http = bench_http(embedded_path, SEED_DIR, profile, endpoints)
+    results = http["endpoints"]
     assert results["/health"]["throughput_ratio"] == 1.0
     for path in endpoints[1:3]:
         row = results[path]
         assert row["status"] == 200 and row["errors"] == 0 and row["requests_per_second"] > 0
-        assert isinstance(row["goal_met"], bool)
+        assert isinstance(row["goal_met"], bool) and isinstance(row["health_goal_met"], bool)
+        assert row["floor_ratio"] == round(row["requests_per_second"] / http["floor"]["requests_per_second"], 3)
     assert results["/api/nope"]["status"] == 404
+    floor = http["floor"]  # the trivial FastAPI app, measured with the same client
+    assert floor["status"] == 200 and floor["errors"] == 0 and floor["bytes"] < 100
+    before, after = floor["requests_per_second_before"], floor["requests_per_second_after"]
+    assert before > 0 and after > 0 and floor["requests_per_second"] == round((before + after) / 2, 1)
+    assert floor["rss_mb"] > 20
+    assert http["server_rss_mb"] > 20 and isinstance(http["rss_goal_met"], bool)
 
 
 def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict) -> None:
@@ -74,7 +121,7 @@ def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict
 
     views = quick_result["views"]
     routes = [r.path for r in router.routes if ":path}" not in r.path]
-    assert all(url is not None for url in bench.view_urls(bench.SEED_SCENARIO).values())
+    assert all(url is not None for url in view_urls(plan.SEED_SCENARIO).values())
     pages = {path: row for path, row in views.items() if path.startswith("/")}
     assert len(pages) == len(routes)
     for path, row in pages.items():
@@ -90,16 +137,17 @@ def test_views_section_measures_every_view_and_the_view_goals(quick_result: dict
 
 def test_synthetic_neighbourhood_has_the_asked_size_and_only_known_ends() -> None:
     for size in (50, 500, 1_000):
-        hood = bench.synthetic_neighbourhood(size)
+        hood = synthetic_neighbourhood(size)
         ids = {n.id for n in hood.nodes}
         assert len(hood.nodes) == len(ids) == size
         assert all(e.source in ids and e.target in ids for e in hood.edges)
-    assert bench.synthetic_neighbourhood(300) == bench.synthetic_neighbourhood(300)
+    assert synthetic_neighbourhood(300) == synthetic_neighbourhood(300)
 
 
 def test_table_renders_every_section(quick_result: dict) -> None:
-    table = bench.render_table(quick_result)
+    table = report.render_table(quick_result)
     assert "named queries on embedded" in table and "scale: 300 municipalities" in table and "bulk load" in table
+    assert "first answer of /api/overlap" in table and "after the measurements" in table
     assert "/views/graph?center=Sams%C3%B8&depth=2" in table and "layout 500 nodes (chromium)" in table
 
 

@@ -16,7 +16,7 @@ from app.services import overlap as overlap_service
 from app.services import replication as replication_service
 from app.services.read_model import ReadModel
 from app.services.text import fold
-from app.synth import SynthSizes, graph_rows, synth_graph
+from app.synth import SynthSizes, synth_graph
 from tests.conftest import all_edges
 
 SMALL = SynthSizes(municipalities=400, regions=6, projects=12)
@@ -31,7 +31,7 @@ def small_graph() -> SeedGraph:
 def small_store(tmp_path_factory: pytest.TempPathFactory, small_graph: SeedGraph):
     store = EmbeddedStore(tmp_path_factory.mktemp("synth"))
     report = bulk_load(store, small_graph)
-    assert report.rows == graph_rows(small_graph)
+    assert report.rows == small_graph.row_count()
     yield store
     store.close()
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from app.bench import synthetic_neighbourhood
+from app.benchmark.views import synthetic_neighbourhood
 from app.main import create_app
 from app.views.boundaries import BOUNDARY_CREDIT, BOUNDARY_FILE, projected_map
 from app.views.graphs import BROWSER_LAYOUT_LIMIT, neighbourhood_graph

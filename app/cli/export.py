@@ -1,4 +1,4 @@
-"""`lifeact export --format graphml|gexf|json|csv --output PATH [--force]` (app.cli COMMAND_MODULES)."""
+"""`lifeact export --format graphml|gexf|json|csv --output PATH [--force]`: the whole graph as a file."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli import USAGE_ERROR
+from app.cli.output import check_output, write_output
+from app.cli.progress import Progress
 from app.explorer import open_loaded_store
 from app.services import exports
-from app.services.errors import ServiceError
-from app.services.read_model import ReadModel
 from app.settings import get_settings
-
-USAGE_ERROR = 2
-OUTPUT_EXISTS = 5
+from app.steps import Prefixed
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -26,32 +25,22 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    # Check before opening the store, so a refusal costs nothing; save() checks again when writing.
-    if output.is_dir():
-        print(f"lifeact export: {output} is a folder; give a file path such as {output / fmt.filename}", file=sys.stderr)
-        return USAGE_ERROR
-    if output.exists() and not args.force:
-        print(f"lifeact export: {output} already exists; nothing was written (--force replaces it)", file=sys.stderr)
-        return OUTPUT_EXISTS
+    check_output("export", output, fmt.filename, args.force)
     settings = get_settings()
-    handle = open_loaded_store(settings)
-    try:
-        model = ReadModel(handle.store)
-        data = exports.export_bytes(model, fmt.name)
-        graph = exports.export_graph(model)
-    finally:
-        handle.close()
-    try:
-        written = exports.save(data, output, force=args.force)
-    except exports.OutputExists as exc:
-        print(f"lifeact export: {exc.message} ({exc.expected})", file=sys.stderr)
-        return OUTPUT_EXISTS
-    except ServiceError as exc:
-        print(f"lifeact export: {exc.message} ({exc.expected})", file=sys.stderr)
-        return USAGE_ERROR
-    except OSError as exc:
-        print(f"lifeact export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
-        return USAGE_ERROR
+    with Progress("export") as progress:
+        handle = open_loaded_store(settings, Prefixed(progress, "seed: "))  # an empty store gets the seed first
+        try:
+            progress.begin("read graph")
+            graph = exports.collect(handle.store)
+            progress.advance(len(graph.nodes) + len(graph.edges))
+        finally:
+            handle.close()
+        progress.begin(f"encode {fmt.name}", unit="bytes")
+        data = exports.render(graph, fmt.name)
+        progress.advance(len(data))
+        progress.begin("write file", total=len(data), unit="bytes")
+        written = write_output("export", data, output, args.force)
+        progress.advance(len(data))
     print(
         f"wrote {written} ({fmt.name}, {len(data):,} bytes): "
         f"{len(graph.nodes)} nodes, {len(graph.edges)} edges from the {settings.backend} store"

@@ -1,0 +1,123 @@
+"""Every in-process call the benchmark makes into app/services, in one place.
+
+- query_calls: representative parameters for every named read query (names resolved through
+  the read model's name index);
+- scale_scenario: inputs for the named queries, taken from a loaded synthetic graph;
+- cold_start: the name index built (what a process keeps), then the first call of each service.
+Everything else the benchmark asks the services, it asks over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.benchmark.measure import timed
+from app.benchmark.plan import WRITE_PREFIXES, Scenario
+from app.graph.schema import shape
+from app.graph.store import GraphStore
+
+
+def _region_of(store: GraphStore, municipality_id: str) -> str:
+    rows = store.read("municipalities_by_id", {"ids": [municipality_id]})
+    return rows[0]["region"] if rows else ""
+
+
+def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[], Any] | str]:
+    """Every named query of the store's dialect: a call with representative parameters, or why
+    it is not run (writes)."""
+    from app.services.entities import work_package_facts
+    from app.services.read_model import ReadModel
+
+    model = ReadModel(store)
+    muni = model.resolve(scenario.municipality, ("Municipality",))
+    other = model.resolve(scenario.other, ("Municipality",))
+    target = model.resolve(scenario.path_target, ("Municipality",))
+    task = model.resolve(scenario.task, ("Task",))
+    facts = work_package_facts(model, [scenario.work_package])
+    participants = [p["id"] for p in facts.participants.get(scenario.work_package, [])]
+    themes = sorted(t["slug"] for t in facts.themes_of(scenario.work_package))
+    pillars = list(facts.work_packages[scenario.work_package]["pillars"])
+    wp_ids = [model.resolve(scenario.work_package, ("WorkPackage",)).id]
+    region_ids = [model.resolve(_region_of(store, muni.id), ("Region",)).id]
+    theme_ids = [model.resolve(slug, ("Theme",)).id for slug in themes]
+    params: dict[str, dict[str, Any]] = {
+        "node_by_id": {"id": muni.id},
+        "nodes_by_ids": {"ids": [muni.id, other.id]},
+        "outgoing": {"id": muni.id},
+        "incoming": {"id": muni.id},
+        "municipality_neighbours": {"id": muni.id},
+        "municipalities_by_id": {"ids": [muni.id, other.id]},
+        "municipalities_in_region": {"region": _region_of(store, muni.id)},
+        "work_packages_by_id": {"ids": wp_ids},
+        "work_package_leads": {"ids": wp_ids},
+        "work_package_partners": {"ids": wp_ids},
+        "work_package_participants": {"ids": wp_ids},
+        "work_package_tasks": {"ids": wp_ids},
+        "work_package_direct_themes": {"ids": wp_ids},
+        "task_themes": {"ids": wp_ids},
+        "task_work_package": {"id": task.id},
+        "shared_work_packages": {"a": muni.id, "b": other.id},
+        "neighbours_of_participants": {"participants": participants},
+        "co_participants": {"participants": participants, "exclude": [scenario.work_package]},
+        "region_members": {"regions": region_ids, "participants": participants},
+        "theme_members": {"themes": theme_ids, "participants": participants},
+        "task_theme_members": {"themes": theme_ids, "participants": participants},
+        "pillar_members": {"pillars": pillars, "participants": participants},
+        "theme_work_package_codes": {"slug": themes[0] if themes else ""},
+        "shortest_paths": {"source": muni.id, "target": target.id, "limit": 1000},
+        "expand_out": {"ids": [muni.id]},
+        "expand_in": {"ids": [muni.id]},
+    }
+    calls: dict[str, Callable[[], Any] | str] = {}
+    queries = store.queries
+    for name in queries.names():
+        if name.startswith(WRITE_PREFIXES):
+            calls[name] = "write: timed as part of the seed load / bulk load, not run here"
+            continue
+        text = queries.get(name).text
+        kwargs: dict[str, Any] = {}
+        label = name
+        if "__MAX_HOPS__" in text:
+            kwargs["path"] = ("Municipality", "Municipality", 6)
+            label = f"{name}[Municipality->Municipality,6]"
+        elif "__REL_TYPE__" in text:
+            kwargs["rel"] = shape("NEIGHBOURS", "Municipality", "Municipality")
+            label = f"{name}[NEIGHBOURS]"
+        elif "__LABEL__" in text:
+            kwargs["label"] = "Municipality"
+            label = f"{name}[Municipality]"
+        query_params = params.get(name, {})
+        calls[label] = lambda name=name, query_params=query_params, kwargs=kwargs: store.read(name, query_params, **kwargs)
+    return calls
+
+
+def scale_scenario(model: Any) -> Scenario:
+    """Inputs for the named queries at scale: the middle work package, two of its members, a neighbour."""
+    from app.services.entities import work_package_facts
+
+    codes = sorted((row["code"] for row in model.store.read("work_packages")), key=lambda c: int(c[2:]))
+    code = codes[len(codes) // 2]
+    facts = work_package_facts(model, [code])
+    members = sorted(p["name"] for p in facts.participants[code])
+    task = sorted(t["code"] for t in facts.tasks[code])[0]
+    first = model.resolve(members[0], ("Municipality",))
+    neighbours = model.store.read("municipality_neighbours", {"id": first.id})
+    target = neighbours[0]["name"] if neighbours else members[-1]
+    return Scenario(municipality=members[0], other=members[-1], path_target=target, work_package=code, task=task)
+
+
+def cold_start(store: GraphStore) -> tuple[dict[str, float], Scenario]:
+    """Seconds to build the name index (all a process keeps of the graph; LIFEACT_WARM_ON_START),
+    then the first, uncached call of each service; and the scenario of this graph."""
+    from app.services import overlap, replication, traversal
+    from app.services.read_model import ReadModel
+
+    model = ReadModel(store)
+    cold = {"name_index_seconds": model.warm()}
+    scenario = scale_scenario(model)
+    cold["first_overlap_seconds"] = timed(lambda: overlap.overlap(model, scenario.municipality, scenario.other))
+    cold["first_replication_seconds"] = timed(lambda: replication.replication(model, scenario.task))
+    cold["first_paths_seconds"] = timed(lambda: traversal.paths(model, scenario.municipality, scenario.path_target))
+    cold["first_graph_seconds"] = timed(lambda: traversal.neighbourhood(model, scenario.municipality, 2))
+    return cold, scenario

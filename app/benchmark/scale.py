@@ -1,0 +1,154 @@
+"""EU scale: a synthetic graph (app/synth.py) bulk-loaded; in-process, the per-graph tables built
+cold and the named queries; then `lifeact serve` on that store: the time from starting it to its
+first answer of /api/overlap, overlap, replication, paths, graph and search over HTTP with new
+inputs on every request (nothing from the answer cache), and the server's memory."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.benchmark.calls import cold_start
+from app.benchmark.client import latencies
+from app.benchmark.measure import summary_ms
+from app.benchmark.plan import (
+    GOAL_BULK_ROWS_PER_SECOND,
+    GOAL_SCALE_P95_MS,
+    GOAL_SCALE_READY_SECONDS,
+    GOAL_SCALE_RSS_MB,
+    QUICK,
+    Profile,
+)
+from app.benchmark.queries import bench_queries
+from app.benchmark.server import serve
+from app.seed import SeedGraph
+from app.steps import NO_STEPS, Steps
+
+q = urllib.parse.quote
+
+
+@dataclass
+class ScaleInputs:
+    """What a visitor could ask of the synthetic graph, drawn at random: names of municipalities
+    (all, and those in some work package) and replication targets (work packages and tasks)."""
+
+    rng: random.Random
+    municipalities: list[str]
+    participating: list[str]
+    targets: list[str]
+    by_code: dict[int, str]
+    code_of: dict[str, int]
+
+    @classmethod
+    def of(cls, graph: SeedGraph, seed: int) -> ScaleInputs:
+        rows = graph.nodes["Municipality"]
+        return cls(
+            rng=random.Random(seed),
+            municipalities=[m["name"] for m in rows],
+            participating=[m["name"] for m in rows if m["participating"]],
+            targets=[w["code"] for w in graph.nodes["WorkPackage"]] + [t["code"] for t in graph.nodes["Task"]],
+            by_code={m["code"]: m["name"] for m in rows},
+            code_of={m["name"]: m["code"] for m in rows},
+        )
+
+    def near(self, name: str) -> str:
+        """A municipality a few grid steps away (the synthetic grid is row-major by code)."""
+        width = math.ceil(math.sqrt(len(self.municipalities)))
+        step = self.rng.choice([3, -3, 4 * width, -4 * width, 2 + 2 * width, 2 - 2 * width])
+        return self.by_code.get(self.code_of[name] + step, self.municipalities[0])
+
+    def typed(self, name: str) -> str:
+        """What a person types: the first few letters, or the name with one letter left out."""
+        if self.rng.random() < 0.5:
+            return name[: self.rng.randint(3, max(3, len(name) - 1))]
+        gap = self.rng.randrange(len(name))
+        return name[:gap] + name[gap + 1 :]
+
+    def requests(self) -> dict[str, Callable[[], str]]:
+        """A new URL on every call, per service."""
+        rng = self.rng
+
+        def paths() -> str:
+            a = rng.choice(self.municipalities)
+            return f"/api/paths?source={q(a)}&target={q(self.near(a))}&max_hops=6"
+
+        return {
+            "overlap": lambda: f"/api/overlap?a={q(rng.choice(self.participating))}&b={q(rng.choice(self.participating))}",
+            "replication": lambda: f"/api/replication?target={q(rng.choice(self.targets))}",
+            "paths (max_hops 6)": paths,
+            "graph (depth 2)": lambda: f"/api/graph?center={q(rng.choice(self.municipalities))}&depth=2",
+            "search (prefix or typo)": lambda: f"/api/search?q={q(self.typed(rng.choice(self.municipalities)))}&limit=10",
+        }
+
+
+def bench_scale(folder: Path, profile: Profile, seed: int = 7, steps: Steps = NO_STEPS) -> dict[str, Any]:
+    from app.graph.bulk import bulk_load
+    from app.graph.embedded import EmbeddedStore
+    from app.synth import SynthSizes, synth_graph
+
+    sizes = SynthSizes(profile.municipalities, profile.regions, profile.projects)
+    started = time.perf_counter()
+    graph = synth_graph(sizes, seed=seed, steps=steps)
+    build_seconds = time.perf_counter() - started
+    store = EmbeddedStore(folder / "synth")
+    report = bulk_load(store, graph, steps)
+    rows = graph.row_count()
+    inputs = ScaleInputs.of(graph, seed)
+    del graph
+    result: dict[str, Any] = {
+        "sizes": {**sizes.__dict__, "nodes": report.counts.nodes, "relationships": report.counts.relationships},
+        "synth_seconds": round(build_seconds, 2),
+        "bulk_load": {
+            "rows": rows,
+            "seconds": round(report.seconds, 2),
+            "rows_per_second": round(rows / report.seconds),
+            "goal_met": rows / report.seconds >= GOAL_BULK_ROWS_PER_SECOND,
+        },
+    }
+    try:
+        steps.begin("per-graph tables and first calls (in-process)", unit="tables and calls")
+        cold, scenario = cold_start(store)
+        steps.advance(len(cold))
+        result["cold"] = {k: round(v, 3) for k, v in cold.items()}
+        result["scenario"] = scenario.__dict__
+        # full scans of 100,000 rows take seconds: a time budget per query keeps the run bounded
+        budget = 1.0 if profile.scale_samples <= QUICK.scale_samples else 10.0
+        result["queries"] = bench_queries(store, scenario, max(5, profile.query_samples // 2), budget, False, steps)
+    finally:
+        store.close()
+    result.update(bench_scale_served(folder / "synth", inputs, profile.scale_samples, steps))
+    return result
+
+
+def bench_scale_served(store_path: Path, inputs: ScaleInputs, samples: int, steps: Steps = NO_STEPS) -> dict[str, Any]:
+    """`lifeact serve` on the synthetic store: ready time, services over HTTP, memory."""
+    a, b = inputs.rng.sample(inputs.participating, 2)
+    steps.begin("lifeact serve until /api/overlap answers", total=1, unit="answer")
+    with serve(store_path, ready_path=f"/api/overlap?a={q(a)}&b={q(b)}", timeout=600) as server:
+        steps.advance()
+        ready_seconds, ready_rss = server.ready_seconds, server.rss_mb()
+        services = {}
+        requests = inputs.requests()
+        steps.begin("services over HTTP (new input each request)", total=len(requests) * samples, unit="requests")
+        for name, url in requests.items():
+            times, statuses, _ = latencies(server.port, [url() for _ in range(samples)])
+            row = summary_ms(times)
+            row["errors"] = sum(status >= 400 for status in statuses)
+            row["goal_met"] = row["p95_ms"] <= GOAL_SCALE_P95_MS and row["errors"] == 0
+            services[name] = row
+            steps.advance(samples)
+        rss = server.rss_mb()
+    served = {
+        "ready_seconds": round(ready_seconds, 2),
+        "ready_goal_met": ready_seconds <= GOAL_SCALE_READY_SECONDS,
+        "rss_mb_ready": ready_rss,
+        "rss_mb": rss,
+        "rss_goal_met": None if rss is None else rss <= GOAL_SCALE_RSS_MB,
+    }
+    return {"served": served, "services": services}
