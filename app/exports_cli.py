@@ -9,11 +9,11 @@ from pathlib import Path
 from app.explorer import open_loaded_store
 from app.services import exports
 from app.services.errors import ServiceError
-from app.services.index import GenerationCache
 from app.settings import get_settings
 
 USAGE_ERROR = 2
 OUTPUT_EXISTS = 5
+GRAPH_CHANGED = 6
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -35,26 +35,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         return OUTPUT_EXISTS
     settings = get_settings()
     handle = open_loaded_store(settings)
+    # Written as it is read, to a temporary file beside the output that takes its name at the end.
+    stream = exports.ExportStream(handle.store, fmt.name)
     try:
-        cache = GenerationCache(handle.store)
-        data = exports.export_bytes(cache, fmt.name)
-        graph = exports.export_graph(cache)
-    finally:
-        handle.close()
-    try:
-        written = exports.save(data, output, force=args.force)
+        written = exports.save(stream, output, force=args.force)
     except exports.OutputExists as exc:
         print(f"lifeact export: {exc.message} ({exc.expected})", file=sys.stderr)
         return OUTPUT_EXISTS
+    except exports.GraphChanged as exc:
+        print(f"lifeact export: {exc.message}; nothing was written ({exc.expected})", file=sys.stderr)
+        return GRAPH_CHANGED
     except ServiceError as exc:
         print(f"lifeact export: {exc.message} ({exc.expected})", file=sys.stderr)
         return USAGE_ERROR
     except OSError as exc:
         print(f"lifeact export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE_ERROR
+    finally:
+        stream.close()  # a stream stopped by an error lets go of the generation it held
+        handle.close()
     print(
-        f"wrote {written} ({fmt.name}, {len(data):,} bytes): "
-        f"{len(graph.nodes)} nodes, {len(graph.edges)} edges from the {settings.backend} store"
+        f"wrote {written} ({fmt.name}, {stream.bytes:,} bytes): "
+        f"{stream.nodes} nodes, {stream.edges} edges from the {settings.backend} store"
     )
     if fmt.name == "csv" and written.suffix.lower() != ".zip":
         print("note: the csv export is a zip of nodes.csv and edges.csv; name it .zip to open it with a double-click")

@@ -11,6 +11,6 @@ MATCH (n:__LABEL__ {id: $id})<-[r]-(x)
 RETURN label(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
 
 // name: all_edges
-// Every relationship as ids and type: the input of graph analytics and exports.
+// Every relationship as ids and type: the input of graph analytics (adjacency, centrality).
 MATCH (a)-[r]->(b)
 RETURN a.id AS source, label(r) AS type, b.id AS target, r.role AS role
