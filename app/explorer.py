@@ -126,8 +126,13 @@ class Explorer:
     def export(self, format: str, output: str | Path | None = None, force: bool = False) -> bytes | Path:
         """The graph as `format` (graphml, gexf, json, csv): the bytes, or written to `output`
         (an existing file is kept unless `force`) and its path returned."""
-        data = exports.export_bytes(self.model, format)
-        return data if output is None else exports.save(data, Path(output), force)
+        if output is None:
+            return exports.export_bytes(self.model, format)
+        stream = exports.ExportStream(self.store, format)  # written to the file as it is read
+        try:
+            return exports.save(stream, Path(output), force)
+        finally:
+            stream.close()
 
     def export_graph(self) -> exports.ExportGraph:
         """The exported nodes and edges as plain records (what every format is written from)."""

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from app.cli import USAGE_ERROR
+from app.cli import USAGE_ERROR, CommandFailed
 from app.cli.output import check_output, write_output
 from app.cli.progress import Progress
 from app.explorer import open_loaded_store
 from app.services import exports
 from app.settings import get_settings
 from app.steps import Prefixed
+
+GRAPH_CHANGED = 6  # a load replaced the graph during the export: nothing was written
+
+
+def counted(stream: exports.ExportStream, progress: Progress) -> Iterator[bytes]:
+    for chunk in stream:
+        progress.advance(len(chunk))
+        yield chunk
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -29,21 +38,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = get_settings()
     with Progress("export") as progress:
         handle = open_loaded_store(settings, Prefixed(progress, "seed: "))  # an empty store gets the seed first
+        # Written as it is read, to a temporary file beside the output that takes its name at the end.
+        stream = exports.ExportStream(handle.store, fmt.name)
         try:
-            progress.begin("read graph")
-            graph = exports.collect(handle.store)
-            progress.advance(len(graph.nodes) + len(graph.edges))
+            progress.begin(f"read and write {fmt.name}", unit="bytes")
+            written = write_output("export", counted(stream, progress), output, args.force)
+        except exports.GraphChanged as exc:
+            raise CommandFailed(GRAPH_CHANGED, f"lifeact export: {exc.message}; nothing was written ({exc.expected})") from None
         finally:
+            stream.close()  # a stream stopped by an error lets go of the generation it held
             handle.close()
-        progress.begin(f"encode {fmt.name}", unit="bytes")
-        data = exports.render(graph, fmt.name)
-        progress.advance(len(data))
-        progress.begin("write file", total=len(data), unit="bytes")
-        written = write_output("export", data, output, args.force)
-        progress.advance(len(data))
     print(
-        f"wrote {written} ({fmt.name}, {len(data):,} bytes): "
-        f"{len(graph.nodes)} nodes, {len(graph.edges)} edges from the {settings.backend} store"
+        f"wrote {written} ({fmt.name}, {stream.bytes:,} bytes): "
+        f"{stream.nodes} nodes, {stream.edges} edges from the {settings.backend} store"
     )
     if fmt.name == "csv" and written.suffix.lower() != ".zip":
         print("note: the csv export is a zip of nodes.csv and edges.csv; name it .zip to open it with a double-click")

@@ -3,6 +3,7 @@ path is a folder or exists without --force, then written atomically by exports.s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from app.cli import OUTPUT_EXISTS, USAGE_ERROR, CommandFailed
@@ -19,7 +20,7 @@ def check_output(command: str, output: Path, example: str, force: bool) -> None:
         raise CommandFailed(OUTPUT_EXISTS, f"lifeact {command}: {message}")
 
 
-def write_output(command: str, data: bytes, output: Path, force: bool) -> Path:
+def write_output(command: str, data: bytes | Iterable[bytes], output: Path, force: bool) -> Path:
     try:
         return exports.save(data, output, force=force)
     except exports.OutputExists as exc:

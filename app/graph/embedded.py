@@ -268,6 +268,19 @@ class EmbeddedStore(GraphStore):
             raise ReadOnlyQueryError(str(exc)) from exc
         return outcome["value"]
 
+    @contextmanager
+    def pinned(self) -> Iterator[Callable[[str, Mapping[str, Any]], list[Row]]]:
+        """Runs texts on the generation live now until the block ends, whatever loads switch CURRENT meanwhile."""
+        with self._use() as generation:
+
+            def run(text: str, params: Mapping[str, Any]) -> list[Row]:
+                if generation is None:
+                    return _run_on_empty(text)
+                with generation.connection() as conn:
+                    return _rows(conn, text, params)
+
+            yield run
+
     # -- writes ---------------------------------------------------------------------
     def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
         def write(conn: ladybug.Connection, name: str) -> int:

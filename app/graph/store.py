@@ -8,7 +8,8 @@ turned into property dicts), so nothing above this layer sees a driver type.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,12 @@ class GraphStore(ABC):
         else:
             text = self.queries.text(name)
         return self._run(text, params or {})
+
+    @contextmanager
+    def pinned(self) -> Iterator[Callable[[str, Mapping[str, Any]], list[Row]]]:
+        """A runner of query texts that reads one generation of the graph for the whole block (a
+        streamed export). Here the store itself; a load in between shows in the rows' `generation`."""
+        yield self._run
 
     def ping(self) -> None:
         self.read("ping")

@@ -20,36 +20,47 @@ Three decisions keep the formats readable by other programs:
 GraphML and GEXF also give each node a `label` (its name) and each edge a `label` (its type),
 which Gephi shows on the canvas; in GEXF, whose own edge attribute `type` means directed or
 undirected, the relationship type is the edge's `label` and its `kind` attribute.
+
+Every format is written as it is read (`ExportStream`), in constant memory whatever the graph's
+size: nodes and relationships come from the store in pages of `PAGE_SIZE` (keyset pagination by
+id, `cypher/export.cypher`), every element is written as soon as it is read, and the bytes go out
+in chunks of about `CHUNK_SIZE`. GraphML's and GEXF's attribute declarations, which come first,
+are derived from the schema (app/graph/schema.py), not from the data. Nodes come per label (in
+schema order) by id; edges per type (alphabetically), then by source and target id.
+
+The whole export comes from one generation of the graph: the embedded store holds the generation
+the export started on until it ends (GraphStore.pinned), whatever loads happen meanwhile; on Neo4j
+every row carries the generation of the load that wrote it, and a load that commits during an
+export stops it with GraphChanged before its last bytes, so no reader takes a mixed file for whole.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from xml.etree import ElementTree
-
-if TYPE_CHECKING:
-    import networkx as nx
+from typing import Any
 
 import orjson
 from rapidfuzz import process
 
-from app.graph.schema import LABELS, NODE_PROPERTIES
-from app.graph.store import GraphStore
+from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_SHAPES, RELATIONSHIP_TYPES, RelationshipShape
+from app.graph.store import GraphStore, Row
 from app.services.errors import InvalidParameter, ServiceError
 from app.services.read_model import ReadModel
-from app.services.text import natural_key, shorten
+from app.services.text import shorten
 
 LIST_SEPARATOR = "; "
 GRAPH_NAME = "LIFE ACT Knowledge Explorer"
 EDGE_PROPERTIES = ("role", "detail", "provenance")
+PAGE_SIZE = 10_000  # rows per read from the store: what bounds an export's memory
+CHUNK_SIZE = 64 * 1024  # about this many bytes (characters) per chunk handed on
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,12 @@ EXPECTED_FORMAT = f"format is one of {', '.join(FORMAT_NAMES)}"
 
 
 class OutputExists(ServiceError):
+    status = 409
+
+
+class GraphChanged(ServiceError):
+    """A load replaced the graph while it was being exported (a store that cannot hold one generation)."""
+
     status = 409
 
 
@@ -109,10 +126,22 @@ NODE_PROPERTY_COLUMNS: tuple[str, ...] = ("provenance", *dict.fromkeys(p for lab
 NODE_COLUMNS: tuple[str, ...] = ("id", "kind", "name", *NODE_PROPERTY_COLUMNS)
 EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "type", *EDGE_PROPERTIES, "source_name", "target_name")
 
+# The node attributes of GraphML and GEXF with their type, from the schema: one type per attribute.
+XML_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOLEAN": "boolean", "STRING[]": "string"}
+TYPED_NODE_COLUMNS: dict[str, str] = {"kind": "string", "name": "string", "provenance": "string"}
+for _label in LABELS:
+    for _name, _kind in NODE_PROPERTIES[_label].items():
+        TYPED_NODE_COLUMNS.setdefault(_name, "string" if _name in MIXED_TYPE_PROPERTIES else XML_TYPES[_kind])
+TYPED_EDGE_COLUMNS: dict[str, str] = {"kind": "string", **dict.fromkeys(EDGE_PROPERTIES, "string")}
+
+# An edge as the writers take it: the record, and the names of its ends (for CSV).
+NamedEdge = tuple[dict[str, Any], str, str]
+Runner = Callable[[str, Mapping[str, Any]], list[Row]]
+
 
 @dataclass(frozen=True)
 class ExportGraph:
-    """The graph as plain records, in a stable order: nodes by label then id, edges by type then ends."""
+    """The graph as plain records, in export order: nodes by label then id, edges by type then ends."""
 
     generation: str | None
     nodes: list[dict[str, Any]]
@@ -130,6 +159,11 @@ class ExportGraph:
             counts[edge["type"]] = counts.get(edge["type"], 0) + 1
         return dict(sorted(counts.items()))
 
+    def named_edges(self) -> Iterator[NamedEdge]:
+        names = {node["id"]: node["name"] for node in self.nodes}
+        for edge in self.edges:
+            yield edge, names.get(edge["source"], ""), names.get(edge["target"], "")
+
 
 def _export_node(label: str, stored: dict[str, Any]) -> dict[str, Any]:
     node: dict[str, Any] = {"id": stored["id"], "kind": label, "name": stored["name"]}
@@ -141,71 +175,135 @@ def _export_node(label: str, stored: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def collect(store: GraphStore) -> ExportGraph:
-    nodes: list[dict[str, Any]] = []
-    for label in LABELS:
-        stored = [row["node"] for row in store.read("nodes_by_label", label=label)]
-        nodes.extend(_export_node(label, p) for p in sorted(stored, key=lambda p: natural_key(p["id"])))
-    edges = []
-    for row in store.read("export_edges"):
-        edge = {"source": row["source"], "target": row["target"], "type": row["type"]}
-        edge.update({name: row[name] for name in EDGE_PROPERTIES if row.get(name) is not None})
-        edges.append(edge)
-    edges.sort(key=lambda e: (e["type"], natural_key(e["source"]), natural_key(e["target"])))
-    return ExportGraph(generation=store.generation, nodes=nodes, edges=edges)
+class PagedReader:
+    """The graph read in pages of `page_size` rows from one generation (`run` from GraphStore.pinned).
+
+    `generation` is the generation of the graph when reading starts; a row of another generation,
+    or another generation at the end, raises GraphChanged (a load committed in between)."""
+
+    def __init__(self, store: GraphStore, run: Runner, page_size: int = PAGE_SIZE) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self._queries = store.queries
+        self._run = run
+        self._page = page_size
+        self.generation = self._loaded_generation()
+        self.nodes_read = 0
+        self.edges_read = 0
+
+    def _loaded_generation(self) -> str | None:
+        rows = self._run(self._queries.text("loaded_generation"), {})
+        return rows[0]["generation"] if rows else None
+
+    def _check(self, generation: str | None) -> None:
+        if generation is not None and generation != self.generation:
+            raise GraphChanged(
+                f"the graph was reloaded while it was being exported (generation {self.generation}, "
+                f"now {generation}); the export is incomplete",
+                expected="export again once the load has finished",
+            )
+
+    def totals(self) -> tuple[int, int]:
+        """Nodes and relationships in the graph (the CSV zip decides on Zip64 from them)."""
+        nodes = sum(int(row["count"]) for row in self._run(self._queries.text("count_nodes"), {}))
+        edges = sum(int(row["count"]) for row in self._run(self._queries.text("count_relationships"), {}))
+        return nodes, edges
+
+    def nodes(self) -> Iterator[dict[str, Any]]:
+        """Every node, per label in schema order, by id."""
+        for label in LABELS:
+            text = self._queries.node_template("export_nodes_page", label)
+            after: str | None = ""
+            while after is not None:
+                rows = self._run(text, {"after": after, "page": self._page})
+                after = rows[-1]["id"] if len(rows) == self._page else None  # a short page is the last
+                for row in rows:
+                    stored = row["node"]
+                    self._check(stored.get("generation"))
+                    self.nodes_read += 1
+                    yield _export_node(label, stored)
+                del rows  # one page at a time: let this one go before the next is read
+
+    def edges(self) -> Iterator[NamedEdge]:
+        """Every relationship, per type in alphabetical order, then by source and target id; at the
+        end, the graph must still be the generation the reading started on."""
+        for rel_type in sorted(RELATIONSHIP_TYPES):
+            shapes = [self._shape_edges(rel) for rel in RELATIONSHIP_SHAPES if rel.type == rel_type]
+            for edge in heapq.merge(*shapes, key=lambda e: (e[0]["source"], e[0]["target"])):
+                self.edges_read += 1
+                yield edge
+        self._check(self._loaded_generation())
+
+    def _shape_edges(self, rel: RelationshipShape) -> Iterator[NamedEdge]:
+        # (type, source, target) is unique in the graph (the loader MERGEs on it), so the pair is a key.
+        text = self._queries.relationship_template("export_edges_page", rel)
+        after: tuple[str, str] | None = ("", "")
+        while after is not None:
+            rows = self._run(text, {"after_source": after[0], "after_target": after[1], "page": self._page})
+            after = (rows[-1]["source"], rows[-1]["target"]) if len(rows) == self._page else None
+            for row in rows:
+                self._check(row["generation"])
+                edge = {"source": row["source"], "target": row["target"], "type": rel.type}
+                edge.update({name: row[name] for name in EDGE_PROPERTIES if row[name] is not None})
+                yield edge, row["source_name"] or "", row["target_name"] or ""
+            del rows
+
+
+def collect(store: GraphStore, page_size: int = PAGE_SIZE) -> ExportGraph:
+    """The whole graph in memory, in export order (for analysis in Python; the files are streamed)."""
+    with store.pinned() as run:
+        reader = PagedReader(store, run, page_size)
+        nodes = list(reader.nodes())
+        edges = [edge for edge, _, _ in reader.edges()]
+    return ExportGraph(generation=reader.generation, nodes=nodes, edges=edges)
 
 
 def export_graph(model: ReadModel) -> ExportGraph:
     return model.cached("export-graph", lambda: collect(model.store))
 
 
-# -- writers ---------------------------------------------------------------------------------
-def _flat(name: str, value: Any) -> Any:
-    """One value as GraphML and GEXF can hold it: no lists, one type per attribute."""
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    if name in MIXED_TYPE_PROPERTIES:
-        return str(value)
-    return value
+# -- writing in chunks ---------------------------------------------------------------------------
+def _text_chunks(parts: Iterable[str]) -> Iterator[bytes]:
+    """Pieces of text as UTF-8 chunks of about CHUNK_SIZE."""
+    batch: list[str] = []
+    size = 0
+    for part in parts:
+        batch.append(part)
+        size += len(part)
+        if size >= CHUNK_SIZE:
+            yield "".join(batch).encode("utf-8")
+            batch.clear()
+            size = 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
 
-def to_networkx(graph: ExportGraph, *, flat: bool = False) -> nx.MultiDiGraph:
-    import networkx as nx  # loaded by the exports that need it, not by every serving process
-
-    """A MultiDiGraph keyed by node id (two relationships may join the same two nodes).
-
-    `flat` prepares values for GraphML and adds the `label`s graph tools display.
-    """
-    g = nx.MultiDiGraph(name=GRAPH_NAME)
-    if graph.generation:
-        g.graph["generation"] = graph.generation
-    for node in graph.nodes:
-        attributes = {k: v for k, v in node.items() if k != "id"}
-        if flat:
-            attributes = {k: _flat(k, v) for k, v in attributes.items()}
-            attributes["label"] = node["name"]
-        g.add_node(node["id"], **attributes)
-    for number, edge in enumerate(graph.edges, start=1):
-        attributes = {k: v for k, v in edge.items() if k not in ("source", "target")}
-        if flat:
-            attributes["label"] = edge["type"]
-        g.add_edge(edge["source"], edge["target"], key=f"e{number}", **attributes)
-    return g
+def _byte_chunks(parts: Iterable[bytes]) -> Iterator[bytes]:
+    batch: list[bytes] = []
+    size = 0
+    for part in parts:
+        batch.append(part)
+        size += len(part)
+        if size >= CHUNK_SIZE:
+            yield b"".join(batch)
+            batch.clear()
+            size = 0
+    if batch:
+        yield b"".join(batch)
 
 
-def to_graphml(graph: ExportGraph) -> bytes:
-    buffer = io.BytesIO()
-    import networkx as nx
-
-    nx.write_graphml(to_networkx(graph, flat=True), buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue()
+def _xml_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-GEXF_NAMESPACE = "http://www.gexf.net/1.2draft"
-GEXF_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOLEAN": "boolean", "STRING[]": "string"}
+def _xml_attribute(value: str) -> str:
+    """As ElementTree escapes an attribute value (line breaks and tabs kept as character references)."""
+    value = _xml_text(value).replace('"', "&quot;")
+    return value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
-def _gexf_value(value: Any) -> str:
+def _flat(value: Any) -> str:
+    """One value as GraphML and GEXF hold it: no lists, one type per attribute, XML Schema booleans."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -213,50 +311,160 @@ def _gexf_value(value: Any) -> str:
     return str(value)
 
 
-def _gexf_attributes(parent: ElementTree.Element, cls: str, columns: dict[str, str]) -> None:
-    declarations = ElementTree.SubElement(parent, "attributes", {"class": cls, "mode": "static"})
-    for name, kind in columns.items():
-        ElementTree.SubElement(declarations, "attribute", {"id": name, "title": name, "type": kind})
+XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+# GraphML keys: d0 and d1 for the graph, then the node attributes and `label`, then the edges'.
+_GRAPHML_GRAPH_KEYS = {"name": "d0", "generation": "d1"}
+_GRAPHML_NODE_COLUMNS = {**TYPED_NODE_COLUMNS, "label": "string"}
+_GRAPHML_NODE_KEYS = {name: f"d{number}" for number, name in enumerate(_GRAPHML_NODE_COLUMNS, start=len(_GRAPHML_GRAPH_KEYS))}
+_GRAPHML_EDGE_COLUMNS = {"type": "string", **dict.fromkeys(EDGE_PROPERTIES, "string"), "label": "string"}
+_GRAPHML_EDGE_KEYS = {
+    name: f"d{number}"
+    for number, name in enumerate(_GRAPHML_EDGE_COLUMNS, start=len(_GRAPHML_GRAPH_KEYS) + len(_GRAPHML_NODE_KEYS))
+}
 
 
-def _gexf_values(parent: ElementTree.Element, record: dict[str, Any], columns: dict[str, str]) -> None:
-    values = ElementTree.SubElement(parent, "attvalues")
-    for name in columns:
-        if record.get(name) is not None:
-            ElementTree.SubElement(values, "attvalue", {"for": name, "value": _gexf_value(record[name])})
+def _graphml_header() -> str:
+    lines = [
+        XML_DECLARATION,
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n',
+    ]
+    for element, keys, columns in (
+        ("graph", _GRAPHML_GRAPH_KEYS, dict.fromkeys(_GRAPHML_GRAPH_KEYS, "string")),
+        ("node", _GRAPHML_NODE_KEYS, _GRAPHML_NODE_COLUMNS),
+        ("edge", _GRAPHML_EDGE_KEYS, _GRAPHML_EDGE_COLUMNS),
+    ):
+        for name, key in keys.items():
+            lines.append(f'  <key id="{key}" for="{element}" attr.name="{name}" attr.type="{columns[name]}" />\n')
+    lines.append('  <graph edgedefault="directed">\n')
+    return "".join(lines)
 
 
-def to_gexf(graph: ExportGraph) -> bytes:
+def _graphml_body(generation: str | None, nodes: Iterable[dict[str, Any]], edges: Iterable[NamedEdge]) -> Iterator[str]:
+    keys = _GRAPHML_NODE_KEYS
+    for node in nodes:
+        parts = [f'    <node id="{_xml_attribute(node["id"])}">\n']
+        for name, value in node.items():
+            if name != "id":
+                parts.append(f'      <data key="{keys[name]}">{_xml_text(_flat(value))}</data>\n')
+        parts.append(f'      <data key="{keys["label"]}">{_xml_text(node["name"])}</data>\n    </node>\n')
+        yield "".join(parts)
+    keys = _GRAPHML_EDGE_KEYS
+    for number, (edge, _, _) in enumerate(edges, start=1):
+        source, target, rel_type = _xml_attribute(edge["source"]), _xml_attribute(edge["target"]), _xml_text(edge["type"])
+        parts = [
+            f'    <edge source="{source}" target="{target}" id="e{number}">\n',
+            f'      <data key="{keys["type"]}">{rel_type}</data>\n',
+        ]
+        for name in EDGE_PROPERTIES:
+            if name in edge:
+                parts.append(f'      <data key="{keys[name]}">{_xml_text(edge[name])}</data>\n')
+        parts.append(f'      <data key="{keys["label"]}">{rel_type}</data>\n    </edge>\n')
+        yield "".join(parts)
+    yield f'    <data key="{_GRAPHML_GRAPH_KEYS["name"]}">{_xml_text(GRAPH_NAME)}</data>\n'
+    if generation:
+        yield f'    <data key="{_GRAPHML_GRAPH_KEYS["generation"]}">{_xml_text(generation)}</data>\n'
+    yield "  </graph>\n</graphml>\n"
+
+
+def write_graphml(generation: str | None, nodes: Iterable[dict[str, Any]], edges: Iterable[NamedEdge]) -> Iterator[bytes]:
+    """GraphML as NetworkX writes it (keys `d0`…, one typed key per attribute; a directed multigraph
+    whose edge ids are e1, e2, …), with the graph's name and generation as graph data."""
+    yield _graphml_header().encode("utf-8")
+    yield from _text_chunks(_graphml_body(generation, nodes, edges))
+
+
+GEXF_NAMESPACE = "http://www.gexf.net/1.2draft"
+
+
+def _gexf_header(generation: str | None) -> str:
+    description = f"generation {generation}" if generation else GRAPH_NAME
+    lines = [
+        XML_DECLARATION,
+        f'<gexf xmlns="{GEXF_NAMESPACE}" version="1.2">\n',
+        "  <meta>\n",
+        f"    <creator>{_xml_text(GRAPH_NAME)}</creator>\n",
+        f"    <description>{_xml_text(description)}</description>\n",
+        "  </meta>\n",
+        '  <graph defaultedgetype="directed" mode="static">\n',
+    ]
+    for cls, columns in (("node", TYPED_NODE_COLUMNS), ("edge", TYPED_EDGE_COLUMNS)):
+        lines.append(f'    <attributes class="{cls}" mode="static">\n')
+        lines.extend(f'      <attribute id="{name}" title="{name}" type="{kind}" />\n' for name, kind in columns.items())
+        lines.append("    </attributes>\n")
+    return "".join(lines)
+
+
+def _gexf_values(record: dict[str, Any], columns: Iterable[str]) -> str:
+    values = "".join(
+        f'          <attvalue for="{name}" value="{_xml_attribute(_flat(record[name]))}" />\n'
+        for name in columns
+        if record.get(name) is not None
+    )
+    return f"        <attvalues>\n{values}        </attvalues>\n"
+
+
+def _gexf_body(nodes: Iterable[dict[str, Any]], edges: Iterable[NamedEdge]) -> Iterator[str]:
+    yield "    <nodes>\n"
+    for node in nodes:
+        yield (
+            f'      <node id="{_xml_attribute(node["id"])}" label="{_xml_attribute(node["name"])}">\n'
+            f"{_gexf_values(node, TYPED_NODE_COLUMNS)}      </node>\n"
+        )
+    yield "    </nodes>\n    <edges>\n"
+    for number, (edge, _, _) in enumerate(edges, start=1):
+        rel_type = _xml_attribute(edge["type"])
+        yield (
+            f'      <edge id="e{number}" source="{_xml_attribute(edge["source"])}" target="{_xml_attribute(edge["target"])}"'
+            f' label="{rel_type}">\n{_gexf_values({**edge, "kind": edge["type"]}, TYPED_EDGE_COLUMNS)}      </edge>\n'
+        )
+    yield "    </edges>\n  </graph>\n</gexf>\n"
+
+
+def write_gexf(generation: str | None, nodes: Iterable[dict[str, Any]], edges: Iterable[NamedEdge]) -> Iterator[bytes]:
     """GEXF 1.2 as Gephi writes it. Written here rather than by networkx, which turns an edge's
     `type` into GEXF's directed/undirected flag and adds a `networkx_key` column to every edge."""
-    node_columns = {"kind": "string", "name": "string", "provenance": "string"}
-    for label in LABELS:
-        for name, kind in NODE_PROPERTIES[label].items():
-            node_columns.setdefault(name, "string" if name in MIXED_TYPE_PROPERTIES else GEXF_TYPES[kind])
-    edge_columns = {"kind": "string", **dict.fromkeys(EDGE_PROPERTIES, "string")}
-    root = ElementTree.Element("gexf", {"xmlns": GEXF_NAMESPACE, "version": "1.2"})
-    meta = ElementTree.SubElement(root, "meta")
-    ElementTree.SubElement(meta, "creator").text = GRAPH_NAME
-    ElementTree.SubElement(meta, "description").text = f"generation {graph.generation}" if graph.generation else GRAPH_NAME
-    element = ElementTree.SubElement(root, "graph", {"defaultedgetype": "directed", "mode": "static"})
-    _gexf_attributes(element, "node", node_columns)
-    _gexf_attributes(element, "edge", edge_columns)
-    nodes = ElementTree.SubElement(element, "nodes")
-    for node in graph.nodes:
-        _gexf_values(ElementTree.SubElement(nodes, "node", {"id": node["id"], "label": node["name"]}), node, node_columns)
-    edges = ElementTree.SubElement(element, "edges")
-    for number, edge in enumerate(graph.edges, start=1):
-        attributes = {"id": f"e{number}", "source": edge["source"], "target": edge["target"], "label": edge["type"]}
-        _gexf_values(ElementTree.SubElement(edges, "edge", attributes), {**edge, "kind": edge["type"]}, edge_columns)
-    ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    yield _gexf_header(generation).encode("utf-8")
+    yield from _text_chunks(_gexf_body(nodes, edges))
 
 
-def to_node_link_json(graph: ExportGraph) -> bytes:
-    import networkx as nx
+def _json_items(items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """The items of a JSON array two levels deep, as orjson indents a whole document; then `]`."""
+    first = True
+    for item in items:
+        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        yield (b"\n    " if first else b",\n    ") + text
+        first = False
+    yield b"]" if first else b"\n  ]"
 
-    data = nx.node_link_data(to_networkx(graph), edges="edges")
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+def write_node_link_json(generation: str | None, nodes: Iterable[dict[str, Any]], edges: Iterable[NamedEdge]) -> Iterator[bytes]:
+    """NetworkX node-link data (`node_link_data(g, edges="edges")` of the directed multigraph),
+    indented as orjson indents it: each node and edge is serialised on its own."""
+    graph = {"name": GRAPH_NAME, **({"generation": generation} if generation else {})}
+    head = orjson.dumps({"directed": True, "multigraph": True, "graph": graph}, option=orjson.OPT_INDENT_2)
+    yield head[: head.rindex(b"\n}")] + b',\n  "nodes": ['
+
+    def node_items() -> Iterator[dict[str, Any]]:
+        for node in nodes:
+            item = {k: v for k, v in node.items() if k != "id"}
+            item["id"] = node["id"]
+            yield item
+
+    def edge_items() -> Iterator[dict[str, Any]]:
+        for number, (edge, _, _) in enumerate(edges, start=1):
+            item = {k: v for k, v in edge.items() if k not in ("source", "target")}
+            item.update(source=edge["source"], target=edge["target"], key=f"e{number}")
+            yield item
+
+    def parts() -> Iterator[bytes]:
+        yield from _json_items(node_items())
+        yield b',\n  "edges": ['
+        yield from _json_items(edge_items())
+        yield b"\n}\n"
+
+    yield from _byte_chunks(parts())
 
 
 def _cell(value: Any) -> str:
@@ -269,50 +477,156 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> bytes:
+class _Pipe:
+    """A write-only file that cannot seek, for zipfile: what it is given is taken away in chunks.
+    (zipfile then writes each entry's sizes in a data descriptor after its data.)"""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        self.size = 0
+        return data
+
+
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # a fixed timestamp: the same graph gives the same bytes
+ZIP64_ROWS = 1_000_000  # an entry of more rows is written as Zip64 (2 GiB would need over 2 KB a row below it)
+
+
+def _csv_text(columns: Iterable[str], rows: Iterable[list[str]]) -> Iterator[str]:
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="raise", lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+    writer = csv.writer(buffer, lineterminator="\r\n")
     # The byte-order mark makes Excel read the file as UTF-8, so æ, ø and å stay intact.
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer.write("\ufeff")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= CHUNK_SIZE:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def to_csv_zip(graph: ExportGraph) -> bytes:
-    names = {node["id"]: node["name"] for node in graph.nodes}
-    edges = [{**e, "source_name": names.get(e["source"], ""), "target_name": names.get(e["target"], "")} for e in graph.edges]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for filename, content in (
-            ("nodes.csv", _csv_text(NODE_COLUMNS, graph.nodes)),
-            ("edges.csv", _csv_text(EDGE_COLUMNS, edges)),
+def write_csv_zip(
+    generation: str | None,
+    nodes: Iterable[dict[str, Any]],
+    edges: Iterable[NamedEdge],
+    rows: tuple[int, int] = (0, 0),
+) -> Iterator[bytes]:
+    """A zip of nodes.csv and edges.csv (comma-separated, UTF-8 with a byte-order mark), deflated
+    as it is written. `rows` (nodes, edges) decides whether an entry needs Zip64."""
+    node_rows = ([_cell(node.get(column)) for column in NODE_COLUMNS] for node in nodes)
+    edge_rows = (
+        [edge["source"], edge["target"], edge["type"], *(_cell(edge.get(p)) for p in EDGE_PROPERTIES), source_name, target_name]
+        for edge, source_name, target_name in edges
+    )
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        for filename, columns, records, count in (
+            ("nodes.csv", NODE_COLUMNS, node_rows, rows[0]),
+            ("edges.csv", EDGE_COLUMNS, edge_rows, rows[1]),
         ):
-            # A fixed timestamp: the same graph gives the same bytes.
-            info = zipfile.ZipInfo(filename, date_time=(2020, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(filename, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, content)
-    return buffer.getvalue()
+            with archive.open(info, "w", force_zip64=count > ZIP64_ROWS) as entry:
+                yield pipe.take()  # the entry's local header: the first bytes go out at once
+                for text in _csv_text(columns, records):
+                    entry.write(text.encode("utf-8"))
+                    if pipe.size >= CHUNK_SIZE:
+                        yield pipe.take()
+    yield pipe.take()  # the end of edges.csv and the central directory
 
 
-WRITERS = {"graphml": to_graphml, "gexf": to_gexf, "json": to_node_link_json, "csv": to_csv_zip}
+WRITERS: dict[str, Callable[..., Iterator[bytes]]] = {
+    "graphml": write_graphml,
+    "gexf": write_gexf,
+    "json": write_node_link_json,
+    "csv": write_csv_zip,
+}
+
+
+class ExportStream:
+    """One export, written as it is read: iterate for its bytes, in chunks of about CHUNK_SIZE.
+
+    Reads from one generation of the graph (GraphStore.pinned), a page at a time, so memory stays
+    flat whatever the graph's size. The first chunk (the file's header) comes once the store has
+    named its generation, so a store that cannot answer fails before anything is sent; then
+    `generation` is set. `nodes`, `edges` and `bytes` count what has been written so far."""
+
+    def __init__(self, store: GraphStore, format_name: str, page_size: int = PAGE_SIZE) -> None:
+        self.format = export_format(format_name)
+        self.generation: str | None = None
+        self.bytes = 0
+        self._reader: PagedReader | None = None
+        self._chunks = self._write(store, page_size)
+
+    @property
+    def nodes(self) -> int:
+        return self._reader.nodes_read if self._reader else 0
+
+    @property
+    def edges(self) -> int:
+        return self._reader.edges_read if self._reader else 0
+
+    def __iter__(self) -> ExportStream:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = next(self._chunks)
+        self.bytes += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        """Stop early: releases the generation held (also done when the stream is dropped)."""
+        self._chunks.close()
+
+    def _write(self, store: GraphStore, page_size: int) -> Iterator[bytes]:
+        with store.pinned() as run:
+            reader = self._reader = PagedReader(store, run, page_size)
+            self.generation = reader.generation
+            write = WRITERS[self.format.name]
+            if self.format.name == "csv":
+                yield from write(reader.generation, reader.nodes(), reader.edges(), rows=reader.totals())
+            else:
+                yield from write(reader.generation, reader.nodes(), reader.edges())
 
 
 def render(graph: ExportGraph, format_name: str) -> bytes:
-    return WRITERS[export_format(format_name).name](graph)
+    """An in-memory graph (`collect`) in one format: the same bytes as its ExportStream."""
+    fmt = export_format(format_name)
+    if fmt.name == "csv":
+        return b"".join(
+            write_csv_zip(graph.generation, graph.nodes, graph.named_edges(), rows=(len(graph.nodes), len(graph.edges)))
+        )
+    return b"".join(WRITERS[fmt.name](graph.generation, graph.nodes, graph.named_edges()))
 
 
 def export_bytes(model: ReadModel, format_name: str) -> bytes:
-    """The export in one format, built once per graph version."""
+    """The export in one format as bytes, kept per graph version (for Python callers; the API and
+    the command stream instead)."""
     fmt = export_format(format_name)
-    return model.cached(("export", fmt.name), lambda: WRITERS[fmt.name](export_graph(model)))
+    return model.cached(("export", fmt.name), lambda: b"".join(ExportStream(model.store, fmt.name)))
 
 
-def save(data: bytes, output: Path, force: bool = False) -> Path:
-    """Write `data` to `output`, creating its folder; an existing file is kept unless `force`.
+def save(data: bytes | Iterable[bytes], output: Path, force: bool = False) -> Path:
+    """Write `data` (bytes, or chunks such as an ExportStream) to `output`, creating its folder;
+    an existing file is kept unless `force`.
 
-    The bytes go to a temporary file beside the target first, so a reader never sees half a file.
+    The bytes go to a temporary file beside the target first, which takes the target's name only
+    once complete, so a reader never sees half a file; if writing fails, nothing is left behind.
     """
     output = Path(output).expanduser()
     if output.is_dir():
@@ -323,7 +637,9 @@ def save(data: bytes, output: Path, force: bool = False) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                file.write(chunk)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
         if force:
             os.replace(temporary, output)
         else:

@@ -5,9 +5,11 @@ Also the app hook (app.main APP_HOOKS) that mounts this router.
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
@@ -53,16 +55,21 @@ def export(
 ) -> Response:
     """Every node (`id`, `kind`, `name`, `provenance` and its properties) and every edge (`type`,
     `role`, `detail`, `provenance`), for Gephi, yEd, Cytoscape, NetworkX or Excel.
-    Built once per loaded graph; see README "Exports" for what each format holds."""
+    Streamed as it is read from one generation of the graph (no Content-Length; chunked), in
+    constant memory whatever the graph's size; see README "Exports" for what each format holds."""
     fmt = exports.export_format(format)
-    body = exports.export_bytes(model, fmt.name)
-    generation = model.version or "empty"
-    etag = f'"{generation}-{fmt.name}"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    headers = {"Cache-Control": "no-cache"}
+    etag = f'"{model.store.generation or "empty"}-{fmt.name}"'
     if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
+        return Response(status_code=304, headers={**headers, "ETag": etag})
+    stream = exports.ExportStream(model.store, fmt.name)
+    # The first chunk pins the generation and names it, here, before the status line goes out: a
+    # store that cannot answer is still a JSON 503, and the ETag names the graph the file comes from.
+    first = next(stream)
+    headers["ETag"] = f'"{stream.generation or "empty"}-{fmt.name}"'
     headers["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
-    return Response(content=body, media_type=fmt.media_type, headers=headers)
+    # A sync iterator: Starlette reads it in the threadpool, a chunk at a time (the reads block).
+    return StreamingResponse(itertools.chain((first,), stream), media_type=fmt.media_type, headers=headers)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
