@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 T = TypeVar("T")
 
@@ -275,6 +275,24 @@ class GraphNode(Ref):
     properties: dict[str, object] = Field(default_factory=dict)
 
 
+class GroupNode(GraphNode):
+    """A hub's relationships of one type, too many to draw, as one node (kind `Group`; README "Views")."""
+
+    count: int = Field(description="How many relationships of this type and direction the hub has")
+    shown: int = Field(description="How many of them the neighbourhood draws anyway (their other end came in another way)")
+    hub: str = Field(description="The hub's id: name it in `expand` to draw them all")
+    type: str
+    direction: str = Field(description="in: the members point at the hub; out: the hub points at them")
+
+
+def _node_tag(value: object) -> str:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return "group" if kind == "Group" else "node"
+
+
+AnyGraphNode = Annotated[Annotated[GroupNode, Tag("group")] | Annotated[GraphNode, Tag("node")], Discriminator(_node_tag)]
+
+
 class GraphEdge(Model):
     source: str
     target: str
@@ -301,8 +319,9 @@ class Paths(Model):
 class Neighbourhood(Model):
     center: Ref
     depth: int
-    nodes: list[GraphNode]
+    nodes: list[AnyGraphNode]
     edges: list[GraphEdge]
+    expanded: list[Ref] = Field(default_factory=list, description="The hubs named in `expand`, drawn in full")
 
 
 class SearchHit(Ref):

@@ -30,6 +30,43 @@ WITH n, r, m
 WHERE m IS NOT NULL
 RETURN n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
 
+// name: expand_out_skipping
+// expand_out without the given relationship types: a hub's members are counted (degree_out), not read.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m
+WHERE m IS NOT NULL AND NOT __TYPE_OF__(r) IN $skip
+RETURN n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
+
+// name: expand_in_skipping
+// expand_in without the given relationship types: a hub's members are counted (degree_in), not read.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)<-[r]-(m)
+WITH n, r, m
+WHERE m IS NOT NULL AND NOT __TYPE_OF__(r) IN $skip
+RETURN n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
+
+// name: degree_out
+// How many relationships go out of each of the given nodes of one label, per type and kind of the other end
+// (counted by the store: which neighbourhood nodes are hubs, without reading their members).
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m
+WHERE m IS NOT NULL
+RETURN n.id AS id, __TYPE_OF__(r) AS type, m.kind AS other_kind, count(r) AS count
+
+// name: degree_in
+// How many relationships come into each of the given nodes of one label, per type and kind of the other end.
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)<-[r]-(m)
+WITH n, r, m
+WHERE m IS NOT NULL
+RETURN n.id AS id, __TYPE_OF__(r) AS type, m.kind AS other_kind, count(r) AS count
+
 // name: count_relationships
 // Relationships per type.
 MATCH ()-[r]->()

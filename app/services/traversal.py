@@ -4,6 +4,7 @@ both walked by the store."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from app import models
@@ -79,37 +80,96 @@ def parse_kinds(kinds: str | None) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(labels)) or None
 
 
+# Readable neighbourhoods (README "Views"): a node other than the centre, and not named in `expand`,
+# is not expanded through a relationship type and direction that it has more than HUB_LIMIT of
+# (Klimaalliancen's 98 members), nor through one it has more than PEER_LIMIT of when the walk reached
+# it through that same type (Samsø -> Region Midtjylland: its other 18 municipalities are Samsø's peers,
+# not its neighbourhood). Those relationships become one group node with their count instead.
+HUB_LIMIT = 50
+PEER_LIMIT = 16
+GROUP_KIND = "Group"
+Hubs = dict[str, dict[tuple[str, str], Counter[str]]]  # node -> (type, direction) -> other ends per kind
+
+
 def neighbourhood(
-    model: ReadModel, center: str, depth: int = 1, kinds: str | tuple[str, ...] | None = None
+    model: ReadModel,
+    center: str,
+    depth: int = 1,
+    kinds: str | tuple[str, ...] | None = None,
+    expand: str | Iterable[str] | None = None,
 ) -> models.Neighbourhood:
     if not 1 <= depth <= 3:
         raise InvalidParameter(f"depth={depth} is out of range", expected="depth from 1 to 3")
     allowed = parse_kinds(kinds) if isinstance(kinds, str) or kinds is None else kinds
     node = model.resolve(center)
-    return model.cached(("neighbourhood", node.id, depth, allowed), lambda: _neighbourhood(model, node, depth, allowed))
+    opened = parse_expand(model, expand)
+    return model.cached(
+        ("neighbourhood", node.id, depth, allowed, tuple(n.id for n in opened)),
+        lambda: _neighbourhood(model, node, depth, allowed, opened),
+    )
 
 
-def _expand(model: ReadModel, frontier: dict[str, str], outgoing: bool) -> list[dict[str, Any]]:
-    """One step from the frontier (id -> kind), as rows of from_id, type, other_id, other_kind."""
-    by_kind: dict[str, list[str]] = defaultdict(list)
+def parse_expand(model: ReadModel, expand: str | Iterable[str] | None) -> tuple[NodeRef, ...]:
+    """`Klimaalliancen, Region Midtjylland` (names, codes or ids, as anywhere else) -> the hubs, in id order."""
+    parts = expand.split(",") if isinstance(expand, str) else list(expand or ())
+    found = {ref.id: ref for ref in (model.resolve(part) for part in parts if clean_input(part))}
+    return tuple(found[key] for key in sorted(found))
+
+
+def _expand(model: ReadModel, frontier: dict[str, str], outgoing: bool, skip: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One step from the frontier (id -> kind), as rows of from_id, type, other_id, other_kind;
+    `skip` names the relationship types not to follow from a node (its collapsed hub types)."""
+    batches: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for node_id, kind in frontier.items():
-        by_kind[kind].append(node_id)
+        batches[(kind, tuple(sorted(skip.get(node_id, ()))))].append(node_id)
     rows: list[dict[str, Any]] = []
-    for kind, ids in by_kind.items():
-        rows += model.store.read("expand_out" if outgoing else "expand_in", {"ids": ids}, label=kind)
+    for (kind, types), ids in batches.items():
+        if types:
+            name = "expand_out_skipping" if outgoing else "expand_in_skipping"
+            rows += model.store.read(name, {"ids": ids, "skip": list(types)}, label=kind)
+        else:
+            rows += model.store.read("expand_out" if outgoing else "expand_in", {"ids": ids}, label=kind)
     return rows
 
 
-def _neighbourhood(model: ReadModel, center: NodeRef, depth: int, allowed: tuple[str, ...] | None) -> models.Neighbourhood:
-    """Every node within `depth` steps (through nodes of the allowed kinds) and every
-    relationship between two of them."""
+def _hubs(model: ReadModel, frontier: dict[str, str], arrived: dict[str, set[tuple[str, str]]]) -> Hubs:
+    """The frontier's relationships that the rule above collapses, counted by the store per type,
+    direction and kind of the other end (the members themselves are never read)."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for node_id, kind in frontier.items():
+        by_kind[kind].append(node_id)
+    counts: Hubs = defaultdict(lambda: defaultdict(Counter))
+    for kind, ids in by_kind.items():
+        for direction in ("out", "in"):
+            for row in model.store.read("degree_out" if direction == "out" else "degree_in", {"ids": ids}, label=kind):
+                counts[row["id"]][(row["type"], direction)][row["other_kind"]] += int(row["count"])
+    hubs: Hubs = {}
+    for node_id, per_type in counts.items():
+        for key, members in per_type.items():
+            total = sum(members.values())
+            if total > HUB_LIMIT or (total > PEER_LIMIT and key in arrived.get(node_id, ())):
+                hubs.setdefault(node_id, {})[key] = members
+    return hubs
+
+
+def _neighbourhood(
+    model: ReadModel, center: NodeRef, depth: int, allowed: tuple[str, ...] | None, opened: tuple[NodeRef, ...] = ()
+) -> models.Neighbourhood:
+    """Every node within `depth` steps (through nodes of the allowed kinds) and every relationship
+    between two of them; a hub's collapsed relationships (see HUB_LIMIT) as one group node each."""
     kinds: dict[str, str] = {center.id: center.kind}
     frontier = {center.id: center.kind}
+    never = {center.id} | {ref.id for ref in opened}  # never collapsed
+    arrived: dict[str, set[tuple[str, str]]] = defaultdict(set)  # (type, direction) by which the walk reached a node
     edges: set[tuple[str, str, str]] = set()
+    collapsed: dict[tuple[str, str, str], Counter[str]] = {}
     for level in range(depth + 1):
+        hubs = _hubs(model, {i: k for i, k in frontier.items() if i not in never}, arrived)
         discovered: dict[str, str] = {}
         for outgoing in (True, False):
-            for row in _expand(model, frontier, outgoing):
+            direction = "out" if outgoing else "in"
+            skip = {node_id: [t for t, d in types if d == direction] for node_id, types in hubs.items()}
+            for row in _expand(model, frontier, outgoing, skip):
                 other_id, other_kind = row["other_id"], row["other_kind"]
                 if allowed and other_kind not in allowed and other_id != center.id:
                     continue
@@ -117,15 +177,23 @@ def _neighbourhood(model: ReadModel, center: NodeRef, depth: int, allowed: tuple
                     if level == depth:  # the last round only adds edges between nodes already in
                         continue
                     kinds[other_id] = discovered[other_id] = other_kind
+                if other_id in discovered:  # seen from the new node, the walk came in the other direction
+                    arrived[other_id].add((row["type"], "in" if outgoing else "out"))
                 source, target = (row["from_id"], other_id) if outgoing else (other_id, row["from_id"])
                 edges.add((source, target, row["type"]))
+        if level < depth:  # at the last level nothing new is drawn, so there is nothing to collapse
+            for node_id, types in hubs.items():
+                for (rel_type, direction), members in types.items():
+                    collapsed[(node_id, rel_type, direction)] = members
         frontier = discovered
+    groups = _groups(collapsed, edges, allowed)
     properties = nodes_with_properties(model, list(kinds))
+    all_edges = sorted(edges) + [(g.id, g.hub, g.type) if g.direction == "in" else (g.hub, g.id, g.type) for g in groups]
     degree: Counter[str] = Counter()
-    for source, target, _ in edges:
+    for source, target, _ in all_edges:
         degree[source] += 1
         degree[target] += 1
-    nodes = [
+    nodes: list[models.GraphNode] = [
         models.GraphNode(
             id=node_id,
             kind=p["kind"],
@@ -139,6 +207,48 @@ def _neighbourhood(model: ReadModel, center: NodeRef, depth: int, allowed: tuple
     return models.Neighbourhood(
         center=_ref(center),
         depth=depth,
-        nodes=nodes,
-        edges=[models.GraphEdge(source=s, target=t, type=ty) for s, t, ty in sorted(edges)],
+        nodes=[*nodes, *groups],
+        edges=[models.GraphEdge(source=s, target=t, type=ty) for s, t, ty in all_edges],
+        expanded=[_ref(ref) for ref in opened],
     )
+
+
+def group_id(hub: str, rel_type: str, direction: str) -> str:
+    return f"group:{hub}:{rel_type}:{direction}"
+
+
+def _plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+def _groups(
+    collapsed: dict[tuple[str, str, str], Counter[str]], edges: set[tuple[str, str, str]], allowed: tuple[str, ...] | None
+) -> list[models.GroupNode]:
+    """One group node per collapsed hub relationship that leaves somebody out; `shown` counts the
+    members the neighbourhood draws anyway (they came in another way, with their edge to the hub)."""
+    drawn: Counter[tuple[str, str, str]] = Counter()
+    for source, target, rel_type in edges:
+        drawn[(target, rel_type, "in")] += 1
+        drawn[(source, rel_type, "out")] += 1
+    groups = []
+    for (hub, rel_type, direction), members in sorted(collapsed.items()):
+        wanted = {kind: n for kind, n in members.items() if not allowed or kind in allowed}
+        count, shown = sum(wanted.values()), drawn[(hub, rel_type, direction)]
+        if count <= shown:
+            continue
+        word = _plural(KIND_WORDS.get(next(iter(wanted)), "node")) if len(wanted) == 1 else "nodes"
+        groups.append(
+            models.GroupNode(
+                id=group_id(hub, rel_type, direction),
+                kind=GROUP_KIND,
+                name=f"{count} {word}",
+                degree=1,
+                properties={"members": dict(sorted(wanted.items()))},
+                count=count,
+                shown=shown,
+                hub=hub,
+                type=rel_type,
+                direction=direction,
+            )
+        )
+    return groups

@@ -12,7 +12,15 @@ from typing import Any
 from app import models
 from app.services import entities, overlap, replication, traversal
 from app.services.read_model import ReadModel
-from app.views.styles import HIDDEN_PROPERTIES, KIND_STYLES, PROPERTY_LABELS, ROLE_LABELS, kind_label, node_size
+from app.views.styles import (
+    EDGE_LABELS,
+    HIDDEN_PROPERTIES,
+    KIND_STYLES,
+    PROPERTY_LABELS,
+    ROLE_LABELS,
+    kind_label,
+    node_size,
+)
 
 # Above this many nodes the browser gets positions instead of running physics (see README "Views").
 BROWSER_LAYOUT_LIMIT = 500
@@ -172,11 +180,52 @@ def neighbourhood_graph(neighbourhood: models.Neighbourhood) -> ViewGraph:
     center = neighbourhood.center
     nodes = ((n.id, n.kind, n.name, n.properties) for n in neighbourhood.nodes)
     edges = ((e.source, e.target, e.type, None) for e in neighbourhood.edges)
+    groups = [n for n in neighbourhood.nodes if isinstance(n, models.GroupNode)]
+    drawn = len(neighbourhood.nodes) - len(groups)
     caption = (
         f"Alt inden for {neighbourhood.depth} skridt fra {center.name} ({kind_label(center.kind).lower()}): "
-        f"{len(neighbourhood.nodes)} knuder og {len(neighbourhood.edges)} forbindelser."
+        f"{drawn} knuder og {len(neighbourhood.edges) - len(groups)} forbindelser."
     )
-    return assemble(f"{center.name}: netværk, dybde {neighbourhood.depth}", caption, center.id, nodes, edges)
+    if groups:
+        caption += (
+            f" Mange forbindelser af samme slags til én knude er samlet i {len(groups)} "
+            f"{'gruppe' if len(groups) == 1 else 'grupper'} ({', '.join(_group_label(g) for g in groups)}); "
+            "klik på en gruppe for at folde den ud."
+        )
+    graph = assemble(f"{center.name}: netværk, dybde {neighbourhood.depth}", caption, center.id, nodes, edges)
+    by_id = {n.id: n for n in neighbourhood.nodes}
+    for vis_node in graph.nodes:
+        group = by_id[vis_node["id"]]
+        if isinstance(group, models.GroupNode):
+            hub = by_id[group.hub]
+            _group_node(vis_node, group, hub.name, node_ref(hub.kind, hub.name, hub.properties))
+    return graph
+
+
+def _group_label(group: models.GroupNode) -> str:
+    members = group.properties.get("members") or {}
+    kinds = list(members) if isinstance(members, dict) else []
+    word = KIND_STYLES[kinds[0]].plural.lower() if len(kinds) == 1 and kinds[0] in KIND_STYLES else "forbindelser"
+    return f"{group.count} {word}"
+
+
+def _group_node(vis_node: dict[str, Any], group: models.GroupNode, hub_name: str, hub_ref: str) -> None:
+    """A collapsed hub relationship as the page draws it: the count as its label, and what a click unfolds."""
+    relation = EDGE_LABELS.get(group.type, group.type.lower())
+    label = _group_label(group)
+    vis_node.update(
+        label=label,
+        name=f"{label}: {relation} {hub_name}" if group.direction == "in" else f"{label}: {hub_name} {relation} dem",
+        size=node_size(min(group.count, 150)),
+        expand=hub_ref,
+        facts=[
+            ["type", KIND_STYLES["Group"].label],
+            ["antal", str(group.count)],
+            ["heraf i visningen", str(group.shown)],
+            ["forbindelse", f"{relation} {hub_name}" if group.direction == "in" else f"{hub_name} {relation} dem"],
+            ["fold ud", f"klik for at vise alle {label}"],
+        ],
+    )
 
 
 def _details(model: ReadModel, ids: list[str]) -> dict[str, tuple[str, str, str, dict[str, Any]]]:

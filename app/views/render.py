@@ -137,6 +137,8 @@ class GraphLinks:
     png: str = ""
     recenter_base: str = "/views/graph"  # absolute in downloads, so that links lead back to the server
     depth: int = 1
+    center_ref: str = ""  # the centre as the permalink names it, and the hubs it expands: a group's click adds one
+    expand: tuple[str, ...] = ()
 
 
 def with_query(path: str, **params: Any) -> str:
@@ -160,6 +162,8 @@ def render_graph_html(
         "center": graph.center,
         "recenter": links.recenter_base,
         "depth": links.depth,
+        "centerRef": links.center_ref,
+        "expand": list(links.expand),
         "kinds": {k: {"label": KIND_STYLES[k].label, "color": KIND_STYLES[k].color} for k in graph.kinds},
         "edgeStyles": EDGE_STYLES,
     }
@@ -176,13 +180,16 @@ def render_graph_html(
 
 def render_neighbourhood_html(neighbourhood: models.Neighbourhood, *, inline_assets: bool = False) -> str:
     """The graph view's HTML for a neighbourhood, without HTTP (what /views/graph serves)."""
-    params = {"center": neighbourhood.center.name, "depth": neighbourhood.depth}
+    expand = tuple(ref.name for ref in neighbourhood.expanded)
+    params = {"center": neighbourhood.center.name, "depth": neighbourhood.depth, "expand": ",".join(expand)}
     links = GraphLinks(
         permalink=with_query("/views/graph", **params),
         download=with_query("/views/graph", **params, download=1),
         svg=with_query("/views/graph.svg", **params),
         png=with_query("/views/graph.png", **params),
         depth=neighbourhood.depth,
+        center_ref=neighbourhood.center.name,
+        expand=expand,
     )
     return render_graph_html(neighbourhood_graph(neighbourhood), links, inline_assets=inline_assets)
 

@@ -77,6 +77,7 @@ def draw(graph: ViewGraph, image_format: str) -> bytes:
         )
     ranked = sorted(graph.nodes, key=lambda n: -n["degree"])
     labelled = {n["id"] for n in (ranked if len(ranked) < LABEL_ALL_BELOW else ranked[:25])}
+    labelled |= {n["id"] for n in graph.nodes if n["kind"] == "Group"}  # "98 kommuner" says what the node is
     if graph.center:
         labelled.add(graph.center)
     for node in graph.nodes:

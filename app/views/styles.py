@@ -23,6 +23,8 @@ KIND_STYLES: dict[str, KindStyle] = {
     "WorkPackage": KindStyle("Arbejdspakke", "Arbejdspakker", "#E69F00", "hexagon", "h"),
     "Task": KindStyle("Opgave", "Opgaver", "#F0E442", "triangle", "^"),
     "Theme": KindStyle("Tema", "Temaer", "#009E73", "triangleDown", "v"),
+    # A hub's many relationships of one type, collapsed (app.services.traversal.HUB_LIMIT): a click unfolds them.
+    "Group": KindStyle("Samlet gruppe", "Samlede grupper", "#56B4E9", "box", "P"),
 }
 
 EDGE_LABELS: dict[str, str] = {

@@ -29,6 +29,7 @@ PARITY_REQUESTS = [
     "/api/graph?center=LIFE ACT&depth=3",
     "/api/graph?center=Samsø&depth=2",
     "/api/graph?center=WP9&depth=1&kinds=Municipality,Task",
+    "/api/graph?center=Samsø&depth=2&expand=Klimaalliancen,Region Midtjylland",
     "/api/search?q=aarh",
     "/api/search?q=hedebolge",
     "/api/gaps?region=Nordjylland&pillar=adaptation",
@@ -168,6 +169,68 @@ def test_neighbourhood_depth_and_kind_filter(client: TestClient) -> None:
     assert len(others) == 7 + 2
     region = client.get("/api/graph?center=Region Nordjylland&depth=1").json()
     assert sum(1 for n in region["nodes"] if n["kind"] == "Municipality") == 11
+
+
+def test_a_hub_is_one_group_node_so_samsoe_depth_2_is_about_samsoe(client: TestClient) -> None:
+    """Through Klimaalliancen (every municipality a member) and Region Midtjylland depth 2 used to reach
+    the whole country (138 nodes); now each hub's members are one group node with their count."""
+    body = client.get("/api/graph?center=Samsø&depth=2").json()
+    assert len(body["nodes"]) <= 70
+    ids = {n["id"] for n in body["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in body["edges"])
+    samsoe = client.get("/api/municipalities/741").json()
+    assert samsoe["region"] == "Region Midtjylland" and "region:midtjylland" in ids
+    names = {n["name"] for n in body["nodes"]}
+    assert {n["name"] for n in samsoe["neighbours"]} <= names
+    for code in [p["code"] for p in samsoe["participation"]]:
+        wp = client.get(f"/api/work-packages/{code}").json()
+        assert f"workpackage:{code}" in ids
+        assert set(wp["municipalities"]) <= names  # their municipalities
+        assert {f"task:{t['code']}" for t in wp["tasks"]} <= ids
+        themes = client.get("/api/graph", params={"center": code, "kinds": "Theme"}).json()["nodes"][1:]
+        assert {t["id"] for t in themes} <= ids  # the themes it addresses (its tasks' themes are a step further)
+    groups = {n["hub"]: n for n in body["nodes"] if n["kind"] == "Group"}
+    members = groups["programme:klimaalliancen"]
+    assert members["id"] == "group:programme:klimaalliancen:MEMBER_OF:in"
+    assert (members["name"], members["count"]) == ("98 municipalities", 98)
+    assert (members["type"], members["direction"]) == ("MEMBER_OF", "in")
+    drawn = [e for e in body["edges"] if e["type"] == "MEMBER_OF" and e["target"] == members["hub"]]
+    assert members["shown"] == len(drawn) - 1  # the members drawn anyway, and the group itself
+    assert [e for e in body["edges"] if members["id"] in (e["source"], e["target"])] == [
+        {"source": members["id"], "target": "programme:klimaalliancen", "type": "MEMBER_OF"}
+    ]
+    assert groups["region:midtjylland"]["count"] == 19  # Samsø's peers in its region
+    assert sum(n["kind"] == "Municipality" for n in body["nodes"]) < 98
+
+
+def test_expand_draws_a_hub_in_full(client: TestClient) -> None:
+    body = client.get("/api/graph", params={"center": "Samso", "depth": 2, "expand": "klimaalliancen"}).json()
+    assert sum(n["kind"] == "Municipality" for n in body["nodes"]) == 98
+    assert sum(e["type"] == "MEMBER_OF" and e["target"] == "programme:klimaalliancen" for e in body["edges"]) == 98
+    assert "programme:klimaalliancen" not in {n.get("hub") for n in body["nodes"]}
+    assert body["expanded"] == [{"id": "programme:klimaalliancen", "kind": "Programme", "name": "Klimaalliancen"}]
+    both = client.get("/api/graph", params={"center": "Samsø", "depth": 2, "expand": "Region Midtjylland, Klimaalliancen"}).json()
+    assert not [n for n in both["nodes"] if n["kind"] == "Group"]
+    assert [r["name"] for r in both["expanded"]] == ["Klimaalliancen", "Region Midtjylland"]
+    missing = client.get("/api/graph", params={"center": "Samsø", "expand": "Klimaalliancen,Narnia"})
+    assert missing.status_code == 404 and "Narnia" in missing.json()["error"]["message"]
+
+
+def test_the_centre_is_never_collapsed_and_the_whole_project_stays_one_answer(client: TestClient) -> None:
+    hub = client.get("/api/graph?center=Klimaalliancen&depth=1").json()
+    assert sum(n["kind"] == "Municipality" for n in hub["nodes"]) == 98 and "Group" not in {n["kind"] for n in hub["nodes"]}
+    body = client.get("/api/graph?center=LIFE ACT&depth=3").json()
+    assert "Group" not in {n["kind"] for n in body["nodes"]}
+    ids = {n["id"] for n in body["nodes"]}
+    project = client.get("/api/work-packages").json()["data"]
+    assert {f"workpackage:{wp['code']}" for wp in project} <= ids
+    for wp in project:
+        detail = client.get(f"/api/work-packages/{wp['code']}").json()
+        assert {f"task:{t['code']}" for t in detail["tasks"]} <= ids
+        assert {f"theme:{t['slug']}" for t in detail["themes"]} <= ids
+        assert {f"theme:{t['slug']}" for task in detail["tasks"] for t in task["themes"]} <= ids
+    participants = client.get("/api/municipalities?participating=true").json()["data"]
+    assert participants and {m["name"] for m in participants} <= {n["name"] for n in body["nodes"]}
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,29 @@ def test_click_search_filter_and_highlight(context: Any, origin: str) -> None:
     assert_clean(log, origin)
 
 
+def test_a_click_on_a_group_node_unfolds_the_hub(context: Any, origin: str) -> None:
+    page, log = open_page(context, origin)
+    page.goto(origin + "/views/graph?center=Sams%C3%B8&depth=2")
+    assert_drawn(page)
+    group = "group:programme:klimaalliancen:MEMBER_OF:in"
+    assert page.evaluate(f"window.lifeact.nodes.get('{group}').label") == "98 kommuner"
+    before = page.evaluate("window.lifeact.nodes.get({filter: n => n.kind === 'Municipality'}).length")
+    assert before < 98
+    position = page.evaluate(
+        f"""() => {{ const net = window.lifeact.network; net.focus('{group}', {{scale: 1.5, animation: false}});
+                   const c = net.canvasToDOM(net.getPositions(['{group}'])['{group}']);
+                   const box = document.getElementById('network').getBoundingClientRect();
+                   return [box.left + c.x, box.top + c.y]; }}"""
+    )
+    page.mouse.click(*position)
+    page.wait_for_url("**/views/graph?center=Sams%C3%B8&depth=2&expand=klimaalliancen")
+    assert_drawn(page)
+    assert page.evaluate("window.lifeact.nodes.get({filter: n => n.kind === 'Municipality'}).length") == 98
+    assert page.evaluate(f"window.lifeact.nodes.get('{group}')") is None
+    assert "expand=Klimaalliancen" in page.get_attribute("a[data-role=permalink]", "href")
+    assert_clean(log, origin)
+
+
 def save_download(page: Any, tmp_path: Path) -> Path:
     with page.expect_download() as info:
         page.click("a[data-role=download]")

@@ -27,6 +27,7 @@ VIEWS = [
     "/views/graph?center=LIFE+ACT&depth=3",
     "/views/graph?center=Kobenhavn&depth=1",
     "/views/graph?center=T.9.1&depth=2",
+    "/views/graph?center=Sams%C3%B8&depth=2&expand=Klimaalliancen",
     "/views/overlap?a=Aalborg&b=Sams%C3%B8",
     "/views/overlap?a=Aalborg&b=Aalborg",
     "/views/replication?target=WP9",
@@ -114,6 +115,36 @@ def test_whole_project_is_one_view(views: TestClient, seed_graph) -> None:
     assert {"Høje-Taastrup", "Ærø", "Aabenraa", "København"} <= names  # Danish names as they are
 
 
+def test_a_hub_is_one_group_node_that_unfolds(views: TestClient) -> None:
+    html = views.get("/views/graph", params={"center": "Samsø", "depth": 2}).text
+    data = graph_data(html)
+    groups = {n["expand"]: n for n in data["nodes"] if n["kind"] == "Group"}
+    assert set(groups) == {"klimaalliancen", "Region Midtjylland"}
+    members = groups["klimaalliancen"]
+    assert members["label"] == "98 kommuner" and ["antal", "98"] in members["facts"]
+    assert members["name"] == "98 kommuner: medlem af Klimaalliancen"
+    assert [e for e in data["edges"] if members["id"] in (e["from"], e["to"])] == [
+        {"from": members["id"], "to": "programme:klimaalliancen", "type": "MEMBER_OF"}
+    ]
+    assert data["centerRef"] == "Samsø" and data["expand"] == []
+    assert sum(n["kind"] == "Municipality" for n in data["nodes"]) < 98 and len(data["nodes"]) <= 70
+    assert data["kinds"]["Group"]["label"] == "Samlet gruppe" and "klik for at folde ud" in html
+    assert "samlet i 2 grupper (98 kommuner, 19 kommuner)" in html  # the caption
+    # the parameter a click adds: every municipality, no group, and the permalink, SVG and PNG keep it
+    html = views.get("/views/graph", params={"center": "Samsø", "depth": 2, "expand": "klimaalliancen"}).text
+    data = graph_data(html)
+    assert sum(n["kind"] == "Municipality" for n in data["nodes"]) == 98
+    assert "klimaalliancen" not in {n.get("expand") for n in data["nodes"]} and data["expand"] == ["Klimaalliancen"]
+    for link in ("/views/graph?", "/views/graph.svg?", "/views/graph.png?"):
+        assert f'href="{link}center=Sams%C3%B8&amp;depth=2&amp;expand=Klimaalliancen' in html
+    assert '<input type="hidden" name="expand" value="Klimaalliancen">' in html
+    svg = views.get("/views/graph.svg", params={"center": "Samsø", "depth": 2}).text
+    assert "98 kommuner" in svg
+    wrong = views.get("/views/graph", params={"center": "Samsø", "depth": 2, "expand": "Klimaalliancen,Region Midtjyland"})
+    assert wrong.status_code == 404
+    assert 'href="/views/graph?center=Sams%C3%B8&amp;depth=2&amp;expand=Klimaalliancen%2CRegion+Midtjylland"' in wrong.text
+
+
 def test_node_facts_say_where_they_come_from(views: TestClient) -> None:
     data = graph_data(views.get("/views/work-packages/WP9").text)
     wp = next(n for n in data["nodes"] if n["id"] == "workpackage:WP9")
@@ -191,6 +222,8 @@ def test_404_suggestions_link_to_the_same_view(views: TestClient) -> None:
         "/views/graph?center={}",
         "/views/graph?center=Aalborg&depth={}",
         "/views/graph?center=Aalborg&download={}",
+        "/views/graph?center=Aalborg&depth=2&expand={}",
+        "/views/graph.svg?center=Aalborg&expand={}",
         "/views/overlap?a=Aalborg&b={}",
         "/views/replication?target={}",
         "/views/replication?target=WP9&limit={}",

@@ -86,9 +86,14 @@ def graph(
     kinds: Annotated[
         str | None, Query(max_length=200, description="Comma-separated labels to keep, e.g. `Municipality,WorkPackage`")
     ] = None,
+    expand: Annotated[
+        str | None,
+        Query(max_length=1000, description="Comma-separated hubs to draw in full, e.g. `Klimaalliancen,Region Midtjylland`"),
+    ] = None,
 ) -> Neighbourhood:
-    """The neighbourhood of a node: nodes within `depth` steps and the edges between them."""
-    return traversal.neighbourhood(model, center, depth, kinds)
+    """The neighbourhood of a node: nodes within `depth` steps and the edges between them. A hub's
+    many relationships of one type are one `Group` node with their count, unless `expand` names it."""
+    return traversal.neighbourhood(model, center, depth, kinds, expand)
 
 
 @router.get("/search", response_model=SearchResults)

@@ -25,6 +25,7 @@ from app.views.render import GraphLinks, content_security_policy, render_graph_h
 router = APIRouter(tags=["views"])
 
 Text = Annotated[str | None, Query(max_length=400)]
+Expand = Annotated[str | None, Query(max_length=1000, description="Comma-separated hubs to draw in full, e.g. `Klimaalliancen`")]
 TRUE, FALSE = {"1", "true", "yes", "ja"}, {"0", "false", "no", "nej", ""}
 
 
@@ -111,6 +112,7 @@ def _graph_page(
     images: bool = False,
     controls: dict[str, object] | None = None,
     label: str = "",
+    expand: tuple[str, ...] = (),
 ) -> HTMLResponse:
     base = _base(request) if download else ""
     links = GraphLinks(
@@ -120,6 +122,8 @@ def _graph_page(
         png=with_query(f"{base}/views/graph.png", **params) if images else "",
         recenter_base=f"{base}/views/graph",
         depth=depth,
+        center_ref=str(params.get("center", "")),
+        expand=expand,
     )
     html = render_graph_html(graph, links, inline_assets=download, view=view, controls=controls)
     return _html(settings, html, download, f"lifeact-{_slug(view, label, *map(str, params.values()))}.html")
@@ -140,28 +144,49 @@ def graph_view(
     center: Annotated[str | None, Query(max_length=200, description="Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`")] = None,
     depth: Annotated[str | None, Query(description="1 to 3 steps from the centre")] = None,
     download: Annotated[str | None, Query(description="1: one self-contained HTML file")] = None,
+    expand: Expand = None,
 ) -> Response:
-    """A node's neighbourhood as an interactive network (`center=LIFE ACT&depth=3`: the whole project)."""
+    """A node's neighbourhood as an interactive network (`center=LIFE ACT&depth=3`: the whole project).
+    A hub's many relationships of one type are one group node; a click on it (or `expand`) unfolds it."""
 
     def build() -> Response:
         name = _required("center", center, "a name or code")
         steps = _integer("depth", depth, 1, 1, 3)
         wanted = _flag("download", download)
-        hood = traversal.neighbourhood(model, name, steps)
-        controls = {"depth_form": True, "center": name, "depth": steps}
-        params = {"center": name, "depth": steps}
+        hood = traversal.neighbourhood(model, name, steps, expand=expand)
+        opened = tuple(ref.name for ref in hood.expanded)
+        controls = {"depth_form": True, "center": name, "depth": steps, "expand": ",".join(opened)}
+        params: dict[str, object] = {"center": name, "depth": steps} | ({"expand": ",".join(opened)} if opened else {})
+        graph = graphs.neighbourhood_graph(hood)
         return _graph_page(
-            settings, request, "graph", graphs.neighbourhood_graph(hood), "/views/graph", params, wanted, steps, True, controls
+            settings, request, "graph", graph, "/views/graph", params, wanted, steps, True, controls, expand=opened
         )
 
-    return _view(settings, build, lambda s: with_query("/views/graph", center=s, depth=depth or 1))
+    return _view(settings, build, lambda s: _graph_suggestion(model, "/views/graph", s, center, depth, expand))
 
 
-def _image(request: Request, model: ModelDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str) -> Response:
+def _graph_suggestion(model: ModelDep, path: str, name: str, center: str | None, depth: str | None, expand: str | None) -> str:
+    """The same graph with the suggestion in place of whichever name did not resolve: the centre or a hub."""
+    try:
+        model.resolve(center or "")
+    except ServiceError:
+        return with_query(path, center=name, depth=depth or 1, expand=expand)
+    hubs = []
+    for part in (expand or "").split(","):
+        try:
+            hubs.append(model.resolve(part).name)
+        except ServiceError:
+            hubs.append(name)
+    return with_query(path, center=center, depth=depth or 1, expand=",".join(dict.fromkeys(hubs)))
+
+
+def _image(
+    request: Request, model: ModelDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str, expand: str | None
+) -> Response:
     def build() -> Response:
         name = _required("center", center, "a name or code")
         steps = _integer("depth", depth, 1, 1, 3)
-        graph = graphs.neighbourhood_graph(traversal.neighbourhood(model, name, steps))
+        graph = graphs.neighbourhood_graph(traversal.neighbourhood(model, name, steps, expand=expand))
         media = "image/svg+xml" if fmt == "svg" else "image/png"
         filename = f"lifeact-graph-{_slug(name, str(steps))}.{fmt}"
         return Response(
@@ -170,19 +195,23 @@ def _image(request: Request, model: ModelDep, settings: SettingsDep, center: str
             headers=_headers(settings, {"Content-Disposition": f'inline; filename="{filename}"'}),
         )
 
-    return _view(settings, build, lambda s: with_query(f"/views/graph.{fmt}", center=s, depth=depth or 1))
+    return _view(settings, build, lambda s: _graph_suggestion(model, f"/views/graph.{fmt}", s, center, depth, expand))
 
 
 @router.get("/views/graph.svg", response_class=Response)
-def graph_svg(request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
+def graph_svg(
+    request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None, expand: Expand = None
+) -> Response:
     """The graph view as SVG (legend and caption included), for Word and PDF reports."""
-    return _image(request, model, settings, center, depth, "svg")
+    return _image(request, model, settings, center, depth, "svg", expand)
 
 
 @router.get("/views/graph.png", response_class=Response)
-def graph_png(request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None) -> Response:
+def graph_png(
+    request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None, expand: Expand = None
+) -> Response:
     """The graph view as PNG (legend and caption included)."""
-    return _image(request, model, settings, center, depth, "png")
+    return _image(request, model, settings, center, depth, "png", expand)
 
 
 @router.get("/views/overlap", response_class=HTMLResponse)

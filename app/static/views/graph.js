@@ -98,6 +98,13 @@
     return data.recenter + "?center=" + encodeURIComponent(node.ref) + "&depth=" + encodeURIComponent(data.depth);
   }
 
+  // A group node stands for a hub's many relationships of one type: its URL is this view with the hub expanded.
+  function expandUrl(node) {
+    var expand = data.expand.concat([node.expand]).join(",");
+    return data.recenter + "?center=" + encodeURIComponent(data.centerRef) + "&depth=" + encodeURIComponent(data.depth) +
+      "&expand=" + encodeURIComponent(expand);
+  }
+
   function showDetails(id) {
     var node = nodes.get(id);
     details.replaceChildren();
@@ -112,8 +119,10 @@
       list.appendChild(element("dd", node.source));
     }
     details.appendChild(list);
-    var link = element("a", "Centrér visningen på " + node.name, "recenter-link");
-    link.href = recenterUrl(node);
+    var link = node.expand
+      ? element("a", "Fold ud: vis alle " + node.label, "expand-link")
+      : element("a", "Centrér visningen på " + node.name, "recenter-link");
+    link.href = node.expand ? expandUrl(node) : recenterUrl(node);
     details.appendChild(link);
   }
 
@@ -146,7 +155,10 @@
   }
 
   network.on("click", function (event) {
-    if (event.nodes.length) {
+    var clicked = event.nodes.length ? nodes.get(event.nodes[0]) : null;
+    if (clicked && clicked.expand && data.centerRef) {
+      window.location.href = expandUrl(clicked); // the permalink with this hub drawn in full
+    } else if (clicked) {
       select(event.nodes[0]);
     } else if (state.selected !== null) {
       state.selected = null;
