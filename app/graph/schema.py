@@ -73,12 +73,15 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
 }
 
 # Every node has these, whatever its label: `kind` repeats the label so that one
-# query text can read it on both stores (labels(n) and label(n) differ).
+# query text can read it on both stores (labels(n) and label(n) differ). `source` is
+# the node's provenance; `property_sources` (JSON text, property -> provenance, or
+# null) gives single properties that come from elsewhere their own (app/provenance.py).
 COMMON_NODE_PROPERTIES: dict[str, str] = {
     "id": "STRING",
     "kind": "STRING",
     "name": "STRING",
     "source": "STRING",
+    "property_sources": "STRING",
     "generation": "STRING",
 }
 
