@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -118,6 +118,15 @@ class MunicipalityProfile(MunicipalitySummary):
     provenance: list[Provenance]
 
 
+def _property_sources() -> Any:
+    return Field(
+        default_factory=dict,
+        description="Provenance of the properties that do not come from `source`, property -> provenance: "
+        "'<document>, <section>', 'our reading of <document>, <section>' or "
+        "'general knowledge, not in the source documents' (several joined with '; ')",
+    )
+
+
 class TaskSummary(Model):
     code: str
     title: str
@@ -143,6 +152,7 @@ class WorkPackage(Model):
     cooperates_with: list[Ref]
     mobilises_funding_from: list[Ref]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class Task(Model):
@@ -157,6 +167,7 @@ class Task(Model):
     )
     lead: Party
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class RegionSummary(Model):
@@ -171,6 +182,7 @@ class RegionDetail(RegionSummary):
     municipalities: list[MunicipalitySummary]
     roles: list[Role]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class Relation(Model):
@@ -196,6 +208,7 @@ class Programme(Model):
     main_efforts: list[str] = Field(default_factory=list)
     relations: list[Relation]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class Organisation(Model):
@@ -206,6 +219,7 @@ class Organisation(Model):
     description: str
     relations: list[Relation]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class ThemeSummary(ThemeRef):

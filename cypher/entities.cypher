@@ -19,7 +19,8 @@ RETURN n.id AS id, n.code AS code, n.name AS name, n.region AS region
 MATCH (w:WorkPackage)
 RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
-       w.pillars AS pillars, w.summary AS summary, w.source AS source
+       w.pillars AS pillars, w.summary AS summary, w.source AS source,
+       w.property_sources AS property_sources
 
 // name: work_package_leads
 // The lead of each of the given work packages.

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import models
+from app import models, provenance
 from app.graph.store import GraphStore
 from app.services.errors import InvalidParameter, NotFound
 from app.services.index import GenerationCache, NodeRef
@@ -254,6 +254,7 @@ def _work_package(tables: ProjectTables, code: str, relations: list[models.Relat
         cooperates_with=[r.other for r in relations if r.type == "COOPERATES_WITH"],
         mobilises_funding_from=[r.other for r in relations if r.type == "MOBILISES_FUNDING_FROM"],
         source=wp["source"],
+        property_sources=provenance.decode(wp.get("property_sources")),
     )
 
 
@@ -291,6 +292,7 @@ def get_task(cache: GenerationCache, key: str) -> models.Task:
         municipalities=sorted((p["name"] for p in tables.participants.get(wp_code, [])), key=danish_key),
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         source=node.properties["source"],
+        property_sources=provenance.decode(node.properties.get("property_sources")),
     )
 
 
@@ -349,6 +351,7 @@ def get_region(cache: GenerationCache, key: str) -> models.RegionDetail:
         municipalities=sorted(members, key=lambda m: danish_key(m.name)),
         roles=_roles(node_relations(cache, node)),
         source=node.properties["source"],
+        property_sources=provenance.decode(node.properties.get("property_sources")),
     )
 
 
@@ -386,6 +389,7 @@ def get_programme(cache: GenerationCache, key: str) -> models.Programme:
         main_efforts=p.get("main_efforts") or [],
         relations=kept,
         source=p["source"],
+        property_sources=provenance.decode(p.get("property_sources")),
         **fields,
     )
 
@@ -413,6 +417,7 @@ def _organisation(cache: GenerationCache, node: NodeRef) -> models.Organisation:
         description=p["description"],
         relations=node_relations(cache, node),
         source=p["source"],
+        property_sources=provenance.decode(p.get("property_sources")),
     )
 
 
