@@ -92,8 +92,9 @@ PROPERTY_LABELS: dict[str, str] = {
     "role": "rolle",
 }
 
-# Not worth a line in a tooltip: coordinates and internal bookkeeping.
-HIDDEN_PROPERTIES = {"seat_lat", "seat_lon", "generation", "source", "id", "kind", "name", "number"}
+# Not worth a line in a tooltip: coordinates and internal bookkeeping. The provenance
+# (`source`, `property_sources`) is shown on its own, below the facts.
+HIDDEN_PROPERTIES = {"seat_lat", "seat_lon", "generation", "source", "property_sources", "id", "kind", "name", "number"}
 
 
 def kind_label(kind: str) -> str:
