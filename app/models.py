@@ -127,11 +127,16 @@ def _property_sources() -> Any:
     )
 
 
+def _danish(of: str) -> Any:
+    return Field(description=f"`{of}` in Danish, in our own words like `{of}`")
+
+
 class TaskSummary(Model):
     code: str
     title: str
     title_en: str
     summary: str
+    summary_da: str = _danish("summary")
     themes: list[ThemeRef]
 
 
@@ -144,6 +149,7 @@ class WorkPackage(Model):
     category: str
     pillars: list[str]
     summary: str
+    summary_da: str = _danish("summary")
     lead: Party
     partners: list[Partner]
     municipalities: list[str]
@@ -160,6 +166,7 @@ class Task(Model):
     title: str
     title_en: str
     summary: str
+    summary_da: str = _danish("summary")
     work_package: Ref
     themes: list[ThemeRef]
     municipalities: list[str] = Field(
@@ -198,6 +205,7 @@ class Programme(Model):
     key: str
     name: str
     description: str
+    description_da: str = _danish("description")
     start_date: str | None = None
     end_date: str | None = None
     goal: str | None = None
@@ -217,6 +225,7 @@ class Organisation(Model):
     full_name: str
     org_type: str
     description: str
+    description_da: str = _danish("description")
     relations: list[Relation]
     source: str
     property_sources: dict[str, str] = _property_sources()

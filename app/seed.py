@@ -71,6 +71,8 @@ class Sourced(Strict):
     PROPERTY_NAMES: ClassVar[dict[str, str]] = {}
     # Fields a mapping may not name: the record's identity and the provenance itself.
     UNSOURCED: ClassVar[frozenset[str]] = frozenset({"source", "sources", "key", "code", "slug"})
+    # A Danish text shares the provenance of the English one it renders.
+    TRANSLATIONS: ClassVar[dict[str, str]] = {"summary_da": "summary", "description_da": "description"}
 
     sources: dict[str, Provenance] = Field(default_factory=dict)
 
@@ -85,8 +87,9 @@ class Sourced(Strict):
         return self
 
     def source_of(self, field_name: str, default: str) -> str:
-        """The provenance of one field: its own, or `default`."""
-        return self.sources.get(field_name) or default
+        """The provenance of one field: its own, its English original's, or `default`."""
+        original = self.TRANSLATIONS.get(field_name, field_name)
+        return self.sources.get(field_name) or self.sources.get(original) or default
 
     def property_sources(self, default: str) -> str | None:
         """The node's `property_sources` (JSON text): the provenance of every node property
@@ -146,6 +149,7 @@ class OrganisationSeed(Sourced):
     full_name: str
     org_type: str
     description: str
+    description_da: str = Field(min_length=20)
     source: Provenance
 
 
@@ -161,6 +165,7 @@ class ProgrammeSeed(Sourced):
     key: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     description: str
+    description_da: str = Field(min_length=20)
     source: Provenance
     lead: str | None = None
     funded_by: tuple[str, ...] = ()
@@ -197,6 +202,7 @@ class TaskSeed(Sourced):
     title_da: str
     title_en: str
     summary: str = Field(min_length=20)
+    summary_da: str = Field(min_length=20)
     themes: tuple[str, ...] = Field(min_length=1)
 
 
@@ -211,6 +217,7 @@ class WorkPackageSeed(Sourced):
     cooperates_with: tuple[str, ...] = ()
     mobilises_funding_from: tuple[str, ...] = ()
     summary: str = Field(min_length=20)
+    summary_da: str = Field(min_length=20)
     themes: tuple[str, ...] = ()
     municipalities: tuple[str, ...]
     tasks: tuple[TaskSeed, ...]
@@ -477,6 +484,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "full_name": o.full_name,
                 "org_type": o.org_type,
                 "description": o.description,
+                "description_da": o.description_da,
                 "source": o.source,
                 "property_sources": o.property_sources(o.source),
             },
@@ -509,6 +517,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "name": p.name,
                 "key": p.key,
                 "description": p.description,
+                "description_da": p.description_da,
                 "start_date": p.start,
                 "end_date": p.end,
                 "goal": p.goal,
@@ -591,6 +600,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "category": wp.category,
                 "pillars": list(wp.pillars),
                 "summary": wp.summary,
+                "summary_da": wp.summary_da,
                 "source": source,
                 "property_sources": wp.property_sources(source),
             },
@@ -657,6 +667,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                     "title_da": task.title_da,
                     "title_en": task.title_en,
                     "summary": task.summary,
+                    "summary_da": task.summary_da,
                     "work_package": wp.code,
                     "source": source,
                     "property_sources": task.property_sources(source),

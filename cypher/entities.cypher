@@ -19,7 +19,7 @@ RETURN n.id AS id, n.code AS code, n.name AS name, n.region AS region
 MATCH (w:WorkPackage)
 RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
-       w.pillars AS pillars, w.summary AS summary, w.source AS source,
+       w.pillars AS pillars, w.summary AS summary, w.summary_da AS summary_da, w.source AS source,
        w.property_sources AS property_sources
 
 // name: work_package_leads
@@ -45,7 +45,7 @@ RETURN w.code AS work_package, m.id AS id, m.code AS code, m.name AS name, m.reg
 MATCH (w:WorkPackage)-[:HAS_TASK]->(t:Task)
 WHERE w.code IN $codes
 RETURN w.code AS work_package, t.id AS id, t.code AS code, t.name AS name, t.title_da AS title_da,
-       t.title_en AS title_en, t.summary AS summary, t.source AS source
+       t.title_en AS title_en, t.summary AS summary, t.summary_da AS summary_da, t.source AS source
 
 // name: work_package_direct_themes
 // Themes a work package addresses as a whole (not through one of its tasks).

@@ -42,6 +42,7 @@ SET n.kind = 'Programme',
     n.property_sources = row.property_sources,
     n.key = row.key,
     n.description = row.description,
+    n.description_da = row.description_da,
     n.start_date = row.start_date,
     n.end_date = row.end_date,
     n.goal = row.goal,
@@ -63,7 +64,8 @@ SET n.kind = 'Organisation',
     n.key = row.key,
     n.full_name = row.full_name,
     n.org_type = row.org_type,
-    n.description = row.description
+    n.description = row.description,
+    n.description_da = row.description_da
 
 // name: merge_workpackage_nodes
 // Upserts one batch of WorkPackage nodes by id.
@@ -80,7 +82,8 @@ SET n.kind = 'WorkPackage',
     n.title_en = row.title_en,
     n.category = row.category,
     n.pillars = row.pillars,
-    n.summary = row.summary
+    n.summary = row.summary,
+    n.summary_da = row.summary_da
 
 // name: merge_task_nodes
 // Upserts one batch of Task nodes by id.
@@ -95,6 +98,7 @@ SET n.kind = 'Task',
     n.title_da = row.title_da,
     n.title_en = row.title_en,
     n.summary = row.summary,
+    n.summary_da = row.summary_da,
     n.work_package = row.work_package
 
 // name: merge_theme_nodes

@@ -127,6 +127,8 @@ BROKEN_PROVENANCE = [
         _set(["organisations", 2, "source"], "DK2020 og Klimaalliancen, introduction"),
         ["organisations.yaml", "kl", "names no document title"],
     ),
+    ("work_packages.yaml", _set(["work_packages", 4, "summary_da"], None), ["work_packages.yaml", "WP5", "summary_da"]),
+    ("programmes.yaml", _set(["programmes", 0, "description_da"], None), ["programmes.yaml", "life-act", "description_da"]),
 ]
 
 
@@ -159,6 +161,18 @@ def test_dk2020_properties_name_the_section_that_states_them(seed_graph: SeedGra
     assert alliance["main_efforts"] == "DK2020 and Klimaalliancen, Klimaalliancen's three main efforts"
     (member,) = {row["source"] for row in edges(seed_graph, "MEMBER_OF")}
     assert member == "DK2020 and Klimaalliancen, timeline"
+
+
+def test_a_danish_text_shares_the_provenance_of_its_english_original(seed_graph: SeedGraph) -> None:
+    for label, (english, danish) in {
+        "Programme": ("description", "description_da"),
+        "Organisation": ("description", "description_da"),
+        "WorkPackage": ("summary", "summary_da"),
+        "Task": ("summary", "summary_da"),
+    }.items():
+        for row in seed_graph.nodes[label]:
+            sources = provenance.decode(row.get("property_sources"))
+            assert sources.get(english) == sources.get(danish), row["id"]
 
 
 # -- pillars, categories and theme tags ------------------------------------------------------------
@@ -289,7 +303,16 @@ def test_the_title_of_t_10_2_is_the_sources_own_words(seed_graph: SeedGraph) -> 
     assert f"T.10.2: {title}" in page
 
 
-# -- descriptions in our own words ----------------------------------------------------------------
+# -- Danish texts, in our own words ----------------------------------------------------------------
+def test_every_work_package_and_task_has_a_danish_summary(seed_graph: SeedGraph) -> None:
+    for label in ("WorkPackage", "Task"):
+        for row in seed_graph.nodes[label]:
+            assert len(row["summary_da"]) >= 20 and row["summary_da"] != row["summary"], row["id"]
+    for label in ("Programme", "Organisation"):
+        for row in seed_graph.nodes[label]:
+            assert len(row["description_da"]) >= 20 and row["description_da"] != row["description"], row["id"]
+
+
 def test_no_description_copies_eight_words_of_the_sources(seed_graph: SeedGraph) -> None:
     run = 8
     shingles = set()
@@ -300,11 +323,11 @@ def test_no_description_copies_eight_words_of_the_sources(seed_graph: SeedGraph)
         (row["id"], key, row[key])
         for rows in seed_graph.nodes.values()
         for row in rows
-        for key in ("summary", "description", "goal")
+        for key in ("summary", "summary_da", "description", "description_da", "goal")
         if row.get(key)
     ]
     texts += [(row["id"], "main_efforts", " ".join(row["main_efforts"])) for row in seed_graph.nodes["Programme"]]
-    assert len(texts) > 45
+    assert len(texts) > 90
     for node_id, key, text in texts:
         w = words(text)
         copied = [" ".join(w[i : i + run]) for i in range(len(w) - run + 1) if " ".join(w[i : i + run]) in shingles]

@@ -33,6 +33,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "Programme": {
         "key": "STRING",
         "description": "STRING",
+        "description_da": "STRING",
         "start_date": "STRING",
         "end_date": "STRING",
         "goal": "STRING",
@@ -47,6 +48,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "full_name": "STRING",
         "org_type": "STRING",
         "description": "STRING",
+        "description_da": "STRING",
     },
     "WorkPackage": {
         "code": "STRING",
@@ -56,12 +58,14 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "category": "STRING",
         "pillars": "STRING[]",
         "summary": "STRING",
+        "summary_da": "STRING",
     },
     "Task": {
         "code": "STRING",
         "title_da": "STRING",
         "title_en": "STRING",
         "summary": "STRING",
+        "summary_da": "STRING",
         "work_package": "STRING",
     },
     "Theme": {

@@ -197,9 +197,11 @@ def test_programmes(client: TestClient) -> None:
     assert any(r["type"] == "SUCCEEDS" and r["other"]["name"] == "DK2020" for r in alliance["relations"])
 
 
-def test_work_packages_and_tasks_carry_per_property_provenance(client: TestClient) -> None:
+def test_work_packages_and_tasks_carry_danish_summaries_and_per_property_provenance(client: TestClient) -> None:
     for code in WP_CODES:
         body = client.get(f"/api/work-packages/{code}").json()
+        assert body["summary_da"] and body["summary_da"] != body["summary"], code
+        assert all(t["summary_da"] for t in body["tasks"]), code
         pillars = body["property_sources"].get("pillars")
         if body["pillars"] and code not in STATED_PILLARS:
             assert pillars == f"our reading of LIFE ACT work packages, {code}", code
@@ -212,13 +214,13 @@ def test_work_packages_and_tasks_carry_per_property_provenance(client: TestClien
     wp2 = client.get("/api/work-packages/WP2").json()
     assert {r["name"] for r in wp2["mobilises_funding_from"]} == {"Den Europæiske Investeringsbank", "EU's strukturfonde"}
     task = client.get("/api/tasks/T.10.2").json()
-    assert task["title"] == "At styrke mulighederne for vandtilbageholdelse"
+    assert task["title"] == "At styrke mulighederne for vandtilbageholdelse" and task["summary_da"]
     assert task["property_sources"] == {}
 
 
-def test_programmes_and_organisations_carry_per_property_provenance(client: TestClient) -> None:
+def test_programmes_and_organisations_carry_danish_descriptions_and_per_property_provenance(client: TestClient) -> None:
     programmes = client.get("/api/programmes").json()["data"]
-    assert all(p["property_sources"] for p in programmes)
+    assert all(p["description_da"] and p["property_sources"] for p in programmes)
     dk2020 = client.get("/api/programmes/DK2020").json()
     assert dk2020["source"] == "DK2020 and Klimaalliancen, introduction"
     assert dk2020["property_sources"]["start_date"] == "DK2020 and Klimaalliancen, timeline"
@@ -228,6 +230,8 @@ def test_programmes_and_organisations_carry_per_property_provenance(client: Test
     assert sources["IMPLEMENTS_PLANS_OF"] == "general knowledge, not in the source documents"
     assert sources["FUNDED_BY"].startswith("our reading of ")
     assert "integrated" not in life_act["description"]
+    organisations = client.get("/api/organisations").json()["data"]
+    assert all(o["description_da"] for o in organisations)
     c40 = client.get("/api/organisations/c40").json()
     assert c40["property_sources"]["full_name"] == "general knowledge, not in the source documents"
     assert len({s for text in c40["property_sources"].values() for s in text.split("; ")} | {c40["source"]}) > 2

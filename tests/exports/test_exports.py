@@ -161,6 +161,7 @@ def test_per_property_provenance_is_exported(embedded_client: TestClient, seed_g
     wp5 = graph.nodes["workpackage:WP5"]
     assert wp5["provenance"] == "LIFE ACT work packages, WP5"
     assert "our reading of LIFE ACT work packages, WP5" in str(wp5["property_provenance"])
+    assert graph.nodes["workpackage:WP5"]["summary_da"] and graph.nodes["programme:dk2020"]["description_da"]
     assert "general knowledge, not in the source documents" in str(graph.nodes["organisation:c40"]["property_provenance"])
 
 

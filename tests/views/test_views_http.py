@@ -138,6 +138,7 @@ def test_tooltips_give_each_property_its_own_provenance(views: TestClient) -> No
     assert by_id["workpackage:WP9"]["sources"] == []
     dk2020 = dict(by_id["programme:dk2020"]["sources"])
     assert dk2020["start"] == dk2020["runder"] == "DK2020 and Klimaalliancen, timeline"
+    assert dk2020["beskrivelse"] == dk2020["beskrivelse (engelsk)"]
     assert dk2020["beskrivelse"].startswith("DK2020 and Klimaalliancen, DK2020 fact sheet; ")
     assert not any(fact[0] == "property sources" for n in data["nodes"] for fact in n["facts"])  # not as raw JSON
     script = views.get("/static/views/graph.js").text
