@@ -81,8 +81,3 @@ def decode(stored: str | Mapping[str, str] | None) -> dict[str, str]:
         return dict(stored)
     value = json.loads(stored)
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
-
-
-def source_of(prop: str, source: str, sources: Mapping[str, str]) -> str:
-    """The provenance of one property: its own if it has one, else the node's."""
-    return sources.get(prop, source)

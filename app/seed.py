@@ -378,8 +378,8 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     _unique(work_packages, "code", "work_packages.yaml")
     _unique([t for wp in work_packages for t in wp.tasks], "code", "work_packages.yaml")
 
-    def check_source(file_name: str, record: str, value: str, field_name: str = "source") -> str:
-        """The provenance unchanged if each claim names a document and section of sources.yaml."""
+    def check_source(file_name: str, record: str, value: str, field_name: str = "source") -> None:
+        """SeedError unless each claim of the provenance names a document and section of sources.yaml."""
         for claim in provenance.claims(value):
             if claim.kind not in ("stated", "reading"):
                 continue
@@ -393,7 +393,6 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                     f"{file_name}: {record}: field '{field_name}': {claim.section!r} is not a section of"
                     f" {claim.document!r} in sources.yaml ({', '.join(sorted(sections[claim.document]))})"
                 )
-        return value
 
     def check_sources(file_name: str, record: str, item: Sourced) -> None:
         for name, value in item.sources.items():
