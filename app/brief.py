@@ -22,7 +22,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from app import models
-from app.seed import REFERENCE_SOURCE
+from app.provenance import GENERAL_KNOWLEDGE, OUR_READING, VOCABULARY
+from app.seed import REFERENCE_SOURCE, task_id
 from app.services import entities, exports, replication
 from app.services.errors import InvalidParameter
 from app.services.read_model import ReadModel
@@ -106,10 +107,34 @@ def danish_date(moment: datetime) -> str:
 
 
 def split_source(source: str) -> tuple[str, str]:
-    """'LIFE ACT work packages, WP9' -> ('LIFE ACT work packages', 'WP9'): the seed writes sources as
-    '<document>, <section>'."""
+    """'LIFE ACT work packages, WP9' -> ('LIFE ACT work packages', 'WP9'): the seed writes a claim as
+    '<document>, <section>' (or 'our reading of <document>, <section>', kept together as the
+    document); general knowledge and the theme vocabulary have no section."""
+    if source in (GENERAL_KNOWLEDGE, VOCABULARY):
+        return source, ""
     document, comma, section = (source or "").rpartition(", ")
     return (document, section) if comma else (source or "(ukendt)", "")
+
+
+def source_rows(fact: str, source: str) -> list[dict[str, str]]:
+    """One table row per claim: a provenance may join several with '; '."""
+    claims = [part.strip() for part in (source or "").split(";") if part.strip()] or [""]
+    return [dict(zip(("fact", "document", "section"), (fact, *split_source(claim)), strict=True)) for claim in claims]
+
+
+# What the provenance table calls the properties of a work package and of a task.
+WORK_PACKAGE_WORDS = {"title_da": "titel", "summary": "resumé", "category": "kategori", "pillars": "søjler", "tasks": "opgaver"}
+TASK_WORDS = {"title_da": "titel", "summary": "beskrivelse", "work_package": "arbejdspakke"}
+
+
+def _property_facts(subject: str, words: dict[str, str], source: str, property_sources: dict[str, str]) -> list[dict[str, str]]:
+    """'<subject>: <words>' with the node's source, less the properties that have their own
+    provenance, which get a line each (a Danish or English twin of a property goes with it)."""
+    twins = {"summary_da": "summary", "title_en": "title_da"}
+    own = {words.get(twins.get(name, name), name): text for name, text in property_sources.items()}
+    facts = [{"fact": f"{subject}: {', '.join(w for w in words.values() if w not in own)}", "source": source}]
+    facts += [{"fact": f"{subject}: {word}", "source": text} for word, text in sorted(own.items())]
+    return facts
 
 
 # -- the map ----------------------------------------------------------------------------------
@@ -246,7 +271,7 @@ def _work_package_section(model: ReadModel, code: str, provenance: list[dict[str
     wp = entities.get_work_package(model, code)
     lead = tables.leads[code]
     partner_rows = {p["name"]: p for p in tables.partners.get(code, [])}
-    provenance.append({"fact": f"{code}: titel, resumé, kategori, søjler, opgaver", "source": wp.source})
+    provenance.extend(_property_facts(code, WORK_PACKAGE_WORDS, wp.source, wp.property_sources))
     provenance.append({"fact": f"{lead['name']} leder {code}", "source": lead["source"]})
     partners = []
     for partner in wp.partners:
@@ -261,6 +286,8 @@ def _work_package_section(model: ReadModel, code: str, provenance: list[dict[str
     for task in wp.tasks:
         task_source = next((t["source"] for t in tables.tasks.get(code, []) if t["code"] == task.code), wp.source)
         provenance.append({"fact": f"opgave {task.code}: titel og beskrivelse", "source": task_source})
+        for theme_name, source in sorted(_theme_sources(model, task_id(task.code)).items()):  # the themes shown per task
+            provenance.append({"fact": f"{task.code} handler om {theme_name}", "source": source})
     return {
         "code": wp.code,
         "title": wp.title_da,
@@ -305,7 +332,7 @@ def brief_context(
             "source": task.source,
             "heading": f"{task.code} {task.title}",
         }
-        provenance.append({"fact": f"opgave {task.code}: titel, beskrivelse, arbejdspakke", "source": task.source})
+        provenance.extend(_property_facts(f"opgave {task.code}", TASK_WORDS, task.source, task.property_sources))
         theme_sources = _theme_sources(model, node.id)
         for theme in task.themes:
             provenance.append(
@@ -399,9 +426,8 @@ def brief_context(
         if key in seen:
             continue
         seen.add(key)
-        document, section = split_source(item["source"])
-        rows.append({"fact": item["fact"], "document": document, "section": section})
-    documents = sorted({row["document"] for row in rows})
+        rows.extend(source_rows(item["fact"], item["source"]))
+    documents = sorted({row["document"].removeprefix(OUR_READING) for row in rows})
 
     figure = replication_map(model, target, min(MAP_MARKS, limit))
     network, network_caption = network_svg(model, target, limit)

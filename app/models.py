@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -118,11 +118,25 @@ class MunicipalityProfile(MunicipalitySummary):
     provenance: list[Provenance]
 
 
+def _property_sources() -> Any:
+    return Field(
+        default_factory=dict,
+        description="Provenance of the properties that do not come from `source`, property -> provenance: "
+        "'<document>, <section>', 'our reading of <document>, <section>' or "
+        "'general knowledge, not in the source documents' (several joined with '; ')",
+    )
+
+
+def _danish(of: str) -> Any:
+    return Field(description=f"`{of}` in Danish, in our own words like `{of}`")
+
+
 class TaskSummary(Model):
     code: str
     title: str
     title_en: str
     summary: str
+    summary_da: str = _danish("summary")
     themes: list[ThemeRef]
 
 
@@ -135,6 +149,7 @@ class WorkPackage(Model):
     category: str
     pillars: list[str]
     summary: str
+    summary_da: str = _danish("summary")
     lead: Party
     partners: list[Partner]
     municipalities: list[str]
@@ -143,6 +158,7 @@ class WorkPackage(Model):
     cooperates_with: list[Ref]
     mobilises_funding_from: list[Ref]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class Task(Model):
@@ -150,6 +166,7 @@ class Task(Model):
     title: str
     title_en: str
     summary: str
+    summary_da: str = _danish("summary")
     work_package: Ref
     themes: list[ThemeRef]
     municipalities: list[str] = Field(
@@ -157,6 +174,7 @@ class Task(Model):
     )
     lead: Party
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class RegionSummary(Model):
@@ -171,6 +189,7 @@ class RegionDetail(RegionSummary):
     municipalities: list[MunicipalitySummary]
     roles: list[Role]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class Relation(Model):
@@ -186,6 +205,7 @@ class Programme(Model):
     key: str
     name: str
     description: str
+    description_da: str = _danish("description")
     start_date: str | None = None
     end_date: str | None = None
     goal: str | None = None
@@ -196,6 +216,7 @@ class Programme(Model):
     main_efforts: list[str] = Field(default_factory=list)
     relations: list[Relation]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class Organisation(Model):
@@ -204,8 +225,10 @@ class Organisation(Model):
     full_name: str
     org_type: str
     description: str
+    description_da: str = _danish("description")
     relations: list[Relation]
     source: str
+    property_sources: dict[str, str] = _property_sources()
 
 
 class ThemeSummary(ThemeRef):

@@ -11,11 +11,12 @@ import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app import provenance
 from app.graph.schema import LABELS, shape
 
 Category = Literal["project-management", "implementation-driver", "place-based"]
@@ -25,15 +26,87 @@ PartnerRole = Literal["co-lead", "collaborates", "supports", "assists"]
 
 REFERENCE_SOURCE = "Danish municipality reference data"
 LIFEACT_SOURCE = "LIFE ACT work packages"
-DK2020_SOURCE = "DK2020 and Klimaalliancen"
 
 
 class SeedError(Exception):
     """A seed file that cannot be loaded; the message says where and what was expected."""
 
 
+# A provenance string of a known form (app/provenance.py); document and section are
+# checked against sources.yaml once every file has been read.
+Provenance = Annotated[str, AfterValidator(provenance.check)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+# Seed fields that become relationships, not node properties: their provenance goes on the
+# relationships rather than into the node's property_sources.
+RELATIONSHIP_FIELDS = frozenset(
+    {
+        "lead",
+        "partners",
+        "knowledge_partners",
+        "funded_by",
+        "implements_plans_of",
+        "framework_owner",
+        "succeeds",
+        "all_municipalities_members",
+        "cooperates_with",
+        "mobilises_funding_from",
+        "themes",
+        "municipalities",
+        "tasks",
+    }
+)
+
+
+class Sourced(Strict):
+    """A record with a provenance (`source`) and, where single fields come from elsewhere,
+    `sources`: field name -> provenance. For a relationship field (lead, partners, …) that is
+    the provenance of the relationships it makes."""
+
+    # Seed fields whose node property has another name.
+    PROPERTY_NAMES: ClassVar[dict[str, str]] = {}
+    # Fields a mapping may not name: the record's identity and the provenance itself.
+    UNSOURCED: ClassVar[frozenset[str]] = frozenset({"source", "sources", "key", "code", "slug"})
+    # A Danish text shares the provenance of the English one it renders.
+    TRANSLATIONS: ClassVar[dict[str, str]] = {"summary_da": "summary", "description_da": "description"}
+
+    sources: dict[str, Provenance] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def sources_name_fields(self) -> Sourced:
+        allowed = set(type(self).model_fields) - self.UNSOURCED
+        for name, value in self.sources.items():
+            if name not in allowed:
+                raise ValueError(f"sources: {name!r} is not a field of this record; expected one of {', '.join(sorted(allowed))}")
+            if name == "themes" and not provenance.is_reading(value):
+                raise ValueError(f"sources: theme tags are our reading; {value!r} must start with {provenance.OUR_READING!r}")
+        return self
+
+    def source_of(self, field_name: str, default: str) -> str:
+        """The provenance of one field: its own, its English original's, or `default`."""
+        original = self.TRANSLATIONS.get(field_name, field_name)
+        return self.sources.get(field_name) or self.sources.get(original) or default
+
+    def property_sources(self, default: str) -> str | None:
+        """The node's `property_sources` (JSON text): the provenance of every node property
+        whose provenance is not the node's own (`default`)."""
+        mapping = {}
+        for name in type(self).model_fields:
+            if name in self.UNSOURCED or name in RELATIONSHIP_FIELDS:
+                continue
+            value = self.source_of(name, default)
+            if value != default:
+                mapping[self.PROPERTY_NAMES.get(name, name)] = value
+        return provenance.encode(mapping)
+
+
+class Section(Strict):
+    name: str
+    heading: str
 
 
 class SourceDocument(Strict):
@@ -42,13 +115,14 @@ class SourceDocument(Strict):
     language: str
     file: str
     about: str
+    sections: tuple[Section, ...] = Field(min_length=1)
 
 
-class RegionSeed(Strict):
+class RegionSeed(Sourced):
     name: str = Field(pattern=r"^Region \S")
     short_name: str
     name_en: str
-    source: str
+    source: Provenance
 
 
 class MunicipalitySeed(Strict):
@@ -69,13 +143,14 @@ class MunicipalitySeed(Strict):
         return value
 
 
-class OrganisationSeed(Strict):
+class OrganisationSeed(Sourced):
     key: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     full_name: str
     org_type: str
     description: str
-    source: str
+    description_da: str = Field(min_length=20)
+    source: Provenance
 
 
 class Round(Strict):
@@ -84,11 +159,14 @@ class Round(Strict):
     detail: str
 
 
-class ProgrammeSeed(Strict):
+class ProgrammeSeed(Sourced):
+    PROPERTY_NAMES: ClassVar[dict[str, str]] = {"start": "start_date", "end": "end_date"}
+
     key: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     description: str
-    source: str
+    description_da: str = Field(min_length=20)
+    source: Provenance
     lead: str | None = None
     funded_by: tuple[str, ...] = ()
     implements_plans_of: str | None = None
@@ -119,15 +197,16 @@ class PartnerSeed(Strict):
     role: PartnerRole
 
 
-class TaskSeed(Strict):
+class TaskSeed(Sourced):
     code: str = Field(pattern=r"^T\.\d{1,2}\.\d$")
     title_da: str
     title_en: str
     summary: str = Field(min_length=20)
+    summary_da: str = Field(min_length=20)
     themes: tuple[str, ...] = Field(min_length=1)
 
 
-class WorkPackageSeed(Strict):
+class WorkPackageSeed(Sourced):
     code: str = Field(pattern=r"^WP\d{1,2}$")
     title_da: str
     title_en: str
@@ -138,6 +217,7 @@ class WorkPackageSeed(Strict):
     cooperates_with: tuple[str, ...] = ()
     mobilises_funding_from: tuple[str, ...] = ()
     summary: str = Field(min_length=20)
+    summary_da: str = Field(min_length=20)
     themes: tuple[str, ...] = ()
     municipalities: tuple[str, ...]
     tasks: tuple[TaskSeed, ...]
@@ -286,7 +366,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     """Validate every seed file and build the graph rows, or raise SeedError."""
     seed_dir = Path(seed_dir)
     documents = _validate(SourceDocument, _read_yaml(seed_dir / "sources.yaml", "documents"), "sources.yaml")
-    document_titles = {d.title for d in documents}
+    sections = {d.title: {s.name for s in d.sections} for d in documents}
     regions = _validate(RegionSeed, _read_yaml(seed_dir / "regions.yaml", "regions"), "regions.yaml")
     _unique(regions, "name", "regions.yaml")
     municipalities = read_municipalities(seed_dir / "municipalities.csv")
@@ -302,11 +382,25 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     _unique(work_packages, "code", "work_packages.yaml")
     _unique([t for wp in work_packages for t in wp.tasks], "code", "work_packages.yaml")
 
-    def check_source(file_name: str, record: str, value: str) -> None:
-        if value.split(",")[0].strip() not in document_titles:
-            raise SeedError(
-                f"{file_name}: {record}: field 'source': {value!r} does not start with a document title from sources.yaml"
-            )
+    def check_source(file_name: str, record: str, value: str, field_name: str = "source") -> None:
+        """SeedError unless each claim of the provenance names a document and section of sources.yaml."""
+        for claim in provenance.claims(value):
+            if claim.kind not in ("stated", "reading"):
+                continue
+            if claim.document not in sections:
+                raise SeedError(
+                    f"{file_name}: {record}: field '{field_name}': {value!r} names no document title from sources.yaml"
+                    f" ({', '.join(sorted(sections))})"
+                )
+            if claim.section not in sections[claim.document]:
+                raise SeedError(
+                    f"{file_name}: {record}: field '{field_name}': {claim.section!r} is not a section of"
+                    f" {claim.document!r} in sources.yaml ({', '.join(sorted(sections[claim.document]))})"
+                )
+
+    def check_sources(file_name: str, record: str, item: Sourced) -> None:
+        for name, value in item.sources.items():
+            check_source(file_name, record, value, f"sources.{name}")
 
     region_names = {r.name for r in regions}
     municipality_by_name = {m.name: m for m in municipalities}
@@ -335,9 +429,17 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     graph = SeedGraph()
     for r in regions:
         check_source("regions.yaml", r.name, r.source)
+        check_sources("regions.yaml", r.name, r)
         graph.add_node(
             "Region",
-            {"id": region_id(r.name), "name": r.name, "short_name": r.short_name, "name_en": r.name_en, "source": r.source},
+            {
+                "id": region_id(r.name),
+                "name": r.name,
+                "short_name": r.short_name,
+                "name_en": r.name_en,
+                "source": r.source,
+                "property_sources": r.property_sources(r.source),
+            },
         )
 
     participants = {m for wp in work_packages for m in wp.municipalities}
@@ -358,6 +460,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "island": m.island,
                 "participating": m.name in participants,
                 "source": municipality_source,
+                "property_sources": None,
             },
         )
         graph.add_relationship(
@@ -374,6 +477,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
 
     for o in organisations:
         check_source("organisations.yaml", o.key, o.source)
+        check_sources("organisations.yaml", o.key, o)
         graph.add_node(
             "Organisation",
             {
@@ -383,7 +487,9 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "full_name": o.full_name,
                 "org_type": o.org_type,
                 "description": o.description,
+                "description_da": o.description_da,
                 "source": o.source,
+                "property_sources": o.property_sources(o.source),
             },
         )
 
@@ -397,13 +503,15 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "name_da": t.name_da,
                 "name_en": t.name_en,
                 "pillar": t.pillar,
-                "source": "controlled vocabulary (seed/themes.yaml)",
+                "source": provenance.VOCABULARY,
+                "property_sources": None,
             },
         )
 
     for p in programmes:
         record = f"key={p.key!r}"
         check_source("programmes.yaml", record, p.source)
+        check_sources("programmes.yaml", record, p)
         pid = ("Programme", programme_id(p.key))
         graph.add_node(
             "Programme",
@@ -412,6 +520,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "name": p.name,
                 "key": p.key,
                 "description": p.description,
+                "description_da": p.description_da,
                 "start_date": p.start,
                 "end_date": p.end,
                 "goal": p.goal,
@@ -421,20 +530,21 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "rounds": [f"{r.name} ({r.period}): {r.detail}" for r in p.rounds],
                 "main_efforts": list(p.main_efforts),
                 "source": p.source,
+                "property_sources": p.property_sources(p.source),
             },
         )
         if p.lead:
-            graph.add_relationship("LEADS", party("programmes.yaml", record, "lead", p.lead), pid, f"{LIFEACT_SOURCE}, WP1")
+            graph.add_relationship("LEADS", party("programmes.yaml", record, "lead", p.lead), pid, p.source_of("lead", p.source))
         for key in p.funded_by:
             lookup("programmes.yaml", record, "funded_by", key, organisation_keys, "organisation")
-            graph.add_relationship("FUNDED_BY", pid, ("Organisation", organisation_id(key)), f"{LIFEACT_SOURCE}, WP3")
+            graph.add_relationship("FUNDED_BY", pid, ("Organisation", organisation_id(key)), p.source_of("funded_by", p.source))
         if p.implements_plans_of:
             lookup("programmes.yaml", record, "implements_plans_of", p.implements_plans_of, programme_keys, "programme")
             graph.add_relationship(
                 "IMPLEMENTS_PLANS_OF",
                 pid,
                 ("Programme", programme_id(p.implements_plans_of)),
-                f"{LIFEACT_SOURCE}, WP2; {DK2020_SOURCE}, DK2020 fact sheet",
+                p.source_of("implements_plans_of", p.source),
             )
         if p.framework_owner:
             lookup("programmes.yaml", record, "framework_owner", p.framework_owner, organisation_keys, "organisation")
@@ -442,18 +552,18 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "USES_FRAMEWORK_OF",
                 pid,
                 ("Organisation", organisation_id(p.framework_owner)),
-                f"{DK2020_SOURCE}, DK2020 fact sheet",
+                p.source_of("framework_owner", p.source),
                 detail=p.framework,
             )
         if p.succeeds:
             lookup("programmes.yaml", record, "succeeds", p.succeeds, programme_keys, "programme")
-            graph.add_relationship("SUCCEEDS", pid, ("Programme", programme_id(p.succeeds)), f"{DK2020_SOURCE}, introduction")
+            graph.add_relationship("SUCCEEDS", pid, ("Programme", programme_id(p.succeeds)), p.source_of("succeeds", p.source))
         for who in p.partners:
             graph.add_relationship(
                 "PARTNER_IN",
                 party("programmes.yaml", record, "partners", who),
                 pid,
-                f"{DK2020_SOURCE}, introduction",
+                p.source_of("partners", p.source),
                 role="partner",
             )
         for who in p.knowledge_partners:
@@ -461,12 +571,13 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "PARTNER_IN",
                 party("programmes.yaml", record, "knowledge_partners", who),
                 pid,
-                f"{DK2020_SOURCE}, introduction",
+                p.source_of("knowledge_partners", p.source),
                 role="knowledge-partner",
             )
         if p.all_municipalities_members:
+            member_source = p.source_of("all_municipalities_members", p.source)
             for m in municipalities:
-                graph.add_relationship("MEMBER_OF", ("Municipality", municipality_id(m.code)), pid, f"{DK2020_SOURCE}, timeline")
+                graph.add_relationship("MEMBER_OF", ("Municipality", municipality_id(m.code)), pid, member_source)
 
     if "life-act" not in programme_keys:
         raise SeedError("programmes.yaml: the LIFE ACT programme (key 'life-act') is missing; work packages belong to it")
@@ -474,6 +585,7 @@ def load_seed(seed_dir: Path) -> SeedGraph:
     for wp in work_packages:
         record = f"code={wp.code!r}"
         source = f"{LIFEACT_SOURCE}, {wp.code}"
+        check_sources("work_packages.yaml", record, wp)
         wid = ("WorkPackage", work_package_id(wp.code))
         if (wp.category == "place-based") != bool(wp.pillars):
             raise SeedError(
@@ -491,27 +603,44 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                 "category": wp.category,
                 "pillars": list(wp.pillars),
                 "summary": wp.summary,
+                "summary_da": wp.summary_da,
                 "source": source,
+                "property_sources": wp.property_sources(source),
             },
         )
         graph.add_relationship("PART_OF", wid, life_act, f"{LIFEACT_SOURCE}, introduction")
-        graph.add_relationship("LEADS", party("work_packages.yaml", record, "lead", wp.lead), wid, source)
+        graph.add_relationship("LEADS", party("work_packages.yaml", record, "lead", wp.lead), wid, wp.source_of("lead", source))
         for partner in wp.partners:
             graph.add_relationship(
-                "PARTNER_IN", party("work_packages.yaml", record, "partners.who", partner.who), wid, source, role=partner.role
+                "PARTNER_IN",
+                party("work_packages.yaml", record, "partners.who", partner.who),
+                wid,
+                wp.source_of("partners", source),
+                role=partner.role,
             )
         for key in wp.cooperates_with:
             if key in programme_keys:
-                graph.add_relationship("COOPERATES_WITH", wid, ("Programme", programme_id(key)), source)
+                graph.add_relationship(
+                    "COOPERATES_WITH", wid, ("Programme", programme_id(key)), wp.source_of("cooperates_with", source)
+                )
             else:
                 lookup("work_packages.yaml", record, "cooperates_with", key, organisation_keys, "organisation or programme")
-                graph.add_relationship("COOPERATES_WITH", wid, ("Organisation", organisation_id(key)), source)
+                graph.add_relationship(
+                    "COOPERATES_WITH", wid, ("Organisation", organisation_id(key)), wp.source_of("cooperates_with", source)
+                )
         for key in wp.mobilises_funding_from:
             lookup("work_packages.yaml", record, "mobilises_funding_from", key, organisation_keys, "organisation")
-            graph.add_relationship("MOBILISES_FUNDING_FROM", wid, ("Organisation", organisation_id(key)), source)
+            graph.add_relationship(
+                "MOBILISES_FUNDING_FROM",
+                wid,
+                ("Organisation", organisation_id(key)),
+                wp.source_of("mobilises_funding_from", source),
+            )
+        # Theme tags are our reading of the work package's text, always.
+        wp_themes_source = wp.source_of("themes", provenance.OUR_READING + source)
         for slug in wp.themes:
             lookup("work_packages.yaml", record, "themes", slug, theme_slugs, "theme")
-            graph.add_relationship("ADDRESSES", wid, ("Theme", theme_id(slug)), source)
+            graph.add_relationship("ADDRESSES", wid, ("Theme", theme_id(slug)), wp_themes_source)
         if len(set(wp.municipalities)) != len(wp.municipalities):
             raise SeedError(f"work_packages.yaml: {record}: field 'municipalities': a municipality is listed twice")
         for name in wp.municipalities:
@@ -521,11 +650,17 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                     f"work_packages.yaml: {record}: field 'municipalities': unknown municipality {name!r};"
                     " expected a name from municipalities.csv"
                 )
-            graph.add_relationship("PARTICIPATES_IN", ("Municipality", municipality_id(municipality.code)), wid, source)
+            graph.add_relationship(
+                "PARTICIPATES_IN",
+                ("Municipality", municipality_id(municipality.code)),
+                wid,
+                wp.source_of("municipalities", source),
+            )
         for task in wp.tasks:
             if not task.code.startswith(f"T.{wp.number}."):
                 raise SeedError(f"work_packages.yaml: {record}: task {task.code}: field 'code': expected T.{wp.number}.<n>")
             tid = ("Task", task_id(task.code))
+            check_sources("work_packages.yaml", f"{record} task {task.code}", task)
             graph.add_node(
                 "Task",
                 {
@@ -535,12 +670,25 @@ def load_seed(seed_dir: Path) -> SeedGraph:
                     "title_da": task.title_da,
                     "title_en": task.title_en,
                     "summary": task.summary,
+                    "summary_da": task.summary_da,
                     "work_package": wp.code,
                     "source": source,
+                    "property_sources": task.property_sources(source),
                 },
             )
-            graph.add_relationship("HAS_TASK", wid, tid, source)
+            graph.add_relationship("HAS_TASK", wid, tid, wp.source_of("tasks", source))
+            task_themes_source = task.source_of("themes", provenance.OUR_READING + source)
             for slug in task.themes:
                 lookup("work_packages.yaml", f"{record} task {task.code}", "themes", slug, theme_slugs, "theme")
-                graph.add_relationship("ADDRESSES", tid, ("Theme", theme_id(slug)), source)
+                graph.add_relationship("ADDRESSES", tid, ("Theme", theme_id(slug)), task_themes_source)
+
+    # Whatever wrote it (a seed field or the loader), every provenance names known sections.
+    for label, rows in graph.nodes.items():
+        for row in rows:
+            check_source(label, row["id"], row["source"])
+            for prop, value in provenance.decode(row.get("property_sources")).items():
+                check_source(label, row["id"], value, f"property_sources.{prop}")
+    for (rel_type, _, _), rows in graph.relationships.items():
+        for row in rows:
+            check_source(rel_type, f"{row['source_id']} -> {row['target_id']}", row["source"])
     return graph

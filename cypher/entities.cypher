@@ -46,7 +46,8 @@ RETURN m.region AS region, count(m) AS municipalities, sum(CASE WHEN m.participa
 MATCH (w:WorkPackage)
 RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
-       w.pillars AS pillars, w.summary AS summary, w.source AS source
+       w.pillars AS pillars, w.summary AS summary, w.summary_da AS summary_da, w.source AS source,
+       w.property_sources AS property_sources
 
 // name: work_packages_by_id
 // The given work packages with their own properties.
@@ -54,7 +55,8 @@ UNWIND $ids AS wanted
 MATCH (w:WorkPackage {id: wanted})
 RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
        w.title_da AS title_da, w.title_en AS title_en, w.category AS category,
-       w.pillars AS pillars, w.summary AS summary, w.source AS source
+       w.pillars AS pillars, w.summary AS summary, w.summary_da AS summary_da, w.source AS source,
+       w.property_sources AS property_sources
 
 // name: work_package_leads
 // The lead of each of the given work packages (by id).
@@ -91,7 +93,7 @@ OPTIONAL MATCH (w)-[:HAS_TASK]->(t:Task)
 WITH w, t
 WHERE t IS NOT NULL
 RETURN w.code AS work_package, t.id AS id, t.code AS code, t.name AS name, t.title_da AS title_da,
-       t.title_en AS title_en, t.summary AS summary, t.source AS source
+       t.title_en AS title_en, t.summary AS summary, t.summary_da AS summary_da, t.source AS source
 
 // name: work_package_direct_themes
 // Themes each of the given work packages (by id) addresses as a whole (not through one of its tasks),

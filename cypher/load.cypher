@@ -10,6 +10,7 @@ SET n.kind = 'Region',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.short_name = row.short_name,
     n.name_en = row.name_en
 
@@ -21,6 +22,7 @@ SET n.kind = 'Municipality',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.code = row.code,
     n.official_name = row.official_name,
     n.region = row.region,
@@ -37,8 +39,10 @@ SET n.kind = 'Programme',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.key = row.key,
     n.description = row.description,
+    n.description_da = row.description_da,
     n.start_date = row.start_date,
     n.end_date = row.end_date,
     n.goal = row.goal,
@@ -56,10 +60,12 @@ SET n.kind = 'Organisation',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.key = row.key,
     n.full_name = row.full_name,
     n.org_type = row.org_type,
-    n.description = row.description
+    n.description = row.description,
+    n.description_da = row.description_da
 
 // name: merge_workpackage_nodes
 // Upserts one batch of WorkPackage nodes by id.
@@ -69,13 +75,15 @@ SET n.kind = 'WorkPackage',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.code = row.code,
     n.number = row.number,
     n.title_da = row.title_da,
     n.title_en = row.title_en,
     n.category = row.category,
     n.pillars = row.pillars,
-    n.summary = row.summary
+    n.summary = row.summary,
+    n.summary_da = row.summary_da
 
 // name: merge_task_nodes
 // Upserts one batch of Task nodes by id.
@@ -85,10 +93,12 @@ SET n.kind = 'Task',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.code = row.code,
     n.title_da = row.title_da,
     n.title_en = row.title_en,
     n.summary = row.summary,
+    n.summary_da = row.summary_da,
     n.work_package = row.work_package
 
 // name: merge_theme_nodes
@@ -99,6 +109,7 @@ SET n.kind = 'Theme',
     n.generation = $generation,
     n.name = row.name,
     n.source = row.source,
+    n.property_sources = row.property_sources,
     n.slug = row.slug,
     n.name_da = row.name_da,
     n.name_en = row.name_en,

@@ -45,7 +45,8 @@ CATEGORIES |= {f"WP{n}": "place-based" for n in range(5, 12)}
 
 # WP8 "arbejder med både tilpasning og reduktion"; WP9-WP11 are adaptation
 # ("fokuserer på klimatilpasning", "klimatilpasning også i fokus", heat and drought);
-# WP5-WP7 cut emissions (farming and forests, energy, transport).
+# WP5-WP7 cut emissions (farming and forests, energy, transport). Only WP8, WP9 and WP10
+# state their pillar (STATED_PILLARS); the others are our reading.
 PILLARS = {
     "WP5": ["mitigation"],
     "WP6": ["mitigation"],
@@ -55,6 +56,40 @@ PILLARS = {
     "WP10": ["adaptation"],
     "WP11": ["adaptation"],
 }
+
+
+# The words in each section that state a pillar or a category; where there are none the
+# seed must mark the fact as "our reading of" the section.
+STATED_PILLARS = {
+    "WP8": "WP8 arbejder med både tilpasning og reduktion",
+    "WP9": "Denne arbejdspakke fokuserer på klimatilpasning",
+    "WP10": "I WP10 er klimatilpasning også i fokus",
+}
+STATED_CATEGORIES = {
+    "WP1": "Projektledelsen udføres af Region Midtjylland",
+    "WP2": "WP2 er en implementeringsdriver",
+    "WP3": "WP3 er en implementeringsdriver",
+    "WP4": "WP4 er en implementeringsdriver",
+    "WP5": "WP5 arbejder stedbaseret",
+    "WP6": "indgår med deres stedbaserede arbejde",
+    "WP7": "arbejder med de stedbaserede aktiviteter",
+    "WP9": "Denne arbejdspakke arbejder stedbaseret",
+    "WP11": "Denne arbejdspakke arbejder stedbaseret",
+}
+
+
+def work_package_sections(shared_dir: Path) -> dict[str, str]:
+    """{"introduction": text, "WPn": text}: the page cut at its "WPn: " headings."""
+    text = (shared_dir / WORK_PACKAGE_PAGE).read_text(encoding="utf-8")
+    sections = {"introduction": ""}
+    current = "introduction"
+    for line in text.splitlines():
+        header = re.match(r"^(WP\d+): ", line)
+        if header:
+            current = header.group(1)
+            sections[current] = ""
+        sections[current] += line + "\n"
+    return sections
 
 
 def parse_work_package_page(shared_dir: Path) -> dict[str, dict[str, list[str]]]:

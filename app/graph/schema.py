@@ -33,6 +33,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "Programme": {
         "key": "STRING",
         "description": "STRING",
+        "description_da": "STRING",
         "start_date": "STRING",
         "end_date": "STRING",
         "goal": "STRING",
@@ -47,6 +48,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "full_name": "STRING",
         "org_type": "STRING",
         "description": "STRING",
+        "description_da": "STRING",
     },
     "WorkPackage": {
         "code": "STRING",
@@ -56,12 +58,14 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "category": "STRING",
         "pillars": "STRING[]",
         "summary": "STRING",
+        "summary_da": "STRING",
     },
     "Task": {
         "code": "STRING",
         "title_da": "STRING",
         "title_en": "STRING",
         "summary": "STRING",
+        "summary_da": "STRING",
         "work_package": "STRING",
     },
     "Theme": {
@@ -73,12 +77,15 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
 }
 
 # Every node has these, whatever its label: `kind` repeats the label so that one
-# query text can read it on both stores (labels(n) and label(n) differ).
+# query text can read it on both stores (labels(n) and label(n) differ). `source` is
+# the node's provenance; `property_sources` (JSON text, property -> provenance, or
+# null) gives single properties that come from elsewhere their own (app/provenance.py).
 COMMON_NODE_PROPERTIES: dict[str, str] = {
     "id": "STRING",
     "kind": "STRING",
     "name": "STRING",
     "source": "STRING",
+    "property_sources": "STRING",
     "generation": "STRING",
 }
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import models
+from app import models, provenance
 from app.graph.store import GraphStore
 from app.services.errors import InvalidParameter, NotFound
 from app.services.names import NodeRef
@@ -297,6 +297,7 @@ def _work_package(facts: WorkPackageFacts, code: str, relations: list[models.Rel
         category=wp["category"],
         pillars=wp["pillars"],
         summary=wp["summary"],
+        summary_da=wp["summary_da"],
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         partners=[models.Partner(name=p["name"], kind=p["kind"], role=p["role"]) for p in partners],
         municipalities=sorted((p["name"] for p in facts.participants.get(code, [])), key=danish_key),
@@ -306,6 +307,7 @@ def _work_package(facts: WorkPackageFacts, code: str, relations: list[models.Rel
                 title=t["title_da"],
                 title_en=t["title_en"],
                 summary=t["summary"],
+                summary_da=t["summary_da"],
                 themes=[_theme_ref(th) for th in facts.task_themes.get(t["code"], [])],
             )
             for t in tasks
@@ -314,6 +316,7 @@ def _work_package(facts: WorkPackageFacts, code: str, relations: list[models.Rel
         cooperates_with=[r.other for r in relations if r.type == "COOPERATES_WITH"],
         mobilises_funding_from=[r.other for r in relations if r.type == "MOBILISES_FUNDING_FROM"],
         source=wp["source"],
+        property_sources=provenance.decode(wp.get("property_sources")),
     )
 
 
@@ -358,11 +361,13 @@ def _task(model: ReadModel, node: NodeRef) -> models.Task:
         title=p["title_da"],
         title_en=p["title_en"],
         summary=p["summary"],
+        summary_da=p["summary_da"],
         work_package=models.Ref(id=wp["id"], kind="WorkPackage", name=wp["name"]),
         themes=[_theme_ref(t) for t in facts.task_themes.get(code, [])],
         municipalities=sorted((x["name"] for x in facts.participants.get(wp_code, [])), key=danish_key),
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         source=p["source"],
+        property_sources=provenance.decode(p.get("property_sources")),
     )
 
 
@@ -457,6 +462,7 @@ def get_region(model: ReadModel, key: str) -> models.RegionDetail:
             municipalities=sorted(members, key=lambda m: danish_key(m.name)),
             roles=_roles(node_relations(model, node)),
             source=properties["source"],
+            property_sources=provenance.decode(properties.get("property_sources")),
         )
 
     return model.cached(("region", node.id), build)
@@ -496,10 +502,12 @@ def _programme(model: ReadModel, node: NodeRef) -> models.Programme:
         key=p["key"],
         name=p["name"],
         description=p["description"],
+        description_da=p["description_da"],
         rounds=p.get("rounds") or [],
         main_efforts=p.get("main_efforts") or [],
         relations=kept,
         source=p["source"],
+        property_sources=provenance.decode(p.get("property_sources")),
         **fields,
     )
 
@@ -526,8 +534,10 @@ def _organisation(model: ReadModel, node: NodeRef) -> models.Organisation:
         full_name=p["full_name"],
         org_type=p["org_type"],
         description=p["description"],
+        description_da=p["description_da"],
         relations=node_relations(model, node),
         source=p["source"],
+        property_sources=provenance.decode(p.get("property_sources")),
     )
 
 

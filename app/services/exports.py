@@ -2,13 +2,16 @@
 
 What every format holds (README "Exports"):
 
-- every node: `id`, `kind` (its label), `name`, `provenance` and the properties of its label;
+- every node: `id`, `kind` (its label), `name`, `provenance`, `property_provenance` where
+  single properties come from elsewhere, and the properties of its label;
 - every edge: its endpoints, `type`, and `role`, `detail`, `provenance` where the relationship has them.
 
 Three decisions keep the formats readable by other programs:
 
-- The stored property `source` (where a fact comes from) is exported as `provenance`: in
-  node-link JSON, CSV and most graph tools `source` means an edge's start node.
+- The stored property `source` (where a fact comes from) is exported as `provenance`, and
+  `property_sources` (property -> provenance) as `property_provenance`: in node-link JSON,
+  CSV and most graph tools `source` means an edge's start node. JSON keeps the mapping as
+  an object; GraphML, GEXF and CSV hold it as JSON text.
 - The internal `generation` property (which load wrote a node) is left off nodes and edges;
   the graph's generation is a graph attribute instead (GraphML, JSON), so one export names
   the load it came from.
@@ -50,6 +53,7 @@ from typing import Any
 import orjson
 from rapidfuzz import process
 
+from app import provenance
 from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_SHAPES, RELATIONSHIP_TYPES, RelationshipShape
 from app.graph.store import GraphStore, Row
 from app.services.errors import InvalidParameter, ServiceError
@@ -121,14 +125,19 @@ for _columns in NODE_PROPERTIES.values():
         _TYPES_BY_NAME.setdefault(_name, set()).add(_kind)
 MIXED_TYPE_PROPERTIES = frozenset(name for name, kinds in _TYPES_BY_NAME.items() if len(kinds) > 1)
 
-# nodes.csv columns after id, kind and name: provenance, then each label's properties in schema order.
-NODE_PROPERTY_COLUMNS: tuple[str, ...] = ("provenance", *dict.fromkeys(p for label in LABELS for p in NODE_PROPERTIES[label]))
+# nodes.csv columns after id, kind and name: provenance, property_provenance, then each label's
+# properties in schema order.
+PROVENANCE_COLUMNS = ("provenance", "property_provenance")
+NODE_PROPERTY_COLUMNS: tuple[str, ...] = (
+    *PROVENANCE_COLUMNS,
+    *dict.fromkeys(p for label in LABELS for p in NODE_PROPERTIES[label]),
+)
 NODE_COLUMNS: tuple[str, ...] = ("id", "kind", "name", *NODE_PROPERTY_COLUMNS)
 EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "type", *EDGE_PROPERTIES, "source_name", "target_name")
 
 # The node attributes of GraphML and GEXF with their type, from the schema: one type per attribute.
 XML_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOLEAN": "boolean", "STRING[]": "string"}
-TYPED_NODE_COLUMNS: dict[str, str] = {"kind": "string", "name": "string", "provenance": "string"}
+TYPED_NODE_COLUMNS: dict[str, str] = {"kind": "string", "name": "string", **dict.fromkeys(PROVENANCE_COLUMNS, "string")}
 for _label in LABELS:
     for _name, _kind in NODE_PROPERTIES[_label].items():
         TYPED_NODE_COLUMNS.setdefault(_name, "string" if _name in MIXED_TYPE_PROPERTIES else XML_TYPES[_kind])
@@ -169,6 +178,8 @@ def _export_node(label: str, stored: dict[str, Any]) -> dict[str, Any]:
     node: dict[str, Any] = {"id": stored["id"], "kind": label, "name": stored["name"]}
     if stored.get("source") is not None:
         node["provenance"] = stored["source"]
+    if stored.get("property_sources"):
+        node["property_provenance"] = provenance.decode(stored["property_sources"])
     for name in NODE_PROPERTIES[label]:
         if stored.get(name) is not None:
             node[name] = list(stored[name]) if isinstance(stored[name], (list, tuple)) else stored[name]
@@ -302,10 +313,16 @@ def _xml_attribute(value: str) -> str:
     return value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
+def _json_text(value: dict[str, Any]) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
 def _flat(value: Any) -> str:
-    """One value as GraphML and GEXF hold it: no lists, one type per attribute, XML Schema booleans."""
+    """One value as GraphML and GEXF hold it: no lists or mappings, one type per attribute, XML Schema booleans."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return _json_text(value)
     if isinstance(value, list):
         return LIST_SEPARATOR.join(str(v) for v in value)
     return str(value)
@@ -472,6 +489,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return _json_text(value)
     if isinstance(value, list):
         return LIST_SEPARATOR.join(str(v) for v in value)
     return str(value)

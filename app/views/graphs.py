@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import models
+from app import models, provenance
 from app.services import entities, overlap, replication, traversal
 from app.services.read_model import ReadModel
 from app.views.styles import (
@@ -75,6 +75,12 @@ def _facts(kind: str, properties: dict[str, Any], degree: int) -> list[list[str]
     return facts
 
 
+def property_sources(properties: dict[str, Any]) -> list[list[str]]:
+    """[label, provenance] for each property whose provenance is not the node's `source`."""
+    sources = provenance.decode(properties.get("property_sources"))
+    return [[PROPERTY_LABELS.get(key, key.replace("_", " ")), text] for key, text in sources.items()]
+
+
 def _vis_node(
     node_id: str, kind: str, name: str, degree: int, properties: dict[str, Any], extra: list[list[str]]
 ) -> dict[str, Any]:
@@ -92,6 +98,7 @@ def _vis_node(
         "ref": node_ref(kind, name, properties),
         "facts": _facts(kind, properties, degree) + extra,
         "source": properties.get("source") or "",
+        "sources": property_sources(properties),
     }
 
 

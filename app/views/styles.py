@@ -73,8 +73,10 @@ PROPERTY_LABELS: dict[str, str] = {
     "category": "kategori",
     "pillars": "søjler",
     "pillar": "søjle",
-    "summary": "resumé",
-    "description": "beskrivelse",
+    "summary": "resumé (engelsk)",
+    "summary_da": "resumé",
+    "description": "beskrivelse (engelsk)",
+    "description_da": "beskrivelse",
     "work_package": "arbejdspakke",
     "full_name": "fulde navn",
     "org_type": "type",
@@ -94,8 +96,9 @@ PROPERTY_LABELS: dict[str, str] = {
     "role": "rolle",
 }
 
-# Not worth a line in a tooltip: coordinates and internal bookkeeping.
-HIDDEN_PROPERTIES = {"seat_lat", "seat_lon", "generation", "source", "id", "kind", "name", "number"}
+# Not worth a line in a tooltip: coordinates and internal bookkeeping. The provenance
+# (`source`, `property_sources`) is shown on its own, below the facts.
+HIDDEN_PROPERTIES = {"seat_lat", "seat_lon", "generation", "source", "property_sources", "id", "kind", "name", "number"}
 
 
 def kind_label(kind: str) -> str:

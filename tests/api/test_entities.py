@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import SEED_DIR, SHARED_DIR
-from tests.source_facts import CATEGORIES, LEADS, PARTNERS, PILLARS, parse_work_package_page
+from tests.source_facts import CATEGORIES, LEADS, PARTNERS, PILLARS, STATED_PILLARS, parse_work_package_page
 
 WP_CODES = [f"WP{n}" for n in range(1, 12)]
 
@@ -195,6 +195,48 @@ def test_programmes(client: TestClient) -> None:
     assert sum(1 for name, role in partners if name.startswith("Region ") and role == "partner") == 5
     assert any(r["type"] == "MEMBER_OF" and r["other"]["name"] == "98 municipalities" for r in alliance["relations"])
     assert any(r["type"] == "SUCCEEDS" and r["other"]["name"] == "DK2020" for r in alliance["relations"])
+
+
+def test_work_packages_and_tasks_carry_danish_summaries_and_per_property_provenance(client: TestClient) -> None:
+    for code in WP_CODES:
+        body = client.get(f"/api/work-packages/{code}").json()
+        assert body["summary_da"] and body["summary_da"] != body["summary"], code
+        assert all(t["summary_da"] for t in body["tasks"]), code
+        pillars = body["property_sources"].get("pillars")
+        if body["pillars"] and code not in STATED_PILLARS:
+            assert pillars == f"our reading of LIFE ACT work packages, {code}", code
+        else:
+            assert pillars is None, code
+    assert client.get("/api/work-packages/WP9").json()["property_sources"] == {}
+    assert client.get("/api/work-packages/WP8").json()["property_sources"] == {
+        "category": "our reading of LIFE ACT work packages, WP8"
+    }
+    wp2 = client.get("/api/work-packages/WP2").json()
+    assert {r["name"] for r in wp2["mobilises_funding_from"]} == {"Den Europæiske Investeringsbank", "EU's strukturfonde"}
+    task = client.get("/api/tasks/T.10.2").json()
+    assert task["title"] == "At styrke mulighederne for vandtilbageholdelse" and task["summary_da"]
+    assert task["property_sources"] == {}
+
+
+def test_programmes_and_organisations_carry_danish_descriptions_and_per_property_provenance(client: TestClient) -> None:
+    programmes = client.get("/api/programmes").json()["data"]
+    assert all(p["description_da"] and p["property_sources"] for p in programmes)
+    dk2020 = client.get("/api/programmes/DK2020").json()
+    assert dk2020["source"] == "DK2020 and Klimaalliancen, introduction"
+    assert dk2020["property_sources"]["start_date"] == "DK2020 and Klimaalliancen, timeline"
+    assert dk2020["property_sources"]["framework"] == "DK2020 and Klimaalliancen, DK2020 fact sheet"
+    life_act = client.get("/api/programmes/life-act").json()
+    sources = {r["type"]: r["source"] for r in life_act["relations"] if r["direction"] == "out"}
+    assert sources["IMPLEMENTS_PLANS_OF"] == "general knowledge, not in the source documents"
+    assert sources["FUNDED_BY"].startswith("our reading of ")
+    assert "integrated" not in life_act["description"]
+    organisations = client.get("/api/organisations").json()["data"]
+    assert all(o["description_da"] for o in organisations)
+    c40 = client.get("/api/organisations/c40").json()
+    assert c40["property_sources"]["full_name"] == "general knowledge, not in the source documents"
+    assert len({s for text in c40["property_sources"].values() for s in text.split("; ")} | {c40["source"]}) > 2
+    region = client.get("/api/regions/Midtjylland").json()
+    assert region["property_sources"] == {"name_en": "general knowledge, not in the source documents"}
 
 
 def test_organisations_and_themes(client: TestClient) -> None:

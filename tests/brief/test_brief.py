@@ -263,6 +263,28 @@ def test_a_theme_brief_names_the_theme(cache: ReadModel) -> None:
     assert "temaet Tørke" in facts and any(f.endswith("handler om Tørke") for f in facts)
 
 
+def test_a_work_package_brief_gives_inferred_facts_their_own_provenance(cache: GenerationCache) -> None:
+    """WP5's pillar is our reading of its section; its theme tags are too; the rest is stated."""
+    page = parse(brief.render_brief(cache, "WP5"))
+    rows = row_texts(page.find("table", cls="provenance"))
+    facts = {row[0]: (row[1], row[2]) for row in rows}
+    assert facts["WP5: titel, resumé, kategori, opgaver"] == ("LIFE ACT work packages", "WP5")
+    assert facts["WP5: søjler"] == ("our reading of LIFE ACT work packages", "WP5")
+    assert facts["T.5.2 handler om Bæredygtigt landbrug"] == ("our reading of LIFE ACT work packages", "WP5")
+    documents = page.find("section", id="kilder").text()
+    assert "LIFE ACT work packages" in documents and "our reading of" not in documents.split("Dokumenter:")[-1]
+
+
+def test_a_provenance_of_several_claims_gets_a_row_each() -> None:
+    rows = brief.source_rows("DK2020", "DK2020 and Klimaalliancen, DK2020 fact sheet; DK2020 and Klimaalliancen, timeline")
+    assert [(r["document"], r["section"]) for r in rows] == [
+        ("DK2020 and Klimaalliancen", "DK2020 fact sheet"),
+        ("DK2020 and Klimaalliancen", "timeline"),
+    ]
+    general = brief.source_rows("x", "general knowledge, not in the source documents")
+    assert [(r["document"], r["section"]) for r in general] == [("general knowledge, not in the source documents", "")]
+
+
 @pytest.mark.parametrize(("target", "error"), [("Atlantis", NotFound), ("", InvalidParameter), ("x" * 300, InvalidParameter)])
 def test_unknown_targets_raise_the_services_errors(cache: ReadModel, target: str, error: type[ServiceError]) -> None:
     with pytest.raises(error) as caught:

@@ -151,6 +151,22 @@ def test_every_node_has_id_kind_name_and_provenance_and_no_internal_properties(e
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_per_property_provenance_is_exported(embedded_client: TestClient, seed_graph: SeedGraph, fmt: str) -> None:
+    """`property_sources` goes out as `property_provenance`: an object in JSON, JSON text elsewhere."""
+    graph = READERS[fmt](download(embedded_client, fmt))
+    seeded = {row["id"]: row.get("property_sources") for rows in seed_graph.nodes.values() for row in rows}
+    for node_id, stored in seeded.items():
+        exported = graph.nodes[node_id].get("property_provenance")
+        expected = json.loads(stored) if stored else None
+        assert (exported if fmt == "json" or exported is None else json.loads(exported)) == expected, node_id
+    wp5 = graph.nodes["workpackage:WP5"]
+    assert wp5["provenance"] == "LIFE ACT work packages, WP5"
+    assert "our reading of LIFE ACT work packages, WP5" in str(wp5["property_provenance"])
+    assert graph.nodes["workpackage:WP5"]["summary_da"] and graph.nodes["programme:dk2020"]["description_da"]
+    assert "general knowledge, not in the source documents" in str(graph.nodes["organisation:c40"]["property_provenance"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_danish_names_survive(embedded_client: TestClient, fmt: str) -> None:
     graph = READERS[fmt](download(embedded_client, fmt))
     names = {node["name"] for node in graph.nodes.values()}

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.graph.queries import CYPHER_DIR, DIALECTS, QueryCatalog, catalog, parse_file
-from app.graph.schema import LABELS, NODE_PROPERTIES, RelationshipShape
+from app.graph.schema import LABELS, RelationshipShape, node_columns
 from app.settings import PROJECT_ROOT
 
 # The embedded store builds a fresh file per load, so it needs no constraints or pruning.
@@ -31,7 +31,7 @@ def test_every_query_has_a_description() -> None:
 def test_each_merge_query_sets_every_column_of_its_label(label: str) -> None:
     text = catalog("ladybug").text(f"merge_{label.lower()}_nodes")
     set_columns = set(re.findall(r"n\.(\w+) = ", text))
-    assert set_columns == {"kind", "generation", "name", "source", *NODE_PROPERTIES[label]}
+    assert set_columns == set(node_columns(label)) - {"id"}  # id is the MERGE key
 
 
 def test_templates_take_identifiers_only_from_the_allowlist() -> None:

@@ -158,6 +158,24 @@ def test_node_facts_say_where_they_come_from(views: TestClient) -> None:
     assert data["edgeStyles"]["PARTNER_IN"]["label"] == "partner i"
 
 
+def test_tooltips_give_each_property_its_own_provenance(views: TestClient) -> None:
+    """A property whose provenance differs from the node's (an inferred pillar, a fact from general
+    knowledge) gets its own line, which the page's script shows under "Kilde"."""
+    data = graph_data(views.get("/views/graph?center=LIFE+ACT&depth=2").text)
+    by_id = {n["id"]: n for n in data["nodes"]}
+    wp5 = by_id["workpackage:WP5"]
+    assert wp5["source"] == "LIFE ACT work packages, WP5"
+    assert wp5["sources"] == [["søjler", "our reading of LIFE ACT work packages, WP5"]]
+    assert by_id["workpackage:WP9"]["sources"] == []
+    dk2020 = dict(by_id["programme:dk2020"]["sources"])
+    assert dk2020["start"] == dk2020["runder"] == "DK2020 and Klimaalliancen, timeline"
+    assert dk2020["beskrivelse"] == dk2020["beskrivelse (engelsk)"]
+    assert dk2020["beskrivelse"].startswith("DK2020 and Klimaalliancen, DK2020 fact sheet; ")
+    assert not any(fact[0] == "property sources" for n in data["nodes"] for fact in n["facts"])  # not as raw JSON
+    script = views.get("/static/views/graph.js").text
+    assert '"Kilde for " + pair[0]' in script
+
+
 def test_overlap_view_shows_both_and_what_they_share(views: TestClient, embedded_client: TestClient) -> None:
     overlap = embedded_client.get("/api/overlap", params={"a": "Aalborg", "b": "Samsø"}).json()
     data = graph_data(views.get("/views/overlap?a=Aalborg&b=Sams%C3%B8").text)

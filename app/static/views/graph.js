@@ -33,6 +33,9 @@
       box.appendChild(element("div", fact[0] + ": " + shorten(fact[1], 90)));
     });
     if (node.source) box.appendChild(element("div", "Kilde: " + node.source, "tip-source"));
+    (node.sources || []).forEach(function (pair) {
+      box.appendChild(element("div", "Kilde for " + pair[0] + ": " + pair[1], "tip-source"));
+    });
     return box;
   }
 
@@ -118,6 +121,10 @@
       list.appendChild(element("dt", "kilde"));
       list.appendChild(element("dd", node.source));
     }
+    (node.sources || []).forEach(function (pair) {
+      list.appendChild(element("dt", "kilde for " + pair[0]));
+      list.appendChild(element("dd", pair[1]));
+    });
     details.appendChild(list);
     var link = node.expand
       ? element("a", "Fold ud: vis alle " + node.label, "expand-link")
