@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     seed_path: Path = Field(SEED_DIR, validation_alias=env("LIFEACT_SEED_PATH"))
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
     warm_on_start: bool = Field(True, validation_alias=env("LIFEACT_WARM_ON_START"))
-    embedded_buffer_pool_mb: int = Field(256, ge=16, le=65536, validation_alias=env("LIFEACT_EMBEDDED_BUFFER_POOL_MB"))
+    embedded_buffer_pool_mb: int = Field(0, ge=0, le=65536, validation_alias=env("LIFEACT_EMBEDDED_BUFFER_POOL_MB"))
     keep_alive_seconds: float = Field(75.0, gt=0, le=3600, validation_alias=env("LIFEACT_KEEP_ALIVE_SECONDS"))
 
     frame_ancestors: str = Field("'self'", validation_alias=env("LIFEACT_FRAME_ANCESTORS"))

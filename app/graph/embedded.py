@@ -48,9 +48,10 @@ from app.steps import NO_STEPS, Steps
 
 POINTER = "CURRENT"
 KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
-# LadybugDB's own default is most of the machine's memory, reserved at open (about 80 MB more
-# resident than a fixed pool before the first query); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets it.
-DEFAULT_BUFFER_POOL_MB = 256
+# 0 keeps LadybugDB's own default (most of the machine's memory, about 40 MB more resident at open
+# than a fixed pool); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets a fixed pool. A small fixed pool fails
+# queries under concurrent load ("the buffer pool is full"), so it is not the default.
+DEFAULT_BUFFER_POOL_MB = 0
 
 
 def ladybug_ddl() -> list[str]:

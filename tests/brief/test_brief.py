@@ -263,7 +263,7 @@ def test_a_theme_brief_names_the_theme(cache: ReadModel) -> None:
     assert "temaet Tørke" in facts and any(f.endswith("handler om Tørke") for f in facts)
 
 
-def test_a_work_package_brief_gives_inferred_facts_their_own_provenance(cache: GenerationCache) -> None:
+def test_a_work_package_brief_gives_inferred_facts_their_own_provenance(cache: ReadModel) -> None:
     """WP5's pillar is our reading of its section; its theme tags are too; the rest is stated."""
     page = parse(brief.render_brief(cache, "WP5"))
     rows = row_texts(page.find("table", cls="provenance"))
