@@ -68,6 +68,12 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "shortest_paths": {"source": muni.id, "target": target.id, "limit": 1000},
         "expand_out": {"ids": [muni.id]},
         "expand_in": {"ids": [muni.id]},
+        "expand_out_skipping": {"ids": [muni.id], "skip": ["MEMBER_OF"]},
+        "expand_in_skipping": {"ids": [muni.id], "skip": ["MEMBER_OF"]},
+        "degree_out": {"ids": [muni.id]},
+        "degree_in": {"ids": [muni.id]},
+        "export_nodes_page": {"after": "", "page": 1000},
+        "export_edges_page": {"after_source": "", "after_target": "", "page": 1000},
     }
     calls: dict[str, Callable[[], Any] | str] = {}
     queries = store.queries

@@ -8,6 +8,7 @@ import json
 import time
 from pathlib import Path
 
+from app.cli.load import index_names
 from app.cli.progress import Progress
 from app.graph.bulk import bulk_load
 from app.graph.embedded import EmbeddedStore
@@ -32,6 +33,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
             target = str(args.out)
         try:
             report = bulk_load(handle.store, graph, steps=progress)  # bulk load, verify
+            index_names(handle.store, progress)
         finally:
             handle.close()
     rows = graph.row_count()

@@ -52,6 +52,10 @@ KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may s
 # than a fixed pool); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets a fixed pool. A small fixed pool fails
 # queries under concurrent load ("the buffer pool is full"), so it is not the default.
 DEFAULT_BUFFER_POOL_MB = 0
+# Threads one query may use. The API runs many small queries side by side, so one thread each:
+# LadybugDB's default (every core) gives each query per-thread working memory that the buffer
+# pool keeps, and on a 2-core machine the threads only contend with each other.
+QUERY_THREADS = 1
 
 
 def ladybug_ddl() -> list[str]:
@@ -84,7 +88,9 @@ class _Generation:
 
     def __init__(self, path: Path, read_only: bool, pool_size: int, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB) -> None:
         self.path = path
-        self.database = ladybug.Database(str(path), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024)
+        self.database = ladybug.Database(
+            str(path), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024, max_num_threads=QUERY_THREADS
+        )
         self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
         self._created = 0
         self._pool_size = pool_size
@@ -202,7 +208,10 @@ class EmbeddedStore(GraphStore):
             if generation is None:
                 return _run_on_empty(text)
             with generation.connection() as conn:
-                return _rows(conn, text, params)
+                try:
+                    return _rows(conn, text, params)
+                except RuntimeError as exc:  # LadybugDB's own failures (memory, interrupts): a 503, never a 500
+                    raise StoreUnavailable(f"the embedded store could not answer: {exc}") from exc
 
     def run_read_only(
         self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]

@@ -95,14 +95,11 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     region_of = {row["id"]: row["region"] for row in store.read("region_members", {"regions": region_ids, "participants": ids})}
     theme_wps: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # candidate -> theme -> its work packages
     theme_ids = [node.id for node in (names.find(slug, "Theme") for slug in sorted(themes)) if node is not None]
-    theme_params = {"themes": theme_ids, "participants": ids}
-    for query in ("theme_members", "task_theme_members"):
-        for row in store.read(query, theme_params):
-            if row["work_package"] not in target_wps:
-                theme_wps[row["id"]][row["theme"]].add(row["work_package"])
-    pillar_members: set[str] = set()
-    if pillars:
-        pillar_members.update(*(row["ids"] for row in store.read("pillar_members", {"pillars": pillars, "participants": ids})))
+    for theme_id in theme_ids:
+        for mid, slug, code in _theme_members(model, theme_id):
+            if code not in target_wps and mid not in participants:
+                theme_wps[mid][slug].add(code)
+    pillar_members: set[str] = set().union(*(_pillar_members(model, pillar) for pillar in pillars)).difference(participants)
 
     scores: dict[str, float] = defaultdict(float)
     for mid, names in borders.items():
@@ -126,7 +123,10 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     other_codes = sorted(
         {code for row in rows.values() for code in row["work_packages"] if code not in target_wps}, key=wp_sort_key
     )
-    other_pillars = {code: set(row["pillars"]) for code, row in work_package_facts(model, other_codes).work_packages.items()}
+    other_ids = [node.id for node in (model.names().find(code, "WorkPackage") for code in other_codes) if node is not None]
+    other_pillars = (
+        {row["code"]: set(row["pillars"]) for row in store.read("work_packages_by_id", {"ids": other_ids})} if other_ids else {}
+    )
     region_names = {
         region: sorted((p["name"] for p in participants.values() if p["region"] == region), key=danish_key)
         for region in per_region
@@ -202,6 +202,31 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
         participants=participant_names,
         candidates=candidates,
     )
+
+
+# Who works on a theme, or under a pillar, is the same evidence for every target that shares it:
+# kept as answers of their own (per graph version, in the bounded answer cache), so that the
+# targets of one theme do not each read the thousands of members again.
+def _theme_members(model: ReadModel, theme_id: str) -> list[tuple[str, str, str]]:
+    """(municipality id, theme slug, work package code) for everyone taking part in a work package
+    that addresses the theme, as a whole or through a task."""
+
+    def build() -> list[tuple[str, str, str]]:
+        params = {"themes": [theme_id], "participants": []}
+        rows = [*model.store.read("theme_members", params), *model.store.read("task_theme_members", params)]
+        return [(row["id"], row["theme"], row["work_package"]) for row in rows]
+
+    return model.cached(("theme-members", theme_id), build)
+
+
+def _pillar_members(model: ReadModel, pillar: str) -> frozenset[str]:
+    """Everyone taking part in a work package with the pillar."""
+
+    def build() -> frozenset[str]:
+        rows = model.store.read("pillar_members", {"pillars": [pillar], "participants": []})
+        return frozenset(mid for row in rows for mid in row["ids"])
+
+    return model.cached(("pillar-members", pillar), build)
 
 
 def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[str, float]]:
