@@ -17,7 +17,7 @@ from app.seed import SeedError
 from app.settings import get_settings
 
 # Each module has `register(subparsers)`, adding its commands (bench, synth, export, brief …).
-COMMAND_MODULES: list[str] = ["app.exports_cli", "app.bench", "app.synth", "app.brief"]
+COMMAND_MODULES: list[str] = ["app.exports_cli", "app.bench", "app.synth", "app.brief", "app.tokens_cli"]
 
 
 def cmd_load(args: argparse.Namespace) -> int:
