@@ -10,7 +10,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.errors import install_error_handlers
-from app.api.routes import health, municipalities, programmes, regions, relationships, stats, tasks, themes, work_packages
+from app.api.routes import (
+    health,
+    knowledge_reads,
+    municipalities,
+    programmes,
+    regions,
+    relationships,
+    solutions,
+    stats,
+    tasks,
+    themes,
+    work_packages,
+)
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import StoreUnavailable
@@ -68,7 +80,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for hook in APP_HOOKS:  # middleware, static assets and page routers of the later layers
         importlib.import_module(hook).install(app, settings)
-    for module in (health, stats, regions, municipalities, work_packages, tasks, themes, programmes, relationships):
+    for module in (
+        health,
+        stats,
+        regions,
+        municipalities,
+        work_packages,
+        tasks,
+        themes,
+        programmes,
+        relationships,
+        solutions,
+        knowledge_reads,
+    ):
         app.include_router(module.router)
     return app
 

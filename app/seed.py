@@ -17,7 +17,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app import provenance
-from app.graph.schema import LABELS, shape
+from app.graph.schema import KNOWLEDGE_LABELS, LABELS, NODE_PROPERTIES, RESOURCE_KINDS, SOLUTION_STATUSES, shape
 
 Category = Literal["project-management", "implementation-driver", "place-based"]
 Pillar = Literal["mitigation", "adaptation"]
@@ -227,6 +227,45 @@ class WorkPackageSeed(Sourced):
         return int(self.code[2:])
 
 
+class IndicatorSeed(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name_da: str
+    name_en: str
+    unit: str
+    min: float
+    max: float
+    better: Literal["higher", "lower"]
+    scale: str = Field(min_length=10)
+    source: str
+
+
+class SolutionSeed(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    status: Literal[SOLUTION_STATUSES]  # type: ignore[valid-type]
+    summary: str = Field(min_length=20)
+    summary_en: str = Field(min_length=20)
+    started: str | None = None
+    tasks: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    source: str
+
+
+class ResourceSeed(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    kind: Literal[RESOURCE_KINDS]  # type: ignore[valid-type]
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    url: str | None = None
+    date: str | None = None
+    summary: str = Field(min_length=20)
+    summary_en: str = Field(min_length=20)
+    tasks: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    solutions: tuple[str, ...] = ()
+    source: str
+
+
 @dataclass
 class SeedGraph:
     """What the loader writes: node rows per label and relationship rows per shape."""
@@ -235,6 +274,8 @@ class SeedGraph:
     relationships: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     def add_node(self, label: str, row: dict[str, Any]) -> None:
+        if label in (*KNOWLEDGE_LABELS, "Indicator"):  # every column, so one MERGE text fits seed and written rows
+            row = {"property_sources": None, **dict.fromkeys(NODE_PROPERTIES[label]), **row}
         self.nodes[label].append({"kind": label, **row})
 
     def add_relationship(
@@ -291,6 +332,18 @@ def task_id(code: str) -> str:
 
 def theme_id(slug: str) -> str:
     return f"theme:{slug}"
+
+
+def solution_id(slug: str) -> str:
+    return f"solution:{slug}"
+
+
+def resource_id(slug: str) -> str:
+    return f"resource:{slug}"
+
+
+def indicator_id(slug: str) -> str:
+    return f"indicator:{slug}"
 
 
 def _read_yaml(path: Path, top_key: str) -> list[dict[str, Any]]:
@@ -681,6 +734,8 @@ def load_seed(seed_dir: Path) -> SeedGraph:
             for slug in task.themes:
                 lookup("work_packages.yaml", f"{record} task {task.code}", "themes", slug, theme_slugs, "theme")
                 graph.add_relationship("ADDRESSES", tid, ("Theme", theme_id(slug)), task_themes_source)
+    task_codes = {t.code for wp in work_packages for t in wp.tasks}
+    _add_knowledge(graph, seed_dir, check_source, lookup, task_codes, theme_slugs)
 
     # Whatever wrote it (a seed field or the loader), every provenance names known sections.
     for label, rows in graph.nodes.items():
@@ -692,3 +747,93 @@ def load_seed(seed_dir: Path) -> SeedGraph:
         for row in rows:
             check_source(rel_type, f"{row['source_id']} -> {row['target_id']}", row["source"])
     return graph
+
+
+def _add_knowledge(
+    graph: SeedGraph, seed_dir: Path, check_source: Any, lookup: Any, task_codes: set[str], theme_slugs: set[str]
+) -> None:
+    """Indicators (seed/indicators.yaml), and the solutions and resources the sources name (seed/knowledge.yaml)."""
+    indicators = _validate(IndicatorSeed, _read_yaml(seed_dir / "indicators.yaml", "indicators"), "indicators.yaml")
+    _unique(indicators, "slug", "indicators.yaml")
+    for i in indicators:
+        check_source("indicators.yaml", f"slug={i.slug!r}", i.source)
+        if i.min >= i.max:
+            raise SeedError(f"indicators.yaml: slug={i.slug!r}: field 'max': must be above min ({i.min})")
+        graph.add_node(
+            "Indicator",
+            {
+                "id": indicator_id(i.slug),
+                "name": i.name_da,
+                "slug": i.slug,
+                "name_da": i.name_da,
+                "name_en": i.name_en,
+                "unit": i.unit,
+                "min_value": i.min,
+                "max_value": i.max,
+                "better": i.better,
+                "scale": i.scale,
+                "source": i.source,
+            },
+        )
+    path = seed_dir / "knowledge.yaml"
+    solutions = _validate(SolutionSeed, _read_yaml(path, "solutions"), path.name)
+    resources = _validate(ResourceSeed, _read_yaml(path, "resources"), path.name)
+    _unique(solutions, "slug", path.name)
+    _unique(solutions, "name", path.name)
+    _unique(resources, "slug", path.name)
+    solution_slugs = {s.slug for s in solutions}
+    for sol in solutions:
+        record = f"slug={sol.slug!r}"
+        check_source(path.name, record, sol.source)
+        sid = ("Solution", solution_id(sol.slug))
+        graph.add_node(
+            "Solution",
+            {
+                "id": sid[1],
+                "name": sol.name,
+                "slug": sol.slug,
+                "summary": sol.summary,
+                "summary_en": sol.summary_en,
+                "status": sol.status,
+                "started": sol.started,
+                "source_titles": [],
+                "source_urls": [],
+                "version": 1,
+                "source": sol.source,
+            },
+        )
+        for code in sol.tasks:
+            lookup(path.name, record, "tasks", code, task_codes, "task")
+            graph.add_relationship("BELONGS_TO", sid, ("Task", task_id(code)), sol.source)
+        for slug in sol.themes:
+            lookup(path.name, record, "themes", slug, theme_slugs, "theme")
+            graph.add_relationship("ABOUT", sid, ("Theme", theme_id(slug)), sol.source)
+    for res in resources:
+        record = f"slug={res.slug!r}"
+        check_source(path.name, record, res.source)
+        rid = ("Resource", resource_id(res.slug))
+        graph.add_node(
+            "Resource",
+            {
+                "id": rid[1],
+                "name": res.title,
+                "slug": res.slug,
+                "resource_kind": res.kind,
+                "url": res.url,
+                "language": res.language,
+                "date": res.date,
+                "summary": res.summary,
+                "summary_en": res.summary_en,
+                "version": 1,
+                "source": res.source,
+            },
+        )
+        for code in res.tasks:
+            lookup(path.name, record, "tasks", code, task_codes, "task")
+            graph.add_relationship("SERVES", rid, ("Task", task_id(code)), res.source)
+        for slug in res.themes:
+            lookup(path.name, record, "themes", slug, theme_slugs, "theme")
+            graph.add_relationship("SERVES", rid, ("Theme", theme_id(slug)), res.source)
+        for slug in res.solutions:
+            lookup(path.name, record, "solutions", slug, solution_slugs, "solution")
+            graph.add_relationship("SERVES", rid, ("Solution", solution_id(slug)), res.source)

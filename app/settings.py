@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
     warm_on_start: bool = Field(True, validation_alias=env("LIFEACT_WARM_ON_START"))
     embedded_buffer_pool_mb: int = Field(0, ge=0, le=65536, validation_alias=env("LIFEACT_EMBEDDED_BUFFER_POOL_MB"))
+    # Write tokens (hashes only); empty: tokens.json in the embedded store's folder.
+    tokens_path: Path | None = Field(None, validation_alias=env("LIFEACT_TOKENS_PATH"))
+    auth_failure_limit: int = Field(10, ge=1, le=10_000, validation_alias=env("LIFEACT_AUTH_FAILURE_LIMIT"))
     keep_alive_seconds: float = Field(75.0, gt=0, le=3600, validation_alias=env("LIFEACT_KEEP_ALIVE_SECONDS"))
 
     frame_ancestors: str = Field("'self'", validation_alias=env("LIFEACT_FRAME_ANCESTORS"))
@@ -47,6 +50,10 @@ class Settings(BaseSettings):
     neo4j_connection_timeout: float = Field(2.0, gt=0, validation_alias=env("NEO4J_CONNECTION_TIMEOUT"))
     neo4j_retry_time: float = Field(1.0, ge=0, validation_alias=env("NEO4J_RETRY_TIME"))
     neo4j_query_timeout: float = Field(10.0, gt=0, validation_alias=env("NEO4J_QUERY_TIMEOUT"))
+
+    @property
+    def tokens_file(self) -> Path:
+        return self.tokens_path or self.embedded_path / "tokens.json"
 
 
 @lru_cache

@@ -115,6 +115,99 @@ SET n.kind = 'Theme',
     n.name_en = row.name_en,
     n.pillar = row.pillar
 
+// name: merge_solution_nodes
+// Upserts one batch of Solution nodes by id.
+UNWIND $rows AS row
+MERGE (n:Solution {id: row.id})
+SET n.kind = 'Solution',
+    n.generation = $generation,
+    n.name = row.name,
+    n.source = row.source,
+    n.property_sources = row.property_sources,
+    n.slug = row.slug,
+    n.summary = row.summary,
+    n.summary_en = row.summary_en,
+    n.status = row.status,
+    n.started = row.started,
+    n.source_titles = row.source_titles,
+    n.source_urls = row.source_urls,
+    n.version = row.version,
+    n.created_at = row.created_at,
+    n.updated_at = row.updated_at
+
+// name: merge_adoption_nodes
+// Upserts one batch of Adoption nodes by id.
+UNWIND $rows AS row
+MERGE (n:Adoption {id: row.id})
+SET n.kind = 'Adoption',
+    n.generation = $generation,
+    n.name = row.name,
+    n.source = row.source,
+    n.property_sources = row.property_sources,
+    n.status = row.status,
+    n.date = row.date,
+    n.note = row.note,
+    n.source_title = row.source_title,
+    n.source_url = row.source_url,
+    n.version = row.version,
+    n.created_at = row.created_at,
+    n.updated_at = row.updated_at
+
+// name: merge_observation_nodes
+// Upserts one batch of Observation nodes by id.
+UNWIND $rows AS row
+MERGE (n:Observation {id: row.id})
+SET n.kind = 'Observation',
+    n.generation = $generation,
+    n.name = row.name,
+    n.source = row.source,
+    n.property_sources = row.property_sources,
+    n.value = row.value,
+    n.date = row.date,
+    n.source_title = row.source_title,
+    n.source_url = row.source_url,
+    n.version = row.version,
+    n.created_at = row.created_at,
+    n.updated_at = row.updated_at
+
+// name: merge_indicator_nodes
+// Upserts one batch of Indicator nodes by id.
+UNWIND $rows AS row
+MERGE (n:Indicator {id: row.id})
+SET n.kind = 'Indicator',
+    n.generation = $generation,
+    n.name = row.name,
+    n.source = row.source,
+    n.property_sources = row.property_sources,
+    n.slug = row.slug,
+    n.name_da = row.name_da,
+    n.name_en = row.name_en,
+    n.unit = row.unit,
+    n.min_value = row.min_value,
+    n.max_value = row.max_value,
+    n.better = row.better,
+    n.scale = row.scale
+
+// name: merge_resource_nodes
+// Upserts one batch of Resource nodes by id.
+UNWIND $rows AS row
+MERGE (n:Resource {id: row.id})
+SET n.kind = 'Resource',
+    n.generation = $generation,
+    n.name = row.name,
+    n.source = row.source,
+    n.property_sources = row.property_sources,
+    n.slug = row.slug,
+    n.resource_kind = row.resource_kind,
+    n.url = row.url,
+    n.language = row.language,
+    n.date = row.date,
+    n.summary = row.summary,
+    n.summary_en = row.summary_en,
+    n.version = row.version,
+    n.created_at = row.created_at,
+    n.updated_at = row.updated_at
+
 // name: merge_relationships
 // Upserts one batch of relationships of one allowlisted shape between existing nodes.
 UNWIND $rows AS row

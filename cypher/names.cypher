@@ -35,3 +35,28 @@ RETURN n.id AS id, n.name AS name, n.code AS code, n.title_da AS title_da, n.tit
 // Every theme's slug and names.
 MATCH (n:Theme)
 RETURN n.id AS id, n.name AS name, n.slug AS slug, n.name_da AS name_da, n.name_en AS name_en
+
+// name: names_solution
+// Every solution's slug and name.
+MATCH (n:Solution)
+RETURN n.id AS id, n.name AS name, n.slug AS slug
+
+// name: names_adoption
+// Every adoption's id and name (a municipality taking up a solution, dated).
+MATCH (n:Adoption)
+RETURN n.id AS id, n.name AS name
+
+// name: names_observation
+// Every observation's id and name (an indicator's value, dated).
+MATCH (n:Observation)
+RETURN n.id AS id, n.name AS name
+
+// name: names_indicator
+// Every indicator's slug and names.
+MATCH (n:Indicator)
+RETURN n.id AS id, n.name AS name, n.slug AS slug, n.name_da AS name_da, n.name_en AS name_en
+
+// name: names_resource
+// Every resource's slug and title.
+MATCH (n:Resource)
+RETURN n.id AS id, n.name AS name, n.slug AS slug

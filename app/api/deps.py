@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from app.graph.store import GraphStore
+from app.services.auth import Authenticator
 from app.services.read_model import ReadModel
+from app.services.tokens import Principal, TokenFile
 from app.settings import Settings
 
 
@@ -26,3 +28,29 @@ def get_app_settings(request: Request) -> Settings:
 ModelDep = Annotated[ReadModel, Depends(get_model)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def _authenticator(request: Request) -> Authenticator:
+    state = request.app.state
+    if getattr(state, "authenticator", None) is None:
+        settings = state.settings
+        state.authenticator = Authenticator(TokenFile(settings.tokens_file), settings.auth_failure_limit)
+    return state.authenticator
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def require_editor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    """Editors and admins write knowledge; the token file is read on every call."""
+    return _authenticator(request).authenticate(authorization, _client(request), "editor")
+
+
+def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    return _authenticator(request).authenticate(authorization, _client(request), "admin")
+
+
+EditorDep = Annotated[Principal, Depends(require_editor)]
+AdminDep = Annotated[Principal, Depends(require_admin)]
+IfMatchDep = Annotated[str | None, Header(alias="If-Match")]

@@ -24,6 +24,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorResponse, "description": "The graph store cannot be reached"},
 }
 
+# What a write (and the audit trail, which needs a token) may answer besides the above.
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    400: {"model": ErrorResponse, "description": "The body is not UTF-8 JSON"},
+    401: {"model": ErrorResponse, "description": "No valid bearer token (`WWW-Authenticate: Bearer`)"},
+    403: {"model": ErrorResponse, "description": "The token's role may not do this"},
+    409: {"model": ErrorResponse, "description": "A solution of that name exists"},
+    412: {"model": ErrorResponse, "description": "Someone changed it since the version in `If-Match`"},
+    428: {"model": ErrorResponse, "description": "`If-Match` with the current version is required"},
+    429: {"model": ErrorResponse, "description": "Too many failed authentications from this client; try again later"},
+}
+
 
 def error_response(status: int, message: str, expected: str | None = None, suggestions: list[str] | None = None) -> JSONResponse:
     body = ErrorResponse(error=ErrorBody(status=status, message=message, expected=expected, suggestions=suggestions or []))
@@ -52,7 +64,9 @@ def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        return error_response(exc.status, exc.message, exc.expected, exc.suggestions)
+        response = error_response(exc.status, exc.message, exc.expected, exc.suggestions)
+        response.headers.update(getattr(exc, "headers", None) or {})
+        return response
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

@@ -29,7 +29,14 @@ from typing import Any
 import ladybug
 
 from app.graph.queries import Dialect
-from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_PROPERTIES, RELATIONSHIP_SHAPES, node_columns
+from app.graph.schema import (
+    INTERNAL_NODE_PROPERTIES,
+    LABELS,
+    NODE_PROPERTIES,
+    RELATIONSHIP_PROPERTIES,
+    RELATIONSHIP_SHAPES,
+    node_columns,
+)
 from app.graph.store import (
     GraphCounts,
     GraphStore,
@@ -40,9 +47,12 @@ from app.graph.store import (
     ReadOnlyQueryWrote,
     Row,
     StoreUnavailable,
+    WriteFunction,
+    WriteTx,
     diff_counts,
+    record_change,
 )
-from app.graph.writer import count_written, counting, write_graph
+from app.graph.writer import WrittenKnowledge, count_written, counting, dangling_facts, read_written, write_graph, write_written
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
 
@@ -70,6 +80,9 @@ def ladybug_ddl() -> list[str]:
         by_type.setdefault(s.type, []).append(f"FROM {s.from_label} TO {s.to_label}")
     for rel_type, pairs in by_type.items():
         statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel_type}({', '.join(pairs)}, {rel_columns})")
+    for label, properties in INTERNAL_NODE_PROPERTIES.items():
+        columns = ", ".join(f"{name} {kind}" for name, kind in properties.items())
+        statements.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({columns}, PRIMARY KEY(id))")
     return statements
 
 
@@ -88,6 +101,7 @@ class _Generation:
 
     def __init__(self, path: Path, read_only: bool, pool_size: int, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB) -> None:
         self.path = path
+        self.read_only = read_only
         self.database = ladybug.Database(
             str(path), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024, max_num_threads=QUERY_THREADS
         )
@@ -134,6 +148,8 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.Lock()
         self._live: _Generation | None = None
         self._pointer_stamp: tuple[int, int] | None = None
+        self._write_lock = threading.RLock()  # one writer per process: writes and loads take turns
+        self._writes: dict[str, int] = {}  # generation name -> its write counter
         self._refresh()
 
     # -- which generation is live -------------------------------------------------
@@ -201,6 +217,67 @@ class EmbeddedStore(GraphStore):
     def cache_file(self, name: str) -> Path | None:
         generation = self.generation
         return self.path / f"{generation}.{name}" if generation else None
+
+    @property
+    def version(self) -> str | None:
+        name = self.generation
+        if name is None:
+            return None
+        writes = self._writes.get(name)
+        if writes is None:
+            try:
+                rows = self.read("graph_state_writes", {"state": "state"})
+            except (RuntimeError, StoreUnavailable):  # a generation written before the counter existed
+                rows = []
+            writes = int(rows[0]["writes"]) if rows else 0
+            # Kept: only this process writes a generation (LadybugDB lets one process open it
+            # read-write, and then no other), and write_transaction moves the count it keeps.
+            self._writes[name] = writes
+        return f"{name}#{writes}"
+
+    # -- writes of knowledge --------------------------------------------------------
+    def _writable(self) -> _Generation:
+        """The live generation opened read-write (this process is then its single writer;
+        readers in this process share the same Database)."""
+        self._refresh()
+        with self._lock:
+            live = self._live
+            if live is None:
+                raise StoreUnavailable("the embedded store is empty: load the seed first")
+            if not live.read_only:
+                return live
+            try:
+                writable = _Generation(live.path, read_only=False, pool_size=self._pool_size, buffer_pool_mb=self._buffer_pool_mb)
+            except RuntimeError as exc:
+                raise StoreUnavailable(f"cannot open {live.path.name} for writing: {exc}") from exc
+            self._live = writable
+            live.retired = True
+            if live.users == 0:
+                live.close()
+        with writable.connection() as conn:
+            for statement in ladybug_ddl():  # tables added since this generation was built
+                conn.execute(statement).close()
+            conn.execute(self.queries.text("graph_state_init"), {"state": "state"}).close()
+            rows = _rows(conn, self.queries.text("graph_state_writes"), {"state": "state"})
+        self._writes[writable.path.name] = int(rows[0]["writes"]) if rows else 0
+        return writable
+
+    def write_transaction(self, fn: WriteFunction) -> Any:
+        with self._write_lock:
+            generation = self._writable()
+            with generation.connection() as conn:
+                conn.execute("BEGIN TRANSACTION").close()
+                try:
+                    tx = WriteTx(lambda text, params: _rows(conn, text, params), self.queries)
+                    result, change = fn(tx)
+                    writes = record_change(tx, change)
+                    conn.execute("COMMIT").close()
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        conn.execute("ROLLBACK").close()
+                    raise
+            self._writes[generation.path.name] = writes
+            return result
 
     # -- reads ----------------------------------------------------------------------
     def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
@@ -313,7 +390,35 @@ class EmbeddedStore(GraphStore):
     def _new_generation(
         self, graph: SeedGraph, write: Callable[[ladybug.Connection, str], int], steps: Steps, step: str
     ) -> LoadReport:
-        """Build a new generation file beside the live one, verify its counts, then switch CURRENT."""
+        """Build a new generation file beside the live one, carry the written knowledge of the live
+        one into it, verify its counts, then switch CURRENT. Writes wait while this runs."""
+        with self._write_lock:
+            knowledge = self._written_knowledge()
+            problems = dangling_facts(knowledge, graph)
+            if problems:
+                raise LoadVerificationError(
+                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  " + "\n  ".join(problems)
+                )
+            return self._build_generation(graph, write, knowledge, steps, step)
+
+    def _written_knowledge(self) -> WrittenKnowledge:
+        with self._use() as generation:
+            if generation is None:
+                return WrittenKnowledge()
+            with generation.connection() as conn:
+                try:
+                    return read_written(lambda text, params: _rows(conn, text, params), self.queries)
+                except RuntimeError:  # a generation from before knowledge was written (no such tables)
+                    return WrittenKnowledge()
+
+    def _build_generation(
+        self,
+        graph: SeedGraph,
+        write: Callable[[ladybug.Connection, str], int],
+        knowledge: WrittenKnowledge,
+        steps: Steps,
+        step: str,
+    ) -> LoadReport:
         started = time.perf_counter()
         name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.lbdb"
         target = self.path / name
@@ -325,12 +430,18 @@ class EmbeddedStore(GraphStore):
                     conn.execute(statement)
                 steps.begin(step, total=graph.row_count())
                 rows = write(conn, name)
+                write_written(lambda text, params: conn.execute(text, dict(params)).close(), self.queries, knowledge)
                 steps.begin("verify", total=rows)
                 written = count_written(lambda text, params: _rows(conn, text, params), self.queries)
             finally:
                 conn.close()
                 database.close()
             expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
+            for label, count in knowledge.node_counts().items():
+                expected.nodes[label] = expected.nodes.get(label, 0) + count
+            for rel_type, count in knowledge.relationship_counts().items():
+                expected.relationships[rel_type] = expected.relationships.get(rel_type, 0) + count
+            expected.relationships = dict(sorted(expected.relationships.items()))
             problems = diff_counts(expected, written)
             if problems:
                 raise LoadVerificationError(

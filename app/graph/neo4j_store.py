@@ -19,7 +19,7 @@ from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, Sessio
 from neo4j.graph import Node, Relationship
 
 from app.graph.queries import Dialect
-from app.graph.schema import LABELS, RELATIONSHIP_SHAPES
+from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, WRITTEN
 from app.graph.store import (
     GraphCounts,
     GraphStore,
@@ -30,9 +30,12 @@ from app.graph.store import (
     ReadOnlyQueryWrote,
     Row,
     StoreUnavailable,
+    WriteFunction,
+    WriteTx,
     diff_counts,
+    record_change,
 )
-from app.graph.writer import Execute, count_written, counting, write_graph
+from app.graph.writer import Execute, count_written, counting, dangling_facts, read_written, write_graph
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
 
@@ -109,6 +112,29 @@ class Neo4jStore(GraphStore):
     def is_empty(self) -> bool:
         return not self.read("loaded_generation")
 
+    @property
+    def version(self) -> str | None:
+        """The generation and the write counter: moves with a load or a write by any process."""
+        generation = self.generation
+        rows = self.read("graph_state_writes", {"state": "state"})
+        return f"{generation}#{int(rows[0]['writes']) if rows else 0}"
+
+    def write_transaction(self, fn: WriteFunction) -> Any:
+        """One managed write transaction: the change, its record and the counter commit together."""
+
+        def work(tx: neo4j.ManagedTransaction) -> Any:
+            wtx = WriteTx(lambda text, params: _records(tx.run(text, dict(params))), self.queries)
+            result, change = fn(wtx)
+            record_change(wtx, change)
+            return result
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.run(self.queries.text("graph_state_init"), state="state").consume()
+                return session.execute_write(work)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
+
     def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
         return self._replace(
             graph,
@@ -140,15 +166,29 @@ class Neo4jStore(GraphStore):
         queries = self.queries
 
         def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
+            knowledge = read_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+            dangling = dangling_facts(knowledge, graph)
+            if dangling:
+                raise LoadVerificationError(
+                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  "
+                    + "\n  ".join(dangling)
+                )
             steps.begin(step, total=graph.row_count())
             rows = write(counting(lambda text, params: tx.run(text, dict(params)).consume(), steps), generation)
             steps.begin("verify", total=rows)
             for rel in RELATIONSHIP_SHAPES:
-                tx.run(queries.relationship_template("prune_relationships", rel), generation=generation).consume()
+                tx.run(
+                    queries.relationship_template("prune_relationships", rel), generation=generation, written=WRITTEN
+                ).consume()
             for label in LABELS:
-                tx.run(queries.node_template("prune_nodes", label), generation=generation).consume()
+                tx.run(queries.node_template("prune_nodes", label), generation=generation, written=WRITTEN).consume()
             written = count_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
-            problems = diff_counts(expected, written)
+            want = GraphCounts(dict(expected.nodes), dict(expected.relationships))
+            for label, count in knowledge.node_counts().items():
+                want.nodes[label] = want.nodes.get(label, 0) + count
+            for rel_type, count in knowledge.relationship_counts().items():
+                want.relationships[rel_type] = want.relationships.get(rel_type, 0) + count
+            problems = diff_counts(want, written)
             if problems:
                 # Raising inside the transaction function rolls the whole load back.
                 raise LoadVerificationError(

@@ -15,7 +15,21 @@ LABELS: tuple[str, ...] = (
     "WorkPackage",
     "Task",
     "Theme",
+    "Solution",
+    "Adoption",
+    "Observation",
+    "Indicator",
+    "Resource",
 )
+
+# The knowledge labels (issue 12): the seed names some of them, and the API writes more.
+KNOWLEDGE_LABELS: tuple[str, ...] = ("Solution", "Adoption", "Observation", "Resource")
+# A written node or relationship carries this as its `generation`: a load keeps it.
+WRITTEN = "written"
+
+SOLUTION_STATUSES: tuple[str, ...] = ("idea", "developing", "piloting", "implemented")
+ADOPTION_STATUSES: tuple[str, ...] = ("considering", "planning", "piloting", "adopted", "dropped")
+RESOURCE_KINDS: tuple[str, ...] = ("guide", "tool", "method", "course", "seminar", "report", "data-set")
 
 # Property name -> LadybugDB column type, per label. Neo4j is schemaless but gets
 # exactly the same properties, so both stores hold the same graph.
@@ -74,6 +88,59 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
         "name_en": "STRING",
         "pillar": "STRING",
     },
+    "Solution": {
+        "slug": "STRING",
+        "summary": "STRING",
+        "summary_en": "STRING",
+        "status": "STRING",
+        "started": "STRING",
+        "source_titles": "STRING[]",
+        "source_urls": "STRING[]",
+        "version": "INT64",
+        "created_at": "STRING",
+        "updated_at": "STRING",
+    },
+    "Adoption": {
+        "status": "STRING",
+        "date": "STRING",
+        "note": "STRING",
+        "source_title": "STRING",
+        "source_url": "STRING",
+        "version": "INT64",
+        "created_at": "STRING",
+        "updated_at": "STRING",
+    },
+    "Observation": {
+        "value": "DOUBLE",
+        "date": "STRING",
+        "source_title": "STRING",
+        "source_url": "STRING",
+        "version": "INT64",
+        "created_at": "STRING",
+        "updated_at": "STRING",
+    },
+    "Indicator": {
+        "slug": "STRING",
+        "name_da": "STRING",
+        "name_en": "STRING",
+        "unit": "STRING",
+        "min_value": "DOUBLE",
+        "max_value": "DOUBLE",
+        "better": "STRING",
+        "scale": "STRING",
+    },
+    "Resource": {
+        "slug": "STRING",
+        "resource_kind": "STRING",
+        "url": "STRING",
+        "language": "STRING",
+        "date": "STRING",
+        "summary": "STRING",
+        "summary_en": "STRING",
+        "version": "INT64",
+        "created_at": "STRING",
+        "updated_at": "STRING",
+    },
 }
 
 # Every node has these, whatever its label: `kind` repeats the label so that one
@@ -128,10 +195,42 @@ RELATIONSHIP_SHAPES: tuple[RelationshipShape, ...] = tuple(
         ("COOPERATES_WITH", "WorkPackage", "Organisation"),
         ("COOPERATES_WITH", "WorkPackage", "Programme"),
         ("MOBILISES_FUNDING_FROM", "WorkPackage", "Organisation"),
+        # knowledge (issue 12)
+        ("DEVELOPED", "Municipality", "Solution"),
+        ("DEVELOPED", "Region", "Solution"),
+        ("BELONGS_TO", "Solution", "Task"),
+        ("ABOUT", "Solution", "Theme"),
+        ("ADOPTS", "Municipality", "Adoption"),
+        ("OF_SOLUTION", "Adoption", "Solution"),
+        ("MEASURES", "Observation", "Indicator"),
+        ("OBSERVES", "Observation", "Municipality"),
+        ("OBSERVES", "Observation", "WorkPackage"),
+        ("OBSERVES", "Observation", "Solution"),
+        ("SERVES", "Resource", "Task"),
+        ("SERVES", "Resource", "Theme"),
+        ("SERVES", "Resource", "Solution"),
     ]
 )
 
 RELATIONSHIP_TYPES: tuple[str, ...] = tuple(dict.fromkeys(s.type for s in RELATIONSHIP_SHAPES))
+
+
+# Tables outside the graph model: never exported, never in the name index or counts.
+#   Change      the audit trail, one node per write, numbered by `seq`
+#   GraphState  one node (id 'state') counting the writes: the graph's version moves with it
+INTERNAL_NODE_PROPERTIES: dict[str, dict[str, str]] = {
+    "Change": {
+        "id": "STRING",
+        "seq": "INT64",
+        "at": "STRING",
+        "actor": "STRING",
+        "action": "STRING",
+        "entity": "STRING",
+        "before": "STRING",
+        "after": "STRING",
+    },
+    "GraphState": {"id": "STRING", "writes": "INT64"},
+}
 
 
 def shape(rel_type: str, from_label: str, to_label: str) -> RelationshipShape:

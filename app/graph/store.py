@@ -42,6 +42,69 @@ class ReadOnlyQueryWrote(ReadOnlyQueryError):
 
 
 @dataclass
+class ChangeRecord:
+    """One entry of the audit trail; `before` and `after` are the entity as plain data (or None)."""
+
+    actor: str
+    action: str
+    entity: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class WriteTx:
+    """What a write function sees: named queries run inside one store transaction."""
+
+    def __init__(self, run: Callable[[str, Mapping[str, Any]], list[Row]], queries: QueryCatalog) -> None:
+        self._run = run
+        self.queries = queries
+
+    def run(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        label: str | None = None,
+        rel: RelationshipShape | None = None,
+    ) -> list[Row]:
+        if label is not None:
+            text = self.queries.node_template(name, label)
+        elif rel is not None:
+            text = self.queries.relationship_template(name, rel)
+        else:
+            text = self.queries.text(name)
+        return self._run(text, params or {})
+
+
+def record_change(tx: WriteTx, change: ChangeRecord) -> int:
+    """Counts the write and adds its change record, inside the write's transaction; the change's id."""
+    import datetime as dt
+    import json
+
+    rows = tx.run("graph_state_bump", {"state": "state"})
+    if not rows:
+        raise StoreUnavailable("the graph has no write counter (GraphState); reload the seed")
+    seq = int(rows[0]["writes"])
+    tx.run(
+        "create_change",
+        {
+            "id": str(seq),
+            "seq": seq,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            "actor": change.actor,
+            "action": change.action,
+            "entity": change.entity,
+            "before": json.dumps(change.before, ensure_ascii=False, sort_keys=True) if change.before is not None else None,
+            "after": json.dumps(change.after, ensure_ascii=False, sort_keys=True) if change.after is not None else None,
+        },
+    )
+    return seq
+
+
+WriteFunction = Callable[[WriteTx], tuple[Any, ChangeRecord]]
+
+
+@dataclass
 class GraphCounts:
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
@@ -133,6 +196,11 @@ class GraphStore(ABC):
     def version(self) -> str | None:
         """Moves with every change to the graph (a load, a write): answers are cached under it."""
         return self.generation
+
+    @abstractmethod
+    def write_transaction(self, fn: WriteFunction) -> Any:
+        """Run `fn` in one write transaction together with its change record and the version
+        counter; commit (durably) or change nothing. Returns what `fn` returned first."""
 
     @abstractmethod
     def replace_graph(self, graph: Any, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:

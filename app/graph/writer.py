@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.graph.queries import QueryCatalog
-from app.graph.schema import LABELS, RelationshipShape, shape
+from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, WRITTEN, RelationshipShape, node_columns, shape
 from app.graph.store import GraphCounts
 from app.seed import SeedGraph
 from app.steps import Steps
@@ -55,3 +56,71 @@ def count_written(run: Callable[[str, Mapping[str, Any]], list[dict[str, Any]]],
     nodes = {label: int(run(queries.node_template("count_label", label), {})[0]["count"]) for label in LABELS}
     rels = {row["type"]: int(row["count"]) for row in run(queries.text("count_relationships"), {})}
     return GraphCounts(nodes=nodes, relationships=dict(sorted(rels.items())))
+
+
+# -- written knowledge (issue 12): what a load carries from the old graph into the new one ------
+@dataclass
+class WrittenKnowledge:
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    relationships: dict[RelationshipShape, list[dict[str, Any]]] = field(default_factory=dict)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    writes: int = 0
+
+    def node_counts(self) -> dict[str, int]:
+        return {label: len(rows) for label, rows in self.nodes.items()}
+
+    def relationship_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for rel, rows in self.relationships.items():
+            counts[rel.type] = counts.get(rel.type, 0) + len(rows)
+        return counts
+
+
+def read_written(run: Callable[[str, Mapping[str, Any]], list[dict[str, Any]]], queries: QueryCatalog) -> WrittenKnowledge:
+    """Every written node and relationship, the audit trail and the write counter."""
+    knowledge = WrittenKnowledge()
+    for label in LABELS:
+        rows = [row["node"] for row in run(queries.node_template("written_nodes", label), {"written": WRITTEN})]
+        if rows:
+            knowledge.nodes[label] = rows
+    for rel in RELATIONSHIP_SHAPES:
+        rows = run(queries.relationship_template("written_relationships", rel), {"written": WRITTEN})
+        if rows:
+            knowledge.relationships[rel] = rows
+    knowledge.changes = run(queries.text("changes_since"), {"since": -1, "limit": 10**12})
+    state = run(queries.text("graph_state_writes"), {"state": "state"})
+    knowledge.writes = int(state[0]["writes"]) if state else 0
+    return knowledge
+
+
+def dangling_facts(knowledge: WrittenKnowledge, graph: SeedGraph) -> list[str]:
+    """Written relationships whose other end the new seed no longer has."""
+    ids = {row["id"] for rows in graph.nodes.values() for row in rows}
+    ids |= {row["id"] for rows in knowledge.nodes.values() for row in rows}
+    problems = []
+    for rel, rows in knowledge.relationships.items():
+        for row in rows:
+            for end in (row["source_id"], row["target_id"]):
+                if end not in ids:
+                    problems.append(f"{row['source_id']} -[{rel.type}]-> {row['target_id']}: {end} is not in the new seed")
+    return problems
+
+
+def write_written(execute: Execute, queries: QueryCatalog, knowledge: WrittenKnowledge) -> None:
+    """Writes carried knowledge into a new graph, keeping generation 'written'."""
+    for label, rows in knowledge.nodes.items():
+        text = queries.text(f"merge_{label.lower()}_nodes")
+        columns = node_columns(label)
+        for row in rows:  # one row per statement: LadybugDB can drop rows of UNWIND + MERGE
+            execute(text, {"rows": [{c: row.get(c) for c in columns}], "generation": WRITTEN})
+    for rel, rows in knowledge.relationships.items():
+        text = queries.relationship_template("merge_relationships", rel)
+        for row in rows:
+            execute(text, {"rows": [row], "generation": WRITTEN})
+    for change in knowledge.changes:
+        execute(
+            queries.text("create_change"),
+            {k: change[k] for k in ("id", "seq", "at", "actor", "action", "entity", "before", "after")},
+        )
+    execute(queries.text("graph_state_init"), {"state": "state"})
+    execute(queries.text("graph_state_set"), {"state": "state", "writes": knowledge.writes})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class ServiceError(Exception):
     status = 400
@@ -19,3 +21,29 @@ class NotFound(ServiceError):
 
 class InvalidParameter(ServiceError):
     status = 422
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="lifeact"'}
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class PreconditionFailed(ServiceError):
+    status = 412
+
+
+class PreconditionRequired(ServiceError):
+    status = 428
+
+
+class TooManyRequests(ServiceError):
+    status = 429
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "60"}

@@ -44,6 +44,11 @@ KIND_WORDS = {
     "WorkPackage": "work package",
     "Task": "task",
     "Theme": "theme",
+    "Solution": "solution",
+    "Adoption": "adoption",
+    "Observation": "observation",
+    "Indicator": "indicator",
+    "Resource": "resource",
 }
 
 # The named query that reads each label's names (cypher/names.cypher).
@@ -57,6 +62,11 @@ IDENTIFIER = {
     "Programme": "key",
     "Organisation": "key",
     "Region": "name",
+    "Solution": "slug",
+    "Indicator": "slug",
+    "Resource": "slug",
+    "Adoption": "id",
+    "Observation": "id",
 }
 
 
@@ -83,6 +93,10 @@ def aliases(kind: str, row: dict[str, Any]) -> list[str]:
     elif kind == "Task":
         names += [row["code"], row["code"].removeprefix("T."), row["title_da"], row["title_en"]]
     elif kind == "Theme":
+        names += [row["slug"], row["name_da"], row["name_en"]]
+    elif kind in ("Solution", "Resource"):
+        names += [row["slug"]]
+    elif kind == "Indicator":
         names += [row["slug"], row["name_da"], row["name_en"]]
     elif kind in ("Organisation", "Programme"):
         names += [row["key"], row.get("full_name")]

@@ -25,6 +25,11 @@ KIND_STYLES: dict[str, KindStyle] = {
     "Theme": KindStyle("Tema", "Temaer", "#009E73", "triangleDown", "v"),
     # A hub's many relationships of one type, collapsed (app.services.traversal.HUB_LIMIT): a click unfolds them.
     "Group": KindStyle("Samlet gruppe", "Samlede grupper", "#56B4E9", "box", "P"),
+    "Solution": KindStyle("Løsning", "Løsninger", "#332288", "box", "X"),
+    "Adoption": KindStyle("Udbredelse", "Udbredelser", "#000000", "dot", "."),
+    "Observation": KindStyle("Måling", "Målinger", "#666666", "dot", "."),
+    "Indicator": KindStyle("Indikator", "Indikatorer", "#882255", "ellipse", "8"),
+    "Resource": KindStyle("Ressource", "Ressourcer", "#117733", "database", "p"),
 }
 
 EDGE_LABELS: dict[str, str] = {
@@ -44,6 +49,14 @@ EDGE_LABELS: dict[str, str] = {
     "COOPERATES_WITH": "samarbejder med",
     "MOBILISES_FUNDING_FROM": "søger midler fra",
     "CANDIDATE_FOR": "kandidat til",
+    "DEVELOPED": "udviklede",
+    "BELONGS_TO": "hører til",
+    "ABOUT": "handler om",
+    "ADOPTS": "tager op",
+    "OF_SOLUTION": "af løsningen",
+    "MEASURES": "måler",
+    "OBSERVES": "gælder",
+    "SERVES": "tjener",
 }
 
 ROLE_LABELS: dict[str, str] = {

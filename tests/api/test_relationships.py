@@ -153,7 +153,17 @@ def test_neighbourhood_of_life_act_covers_the_project(client: TestClient) -> Non
     body = client.get("/api/graph?center=LIFE ACT&depth=3").json()
     names = {n["name"] for n in body["nodes"]}
     kinds = {n["kind"] for n in body["nodes"]}
-    assert kinds == {"Region", "Municipality", "Programme", "Organisation", "WorkPackage", "Task", "Theme"}
+    assert kinds == {
+        "Region",
+        "Municipality",
+        "Programme",
+        "Organisation",
+        "WorkPackage",
+        "Task",
+        "Theme",
+        "Solution",
+        "Resource",
+    }
     assert sum(1 for n in body["nodes"] if n["kind"] == "WorkPackage") == 11
     assert sum(1 for n in body["nodes"] if n["kind"] == "Task") == 21
     assert "Samsø" in names

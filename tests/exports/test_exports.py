@@ -125,7 +125,7 @@ def test_counts_per_kind_and_type_match_the_store(client: TestClient, fmt: str) 
     graph = READERS[fmt](download(client, fmt))
     assert dict(graph.node_counts()) == {label: n for label, n in stats["nodes"].items() if n}
     assert dict(graph.edge_counts()) == stats["relationships"]
-    assert len(graph.nodes) == sum(stats["nodes"].values()) == 182
+    assert len(graph.nodes) == sum(stats["nodes"].values()) == 199
     assert len(graph.edges) == sum(stats["relationships"].values())
 
 
@@ -341,8 +341,8 @@ def test_the_command_writes_each_format(lifeact_env: Any, tmp_path: Path, fmt: s
     output = tmp_path / "new" / "folder" / f"graph.{fmt}"
     assert lifeact_env(["export", "--format", fmt, "--output", str(output)]) == 0
     graph = READERS[fmt](output.read_bytes())
-    assert len(graph.nodes) == 182 and graph.node_counts()["Municipality"] == 98
-    assert "182 nodes" in capsys.readouterr().out
+    assert len(graph.nodes) == 199 and graph.node_counts()["Municipality"] == 98
+    assert "199 nodes" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("g.graphml", "graphml"), ("g.GEXF", "gexf"), ("g.json", "json"), ("g.zip", "csv")])

@@ -41,6 +41,10 @@ EXAMPLES = {
     "/api/tasks/{code}": "/api/tasks/T.9.1",
     "/api/themes": "/api/themes",
     "/api/themes/{slug}": "/api/themes/drought",
+    "/api/solutions": "/api/solutions",
+    "/api/solutions/{key}": "/api/solutions/living-labs",
+    "/api/indicators": "/api/indicators",
+    "/api/changes": "/api/changes",  # 401 without a token: HEAD answers the same
     "/api/programmes": "/api/programmes",
     "/api/programmes/{key}": "/api/programmes/DK2020",
     "/api/organisations": "/api/organisations",

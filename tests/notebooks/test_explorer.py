@@ -70,7 +70,7 @@ def test_export_to_bytes_and_to_a_file(explorer: Explorer, tmp_path: Path) -> No
     assert isinstance(data, bytes) and data == exports.export_bytes(explorer.model, "graphml")
     written = explorer.export("gexf", tmp_path / "out" / "graph.gexf")
     assert written == tmp_path / "out" / "graph.gexf"
-    assert nx.read_gexf(written).number_of_nodes() == len(explorer.export_graph().nodes) == 182
+    assert nx.read_gexf(written).number_of_nodes() == len(explorer.export_graph().nodes) == 199
     with pytest.raises(exports.OutputExists):
         explorer.export("gexf", written)
     explorer.export("gexf", written, force=True)

@@ -109,7 +109,17 @@ def test_graph_views_carry_nodes_edges_and_a_legend(views: TestClient, path: str
 def test_whole_project_is_one_view(views: TestClient, seed_graph) -> None:
     data = graph_data(views.get("/views/graph?center=LIFE+ACT&depth=3").text)
     kinds = {n["kind"] for n in data["nodes"]}
-    assert kinds == {"Region", "Municipality", "Programme", "Organisation", "WorkPackage", "Task", "Theme"}
+    assert kinds == {
+        "Region",
+        "Municipality",
+        "Programme",
+        "Organisation",
+        "WorkPackage",
+        "Task",
+        "Theme",
+        "Solution",
+        "Resource",
+    }
     assert sum(n["kind"] == "Municipality" for n in data["nodes"]) == 98
     names = {n["name"] for n in data["nodes"]}
     assert {"Høje-Taastrup", "Ærø", "Aabenraa", "København"} <= names  # Danish names as they are

@@ -1,0 +1,111 @@
+// Writing knowledge (issue 12): the graph's write counter, the audit trail, and the reads of
+// solutions, adoptions, observations and resources. Written nodes and relationships carry
+// generation $written ('written'), so a load keeps them.
+
+// name: graph_state_init
+// Creates the one write counter of a graph if it is not there yet.
+MERGE (s:GraphState {id: $state})
+ON CREATE SET s.writes = 0
+
+// name: graph_state_writes
+// How many writes the graph has had: its version moves with this.
+MATCH (s:GraphState {id: $state})
+RETURN s.writes AS writes
+
+// name: graph_state_bump
+// Counts one more write (inside the write's own transaction) and returns the new count.
+MATCH (s:GraphState {id: $state})
+SET s.writes = s.writes + 1
+RETURN s.writes AS writes
+
+// name: graph_state_set
+// Sets the write counter (when written knowledge is carried into a new load).
+MATCH (s:GraphState {id: $state})
+SET s.writes = $writes
+
+// name: create_change
+// One record of the audit trail, in the same transaction as the change it records.
+CREATE (c:Change {id: $id, seq: $seq, at: $at, actor: $actor, action: $action, entity: $entity, before: $before, after: $after})
+
+// name: changes_since
+// The audit trail after a cursor, oldest first.
+MATCH (c:Change)
+WHERE c.seq > $since
+RETURN c.id AS id, c.seq AS seq, c.at AS at, c.actor AS actor, c.action AS action, c.entity AS entity, c.before AS before, c.after AS after
+ORDER BY c.seq
+LIMIT $limit
+
+// name: written_nodes
+// Every written node of one label (what a load carries over and an export writes).
+MATCH (n:__LABEL__)
+WHERE n.generation = $written
+RETURN n AS node
+
+// name: written_relationships
+// Every written relationship of one shape.
+MATCH (a:__FROM_LABEL__)-[r:__REL_TYPE__]->(b:__TO_LABEL__)
+WHERE r.generation = $written
+RETURN a.id AS source_id, b.id AS target_id, r.role AS role, r.detail AS detail, r.source AS source
+
+// name: delete_node
+// Deletes one node and its relationships.
+MATCH (n:__LABEL__ {id: $id})
+DETACH DELETE n
+
+// name: delete_out_relationships
+// Deletes the relationships of one shape that leave one node.
+MATCH (a:__FROM_LABEL__ {id: $id})-[r:__REL_TYPE__]->(:__TO_LABEL__)
+DELETE r
+
+// name: solutions
+// Every solution.
+MATCH (s:Solution)
+RETURN s AS node
+ORDER BY s.name
+
+// name: solution_developers
+// The municipalities and regions that developed a solution.
+MATCH (s:Solution {id: $id})<-[:DEVELOPED]-(d)
+RETURN d.id AS id, d.kind AS kind, d.name AS name
+ORDER BY d.name
+
+// name: solution_tasks
+// The tasks a solution belongs to.
+MATCH (s:Solution {id: $id})-[:BELONGS_TO]->(t:Task)
+RETURN t.code AS code, t.name AS name
+ORDER BY t.code
+
+// name: solution_themes
+// The themes a solution is about.
+MATCH (s:Solution {id: $id})-[:ABOUT]->(t:Theme)
+RETURN t.slug AS slug, t.name AS name
+ORDER BY t.slug
+
+// name: solution_adoptions
+// A solution's adoption events, oldest first, each with its municipality.
+MATCH (s:Solution {id: $id})<-[:OF_SOLUTION]-(a:Adoption)<-[:ADOPTS]-(m:Municipality)
+RETURN a AS adoption, m.id AS municipality_id, m.name AS municipality, m.code AS code
+ORDER BY a.date, a.created_at
+
+// name: solution_resources
+// The resources that serve a solution.
+MATCH (s:Solution {id: $id})<-[:SERVES]-(r:Resource)
+RETURN r.slug AS slug, r.name AS title
+ORDER BY r.slug
+
+// name: adopters
+// The municipalities whose latest adoption event of a solution is not 'dropped', by id.
+MATCH (s:Solution {id: $id})<-[:OF_SOLUTION]-(a:Adoption)<-[:ADOPTS]-(m:Municipality)
+RETURN m.id AS id, m.name AS name, a.status AS status, a.date AS date, a.created_at AS created_at
+ORDER BY a.date, a.created_at
+
+// name: indicators
+// Every indicator.
+MATCH (i:Indicator)
+RETURN i AS node
+ORDER BY i.slug
+
+// name: delete_in_developed
+// Deletes who developed a solution (relationships of one shape arriving at it).
+MATCH (:__FROM_LABEL__)-[r:__REL_TYPE__]->(b:__TO_LABEL__ {id: $id})
+DELETE r
