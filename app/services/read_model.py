@@ -21,6 +21,7 @@ from app.services.names import NameIndex, NodeRef
 T = TypeVar("T")
 
 ANSWER_CACHE_SIZE = 512
+BUILD_WAIT = 30.0  # seconds a request waits for the same answer being built by another
 # The collector's default first threshold (700) moves a request's short-lived objects into the
 # oldest generation, and every full collection then walks all of it, the name index included.
 # A larger first threshold lets temporaries die young; the index is frozen out of collection.
@@ -39,19 +40,36 @@ class AnswerCache:
         self.size = size
         self._lock = threading.Lock()
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._building: dict[Hashable, threading.Event] = {}
 
     def get(self, version: str | None, key: Hashable, build: Callable[[], T]) -> T:
+        """The answer for `key` at `version`; built once even when many ask at the same moment
+        (the others wait for the first, up to BUILD_WAIT seconds, then build it themselves)."""
         full_key = (version, key)
         with self._lock:
             if full_key in self._answers:
                 self._answers.move_to_end(full_key)
                 return self._answers[full_key]
-        value = build()
-        with self._lock:
-            self._answers[full_key] = value
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
-        return value
+            building = self._building.get(full_key)
+            if building is None:
+                self._building[full_key] = threading.Event()
+        if building is not None:
+            building.wait(BUILD_WAIT)
+            with self._lock:
+                if full_key in self._answers:
+                    self._answers.move_to_end(full_key)
+                    return self._answers[full_key]
+            return build()  # the first build failed or is very slow: answer this caller anyway
+        try:
+            value = build()
+            with self._lock:
+                self._answers[full_key] = value
+                while len(self._answers) > self.size:
+                    self._answers.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._building.pop(full_key).set()
 
     def __len__(self) -> int:
         return len(self._answers)

@@ -183,3 +183,40 @@ def test_a_restart_reads_the_name_index_from_its_snapshot_and_a_new_version_rebu
     finally:
         store.close()
         gc.unfreeze()
+
+
+def test_an_answer_asked_for_by_many_at_once_is_built_once() -> None:
+    import threading
+
+    cache = AnswerCache(size=10)
+    started, release = threading.Event(), threading.Event()
+    builds: list[int] = []
+
+    def slow_build() -> str:
+        builds.append(1)
+        started.set()
+        release.wait(5)
+        return "answer"
+
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(cache.get("v1", "graph", slow_build)))
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=lambda: results.append(cache.get("v1", "graph", slow_build))) for _ in range(8)]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert results == ["answer"] * 9 and builds == [1]
+
+
+def test_a_failed_build_lets_the_waiting_callers_try_again() -> None:
+    cache = AnswerCache(size=10)
+
+    def failing() -> str:
+        raise RuntimeError("store down")
+
+    with pytest.raises(RuntimeError):
+        cache.get("v1", "graph", failing)
+    assert cache.get("v1", "graph", lambda: "answer") == "answer"
