@@ -73,6 +73,7 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "degree_out": {"ids": [muni.id]},
         "degree_in": {"ids": [muni.id]},
         "export_nodes_page": {"after": "", "page": 1000},
+        "changes_since": {"since": 0, "limit": 100},
         "export_edges_page": {"after_source": "", "after_target": "", "page": 1000},
     }
     calls: dict[str, Callable[[], Any] | str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-WRITE_PREFIXES = ("merge_", "bulk_", "prune_", "create_")
+WRITE_PREFIXES = ("merge_", "bulk_", "prune_", "create_", "delete_", "graph_state_bump", "graph_state_init", "graph_state_set")
 GOAL_FLOOR_RATIO = 0.5  # seed-scale cached answers: req/s at least half the trivial FastAPI app's
 GOAL_SEED_RSS_MB = 150.0  # the server's memory at seed scale after the HTTP runs
 GOAL_THROUGHPUT_RATIO = 0.40  # the earlier goals, against /health

@@ -18,13 +18,15 @@ from fastapi.testclient import TestClient
 from app.graph.embedded import EmbeddedStore
 from app.graph.store import GraphStore
 from app.main import create_app
-from app.seed import SeedGraph
+from app.seed import SeedGraph, load_seed
 from app.services import exports
 from app.synth import SynthSizes, synth_graph
-from tests.conftest import embedded_settings
+from tests.conftest import SEED_DIR, embedded_settings
 from tests.exports.test_exports import READERS
 
 FORMATS = list(exports.FORMAT_NAMES)
+
+SEED_NODES = sum(load_seed(SEED_DIR).node_counts().values())  # every node the seed loads
 
 
 # -- the same file, whatever the page size ------------------------------------------------------------
@@ -39,7 +41,7 @@ def test_small_pages_give_the_same_bytes_as_one_read(embedded_path: Path, fmt: s
         assert b"".join(exports.ExportStream(store, fmt, page_size=7)) == whole
         assert exports.render(exports.collect(store, page_size=7), fmt) == whole
         graph = READERS[fmt](whole)
-        assert len(graph.nodes) == 182 and len(graph.edges) == sum(store.counts().relationships.values())
+        assert len(graph.nodes) == SEED_NODES and len(graph.edges) == sum(store.counts().relationships.values())
     finally:
         store.close()
 
@@ -55,7 +57,7 @@ def test_the_csv_zip_is_streamed_with_data_descriptors_and_can_be_zip64(
         monkeypatch.setattr(exports, "ZIP64_ROWS", 10)  # as if the graph had millions of rows
         data = b"".join(exports.ExportStream(store, "csv"))
         assert struct.unpack_from("<4sH", data) == (b"PK\x03\x04", zipfile.ZIP64_VERSION)  # a Zip64 entry
-        assert len(READERS["csv"](data).nodes) == 182
+        assert len(READERS["csv"](data).nodes) == SEED_NODES
     finally:
         store.close()
 
@@ -127,7 +129,7 @@ def test_the_download_starts_before_the_export_is_read(
         release.set()
         data = first + b"".join(chunks)
     assert held.is_set()
-    assert len(READERS[fmt](data).nodes) == 182
+    assert len(READERS[fmt](data).nodes) == SEED_NODES
 
 
 def test_a_download_keeps_its_generation_through_a_reload(tmp_path: Path, seed_graph: SeedGraph) -> None:
@@ -148,10 +150,10 @@ def test_a_download_keeps_its_generation_through_a_reload(tmp_path: Path, seed_g
             data = first + b"".join(chunks)
         assert after != before
         graph = nx.read_graphml(io.BytesIO(data))
-        assert graph.graph["generation"] == before and graph.number_of_nodes() == 182
+        assert graph.graph["generation"] == before and graph.number_of_nodes() == SEED_NODES
         assert client.get("/health").json()["generation"] == after
         latest = nx.read_graphml(io.BytesIO(client.get("/api/export", params={"format": "graphml"}).content))
-        assert latest.graph["generation"] == after and latest.number_of_nodes() == 182
+        assert latest.graph["generation"] == after and latest.number_of_nodes() == SEED_NODES
 
 
 class UnpinnedStore(EmbeddedStore):
