@@ -116,6 +116,23 @@ class QueryCatalog:
             raise ValueError(f"query {name!r} is a template; use node_template() or relationship_template()")
         return query.text
 
+    def render(
+        self,
+        name: str,
+        *,
+        label: str | None = None,
+        rel: RelationshipShape | None = None,
+        path: tuple[str, str, int] | None = None,
+    ) -> str:
+        """The text to send for `name`, its template filled from the allowlist where it has one."""
+        if path is not None:
+            return self.path_template(name, *path)
+        if label is not None:
+            return self.node_template(name, label)
+        if rel is not None:
+            return self.relationship_template(name, rel)
+        return self.text(name)
+
     def node_template(self, name: str, label: str) -> str:
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")

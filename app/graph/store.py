@@ -67,13 +67,7 @@ class WriteTx:
         label: str | None = None,
         rel: RelationshipShape | None = None,
     ) -> list[Row]:
-        if label is not None:
-            text = self.queries.node_template(name, label)
-        elif rel is not None:
-            text = self.queries.relationship_template(name, rel)
-        else:
-            text = self.queries.text(name)
-        return self._run(text, params or {})
+        return self._run(self.queries.render(name, label=label, rel=rel), params or {})
 
 
 def record_change(tx: WriteTx, change: ChangeRecord) -> int:
@@ -152,15 +146,7 @@ class GraphStore(ABC):
         rel: RelationshipShape | None = None,
         path: tuple[str, str, int] | None = None,
     ) -> list[Row]:
-        if path is not None:
-            text = self.queries.path_template(name, *path)
-        elif label is not None:
-            text = self.queries.node_template(name, label)
-        elif rel is not None:
-            text = self.queries.relationship_template(name, rel)
-        else:
-            text = self.queries.text(name)
-        return self._run(text, params or {})
+        return self._run(self.queries.render(name, label=label, rel=rel, path=path), params or {})
 
     @contextmanager
     def pinned(self) -> Iterator[Callable[[str, Mapping[str, Any]], list[Row]]]:
