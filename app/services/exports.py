@@ -54,7 +54,7 @@ import orjson
 from rapidfuzz import process
 
 from app import provenance
-from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_SHAPES, RELATIONSHIP_TYPES, RelationshipShape
+from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_SHAPES, RELATIONSHIP_TYPES, WRITTEN, RelationshipShape
 from app.graph.store import GraphStore, Row
 from app.services.errors import InvalidParameter, ServiceError
 from app.services.read_model import ReadModel
@@ -207,7 +207,8 @@ class PagedReader:
         return rows[0]["generation"] if rows else None
 
     def _check(self, generation: str | None) -> None:
-        if generation is not None and generation != self.generation:
+        """Every row from the load being exported, or written since through the API (kept across loads)."""
+        if generation is not None and generation not in (self.generation, WRITTEN):
             raise GraphChanged(
                 f"the graph was reloaded while it was being exported (generation {self.generation}, "
                 f"now {generation}); the export is incomplete",

@@ -241,3 +241,31 @@ def test_a_revoked_token_stops_at_once(store_path: Path) -> None:
         file.revoke("short-lived")
         assert client.get("/api/changes", headers=auth(token)).status_code == 401
     gc.unfreeze()
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
+def test_written_knowledge_is_exported_and_hostile_names_stay_text(store_path: Path, tokens: dict[str, str], fmt: str) -> None:
+    """Written facts carry the generation 'written', not the load's: an export must take them, in every format."""
+    with TestClient(create_app(embedded_settings(store_path))) as api:
+        _export_and_look(api, tokens, fmt)
+    gc.unfreeze()
+
+
+def _export_and_look(api: TestClient, tokens: dict[str, str], fmt: str) -> None:
+    if api.get("/api/solutions/" + HOSTILE).status_code == 404:
+        body = {**SOLUTION, "name": HOSTILE, "summary": '"><script>alert(1)</script>'}
+        assert api.post("/api/solutions", json=body, headers=auth(tokens["editor"])).status_code == 201
+    response = api.get("/api/export", params={"format": fmt})
+    assert response.status_code == 200
+    from tests.exports.test_exports import READERS
+
+    graph = READERS[fmt](response.content)
+    written = [n for n in graph.nodes.values() if n.get("name") == HOSTILE]
+    assert len(written) == 1 and written[0]["kind"] == "Solution"
+    if fmt in ("graphml", "gexf"):
+        assert b"<img" not in response.content and b"&lt;img" in response.content
+    page = api.get("/views/graph", params={"center": HOSTILE, "depth": 1}).text
+    assert "<img src=x" not in page
