@@ -14,9 +14,11 @@ from app.api.routes import (
     health,
     knowledge_reads,
     municipalities,
+    observations,
     programmes,
     regions,
     relationships,
+    resources,
     solutions,
     stats,
     tasks,
@@ -91,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         programmes,
         relationships,
         solutions,
+        observations,
+        resources,
         knowledge_reads,
     ):
         app.include_router(module.router)

@@ -271,7 +271,10 @@ class OverlapMatrix(Model):
 
 
 class Reason(Model):
-    kind: str = Field(description="neighbour, region, lead-region, theme, pillar, co-participation")
+    kind: str = Field(
+        description="neighbour, region, lead-region, theme, pillar, co-participation; for a solution also "
+        "adopter-neighbour, adopter-region, adopter-partner (evidence from those who have it, named in detail)"
+    )
     detail: str
     weight: float
 
@@ -290,6 +293,10 @@ class Replication(Model):
     themes: list[ThemeRef]
     pillars: list[str]
     participants: list[str]
+    holders: list[str] = Field(
+        default_factory=list,
+        description="for a solution: the municipalities that developed or adopt it (left out of the candidates), and how",
+    )
     candidates: list[Candidate]
 
 

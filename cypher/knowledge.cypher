@@ -109,3 +109,38 @@ ORDER BY i.slug
 // Deletes who developed a solution (relationships of one shape arriving at it).
 MATCH (:__FROM_LABEL__)-[r:__REL_TYPE__]->(b:__TO_LABEL__ {id: $id})
 DELETE r
+
+// name: observations_of
+// A time series, oldest first: the observations of a subject and/or an indicator between two
+// dates (a filter equal to $blank, '', is left out, so one text serves every combination).
+MATCH (o:Observation)-[:OBSERVES]->(s), (o)-[:MEASURES]->(i:Indicator)
+WHERE ($subject = $blank OR s.id = $subject)
+  AND ($indicator = $blank OR i.id = $indicator)
+  AND ($first = $blank OR o.date >= $first)
+  AND ($last = $blank OR o.date <= $last)
+RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
+ORDER BY o.date, o.created_at
+LIMIT $limit
+
+// name: observation_by_id
+// One observation with its subject and indicator.
+MATCH (o:Observation {id: $id})-[:OBSERVES]->(s), (o)-[:MEASURES]->(i:Indicator)
+RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
+
+// name: resources
+// Every resource.
+MATCH (r:Resource)
+RETURN r AS node
+ORDER BY r.name
+
+// name: resource_targets
+// What a resource serves: its tasks, themes and solutions.
+MATCH (r:Resource {id: $id})-[:SERVES]->(t)
+RETURN t.id AS id, t.kind AS kind, t.name AS name
+ORDER BY t.kind, t.id
+
+// name: resources_serving
+// The resources that serve one task, theme or solution.
+MATCH (r:Resource)-[:SERVES]->(t)
+WHERE t.id = $id
+RETURN r.id AS id

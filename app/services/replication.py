@@ -14,6 +14,7 @@ from typing import Any
 from app import models
 from app.services.entities import _theme_ref, municipalities_by_id, node_properties, work_package_facts, wp_sort_key
 from app.services.errors import InvalidParameter
+from app.services.knowledge import adoptions
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
@@ -34,14 +35,22 @@ WEIGHTS = {
     "pillar": 1.0,  # takes part in another place-based work package with a target pillar
     "co-participation": 0.25,  # per participant it already works with elsewhere
     "co-participation_cap": 2.0,
+    # a solution's target: evidence from those who have it (developed it, or adopt it)
+    "adopter-neighbour": 2.0,  # per holder it borders
+    "adopter-neighbour_cap": 4.0,
+    "adopter-region": 0.5,  # per holder in its region
+    "adopter-region_cap": 1.5,
+    "adopter-partner": 0.5,  # per holder it already works with in a work package
+    "adopter-partner_cap": 2.0,
 }
 
 
 def replication(model: ReadModel, target: str, limit: int = 10) -> models.Replication:
     if not 1 <= limit <= MAX_CANDIDATES:
         raise InvalidParameter(f"limit={limit} is out of range", expected=f"limit from 1 to {MAX_CANDIDATES}")
-    node = model.resolve(target, ("WorkPackage", "Task", "Theme"), what="work package, task or theme")
-    result = model.cached(("replication", node.id), lambda: _replication(model, node))
+    node = model.resolve(target, ("WorkPackage", "Task", "Theme", "Solution"), what="work package, task, theme or solution")
+    build = _solution_replication if node.kind == "Solution" else _replication
+    result = model.cached(("replication", node.id), lambda: build(model, node))
     return result.model_copy(update={"candidates": result.candidates[:limit]})
 
 
@@ -269,3 +278,84 @@ def participant_borders(model: ReadModel, result: models.Replication) -> list[tu
         if row["id"] in candidate_ids:
             pairs.extend((participant_by_name[name], row["id"]) for name in row["borders"])
     return pairs
+
+
+# -- a solution as the target ---------------------------------------------------------------
+def _holders(model: ReadModel, solution_id: str) -> dict[str, str]:
+    """Municipality id -> how it has the solution: developed it, or its latest adoption event is
+    not 'dropped' (considering, planning and piloting count: it is taking the solution up)."""
+    held = {
+        row["id"]: "developed it"
+        for row in model.store.read("solution_developers", {"id": solution_id})
+        if row["kind"] == "Municipality"
+    }
+    for mid, row in adoptions.latest_events(model, solution_id).items():
+        if row["status"] != "dropped" and mid not in held:
+            held[mid] = f"{row['status']} since {row['date']}"
+    return held
+
+
+def _solution_replication(model: ReadModel, node: NodeRef) -> models.Replication:
+    """Candidates for a solution: the evidence of its task or theme (as for that target), less
+    those who have it, plus evidence from those who have it (each named): a candidate borders
+    one, lies in its region, or already works with it in a work package."""
+    store = model.store
+    scope = [f"task:{r['code']}" for r in store.read("solution_tasks", {"id": node.id})]
+    scope += [f"theme:{r['slug']}" for r in store.read("solution_themes", {"id": node.id})]
+    base_node = next((model.node(i) for i in scope if model.node(i) is not None), None)
+    base = _replication(model, base_node) if base_node is not None else None
+    holders = _holders(model, node.id)
+    holder_rows = municipalities_by_id(model, list(holders))
+    label = {mid: f"{row['name']} ({holders[mid]})" for mid, row in holder_rows.items()}
+    ids = list(holders)
+
+    evidence: dict[str, list[models.Reason]] = defaultdict(list)
+    for row in store.read("neighbours_of_participants", {"participants": ids}) if ids else []:
+        bordered = sorted(mid for mid in ids if holder_rows[mid]["name"] in set(row["borders"]))
+        weight = min(WEIGHTS["adopter-neighbour_cap"], WEIGHTS["adopter-neighbour"] * len(bordered))
+        detail = f"borders {', '.join(label[mid] for mid in bordered)}"
+        evidence[row["id"]].append(models.Reason.model_construct(kind="adopter-neighbour", detail=detail, weight=weight))
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for mid, row in holder_rows.items():
+        by_region[row["region"]].append(mid)
+    region_ids = [model.resolve(name, ("Region",)).id for name in sorted(by_region)]
+    for row in store.read("region_members", {"regions": region_ids, "participants": ids}) if ids else []:
+        same = by_region[row["region"]]
+        weight = min(WEIGHTS["adopter-region_cap"], WEIGHTS["adopter-region"] * len(same))
+        detail = f"in {row['region']}, like {', '.join(label[mid] for mid in same)}"
+        evidence[row["id"]].append(models.Reason.model_construct(kind="adopter-region", detail=detail, weight=weight))
+    shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in store.read("co_participants", {"participants": ids, "exclude": [""]}) if ids else []:
+        shared[row["id"]][row["work_package"]].update(row["partners"])
+    for mid, by_wp in shared.items():
+        partners = sorted({name for group in by_wp.values() for name in group}, key=danish_key)
+        weight = min(WEIGHTS["adopter-partner_cap"], WEIGHTS["adopter-partner"] * len(partners))
+        where = ", ".join(sorted(by_wp, key=wp_sort_key))
+        detail = f"already works with {', '.join(partners)} in {where}"
+        evidence[mid].append(models.Reason.model_construct(kind="adopter-partner", detail=detail, weight=weight))
+
+    candidates = {c.name: c for c in (base.candidates if base else [])}
+    extra = municipalities_by_id(model, [mid for mid in evidence if mid not in holders])
+    merged = []
+    for mid, row in extra.items():
+        found = candidates.pop(row["name"], None)
+        reasons = [*(found.reasons if found else []), *evidence[mid]]
+        reasons.sort(key=lambda r: (-r.weight, r.kind, r.detail))
+        score = round((found.score if found else 0.0) + sum(r.weight for r in evidence[mid]), 2)
+        merged.append(
+            models.Candidate.model_construct(
+                code=row["code"], name=row["name"], region=row["region"], score=score, reasons=reasons
+            )
+        )
+    holder_names = {row["name"] for row in holder_rows.values()}
+    merged += [c for c in candidates.values() if c.name not in holder_names]
+    merged.sort(key=lambda c: (-c.score, danish_key(c.name)))
+    return models.Replication(
+        target=models.Ref(id=node.id, kind=node.kind, name=node.name),
+        work_packages=base.work_packages if base else [],
+        themes=base.themes if base else [],
+        pillars=base.pillars if base else [],
+        participants=base.participants if base else [],
+        holders=sorted((label[mid] for mid in holder_rows), key=danish_key),
+        candidates=merged[:MAX_CANDIDATES],
+    )

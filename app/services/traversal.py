@@ -16,7 +16,10 @@ from app.services.names import KIND_WORDS, NodeRef
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, fold, natural_key, shorten
 
-PATH_NOTE = "Shortest paths ignore MEMBER_OF (every municipality is in Klimaalliancen, which would join any two in two hops)."
+PATH_NOTE = (
+    "Shortest paths ignore MEMBER_OF (every municipality is in Klimaalliancen, which would join any two in two hops) "
+    "and MEASURES (an indicator would join everything observed with it)."
+)
 NODE_DETAIL_SKIP = {"generation", "id", "kind", "name"}
 
 

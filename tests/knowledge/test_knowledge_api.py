@@ -5,46 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.graph.embedded import EmbeddedStore
 from app.graph.loader import load
 from app.graph.store import LoadVerificationError
 from app.main import create_app
 from app.seed import SeedGraph
 from app.services.tokens import TokenFile
 from tests.conftest import SEED_DIR, embedded_settings
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph) -> Path:
-    path = tmp_path_factory.mktemp("knowledge-graph")
-    store = EmbeddedStore(path)
-    store.replace_graph(seed_graph)
-    store.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def tokens(store_path: Path) -> dict[str, str]:
-    file = TokenFile(store_path / "tokens.json")
-    return {"editor": file.create("ed", "editor"), "admin": file.create("ad", "admin")}
-
-
-@pytest.fixture(scope="module")
-def api(store_path: Path, tokens: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(embedded_settings(store_path, auth_failure_limit=5))) as client:
-        yield client
-    gc.unfreeze()
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
+from tests.knowledge.conftest import auth
 
 SOLUTION = {
     "name": "Klimaskovsaftaler med lodsejere",

@@ -1,28 +1,48 @@
-"""Indicators and the audit trail."""
+"""Indicators (read by all, managed by admins) and the audit trail."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from app.api.deps import EditorDep, ModelDep
+from app.api.deps import AdminDep, EditorDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
-from app.services import knowledge
+from app.services.knowledge import changes, indicators
 
 router = APIRouter(prefix="/api", tags=["knowledge"], responses=WRITE_RESPONSES)
+Slug = Annotated[str, Path(max_length=200, description="slug or name: `carl`")]
 
 
 @router.get("/indicators")
-def indicators(model: ModelDep) -> dict[str, Any]:
+def list_indicators(model: ModelDep) -> dict[str, Any]:
     """What observations measure: names, unit, range, which direction is better, and the scale."""
-    return knowledge.list_indicators(model)
+    return indicators.list_indicators(model)
+
+
+@router.get("/indicators/{slug}")
+def get_indicator(model: ModelDep, slug: Slug) -> dict[str, Any]:
+    return indicators.get(model, slug)
+
+
+@router.post("/indicators", status_code=201)
+def create_indicator(model: ModelDep, who: AdminDep, body: indicators.IndicatorIn, response: Response) -> dict[str, Any]:
+    """A new indicator (admins only): 201 with `Location`; 409 if the slug exists."""
+    created = indicators.create(model, who, body)
+    response.headers["Location"] = f"/api/indicators/{created['slug']}"
+    return created
+
+
+@router.patch("/indicators/{slug}")
+def update_indicator(model: ModelDep, who: AdminDep, slug: Slug, body: indicators.IndicatorPatch) -> dict[str, Any]:
+    """Change an indicator written through the API (admins only); 409 if observations would fall outside a new range."""
+    return indicators.update(model, who, slug, body)
 
 
 @router.get("/changes")
-def changes(
+def list_changes(
     model: ModelDep,
     who: EditorDep,
     since: Annotated[int, Query(ge=0, description="the last change id seen (the cursor)")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """The audit trail, oldest first: `{id, at, actor, action, entity, before, after}`; `next` is the cursor."""
-    return knowledge.list_changes(model, since, limit)
+    return changes.list_changes(model, since, limit)

@@ -1,0 +1,286 @@
+"""Solutions: something concrete made or tested in the project, who developed it, its tasks,
+themes and sources; read with its adoptions, observations and resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field
+
+from app.graph.schema import SOLUTION_STATUSES, WRITTEN, shape
+from app.graph.store import ChangeRecord, WriteTx
+from app.services.errors import Conflict, InvalidParameter
+from app.services.knowledge import adoptions, observations, resources
+from app.services.knowledge.writes import (
+    SourceLink,
+    Strict,
+    WriteVerificationError,
+    blank_row,
+    current,
+    delete_verified,
+    empty_not_allowed,
+    find,
+    link_one,
+    now,
+    resolve_all,
+    slugify,
+)
+from app.services.names import NodeRef
+from app.services.read_model import ReadModel
+from app.services.text import fold
+from app.services.tokens import Principal
+
+SEED_FILE = "seed/knowledge.yaml"
+
+
+class SolutionIn(Strict):
+    name: str = Field(min_length=2, max_length=200)
+    summary: str = Field(min_length=1, max_length=5000)
+    status: Literal[SOLUTION_STATUSES]  # type: ignore[valid-type]
+    started: dt.date | None = None
+    developed_by: list[str] = Field(default_factory=list, max_length=100)
+    tasks: list[str] = Field(default_factory=list, max_length=50)
+    themes: list[str] = Field(default_factory=list, max_length=50)
+    sources: list[SourceLink] = Field(default_factory=list, max_length=50)
+
+
+class SolutionPatch(Strict):
+    name: str | None = Field(None, min_length=2, max_length=200)
+    summary: str | None = Field(None, min_length=1, max_length=5000)
+    status: Literal[SOLUTION_STATUSES] | None = None  # type: ignore[valid-type]
+    started: dt.date | None = None
+    developed_by: list[str] | None = Field(None, max_length=100)
+    tasks: list[str] | None = Field(None, max_length=50)
+    themes: list[str] | None = Field(None, max_length=50)
+    sources: list[SourceLink] | None = Field(None, max_length=50)
+
+
+def solution_body(model: ReadModel, node: dict[str, Any]) -> dict[str, Any]:
+    store, sid = model.store, node["id"]
+    return {
+        "id": sid,
+        "slug": node.get("slug"),
+        "name": node.get("name"),
+        "summary": node.get("summary"),
+        "summary_en": node.get("summary_en"),
+        "status": node.get("status"),
+        "started": node.get("started"),
+        "version": node.get("version") or 1,
+        "written": node.get("generation") == WRITTEN,
+        "provenance": node.get("source"),
+        "developed_by": [
+            {"id": r["id"], "kind": r["kind"], "name": r["name"]} for r in store.read("solution_developers", {"id": sid})
+        ],
+        "tasks": [r["code"] for r in store.read("solution_tasks", {"id": sid})],
+        "themes": [r["slug"] for r in store.read("solution_themes", {"id": sid})],
+        "sources": [
+            {"title": t, "url": u} for t, u in zip(node.get("source_titles") or [], node.get("source_urls") or [], strict=False)
+        ],
+        "adoptions": adoptions.of_solution(model, sid),
+        "current_adopters": adoptions.current_adopters(model, sid),
+        "observations": observations.of_subject(model, sid),
+        "resources": resources.of_solution(model, sid),
+        "created_at": node.get("created_at"),
+        "updated_at": node.get("updated_at"),
+    }
+
+
+def list_solutions(model: ReadModel) -> dict[str, Any]:
+    def build() -> dict[str, Any]:
+        data = [solution_body(model, row["node"]) for row in model.store.read("solutions")]
+        return {"data": data, "count": len(data)}
+
+    return model.cached(("solutions",), build)
+
+
+def get_solution(model: ReadModel, key: str) -> dict[str, Any]:
+    _, node = find(model, key, "Solution", "solution")
+    return solution_body(model, node)
+
+
+def _solution_row(node_id: str, slug: str, values: dict[str, Any], version: int, created: str, source: str) -> dict[str, Any]:
+    row = blank_row("Solution")
+    row.update(
+        id=node_id,
+        name=values["name"],
+        slug=slug,
+        summary=values["summary"],
+        status=values["status"],
+        started=values["started"].isoformat() if values.get("started") else None,
+        source_titles=[s["title"] for s in values.get("sources") or []],
+        source_urls=[s["url"] for s in values.get("sources") or []],
+        version=version,
+        created_at=created,
+        updated_at=now(),
+        source=source,
+    )
+    return row
+
+
+def _write_solution_links(
+    tx: WriteTx, node_id: str, developers: list[NodeRef], tasks: list[NodeRef], themes: list[NodeRef], source: str
+) -> None:
+    for rel_type, from_label, to_label in (("BELONGS_TO", "Solution", "Task"), ("ABOUT", "Solution", "Theme")):
+        tx.run("delete_out_relationships", {"id": node_id}, rel=shape(rel_type, from_label, to_label))
+    for label in ("Municipality", "Region"):  # DEVELOPED points at the solution: delete from its side
+        tx.run("delete_in_developed", {"id": node_id}, rel=shape("DEVELOPED", label, "Solution"))
+    for dev in developers:
+        link_one(tx, shape("DEVELOPED", dev.kind, "Solution"), dev.id, node_id, source)
+    for task in tasks:
+        link_one(tx, shape("BELONGS_TO", "Solution", "Task"), node_id, task.id, source)
+    for theme in themes:
+        link_one(tx, shape("ABOUT", "Solution", "Theme"), node_id, theme.id, source)
+
+
+def _verify_solution(tx: WriteTx, row: dict[str, Any], developers: int, tasks: int, themes: int) -> None:
+    stored = tx.run("node_by_id", {"id": row["id"]}, label="Solution")
+    if not stored or stored[0]["node"].get("version") != row["version"] or stored[0]["node"].get("name") != row["name"]:
+        raise WriteVerificationError(f"the store did not keep solution {row['id']}")
+    counts = {
+        "developers": len(tx.run("solution_developers", {"id": row["id"]})),
+        "tasks": len(tx.run("solution_tasks", {"id": row["id"]})),
+        "themes": len(tx.run("solution_themes", {"id": row["id"]})),
+    }
+    if counts != {"developers": developers, "tasks": tasks, "themes": themes}:
+        raise WriteVerificationError(f"the store did not keep the links of solution {row['id']}: {counts}")
+
+
+def _snapshot(row: dict[str, Any], developers: list[NodeRef], tasks: list[NodeRef], themes: list[NodeRef]) -> dict[str, Any]:
+    return {
+        **{k: row[k] for k in ("id", "slug", "name", "summary", "status", "started", "version")},
+        "sources": [{"title": t, "url": u} for t, u in zip(row["source_titles"], row["source_urls"], strict=True)],
+        "developed_by": sorted(d.id for d in developers),
+        "tasks": sorted(t.key for t in tasks),
+        "themes": sorted(t.key for t in themes),
+    }
+
+
+def _name_taken(model: ReadModel, name: str, other_than: str | None = None) -> None:
+    key = fold(name)
+    for node in model.names().of_kind("Solution"):
+        if node.id != other_than and fold(node.name) == key:
+            raise Conflict(f"a solution called '{node.name}' exists", expected="another name", suggestions=[node.name])
+
+
+def create_solution(model: ReadModel, who: Principal, body: SolutionIn) -> dict[str, Any]:
+    developers = resolve_all(model, body.developed_by, ("Municipality", "Region"), "municipality or region")
+    tasks = resolve_all(model, body.tasks, ("Task",), "task")
+    themes = resolve_all(model, body.themes, ("Theme",), "theme")
+    slug = slugify(body.name)
+    if not slug:
+        raise InvalidParameter("the name has no letters or digits", expected="a name such as 'Klimaskovsaftaler'")
+    node_id = f"solution:{slug}"
+    values = body.model_dump()
+    provenance = f"written by {who.name} through the API"
+
+    def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
+        _name_taken(model, body.name)
+        if tx.run("node_by_id", {"id": node_id}, label="Solution"):
+            raise Conflict(f"a solution with the slug '{slug}' exists", expected="another name")
+        row = _solution_row(node_id, slug, values, 1, now(), provenance)
+        tx.run("merge_solution_nodes", {"rows": [row], "generation": WRITTEN})
+        _write_solution_links(tx, node_id, developers, tasks, themes, provenance)
+        _verify_solution(tx, row, len(developers), len(tasks), len(themes))
+        return row, ChangeRecord(who.name, "create", node_id, None, _snapshot(row, developers, tasks, themes))
+
+    row = model.store.write_transaction(write)
+    model.names().put("Solution", {"id": node_id, "name": row["name"], "slug": slug})
+    return get_solution(model, node_id)
+
+
+def update_solution(model: ReadModel, who: Principal, key: str, body: SolutionPatch, if_match: str | None) -> dict[str, Any]:
+    ref, _ = find(model, key, "Solution", "solution")
+    changes = body.model_dump(exclude_unset=True)
+    empty_not_allowed(changes, ("name", "summary", "status"))
+    developers = (
+        resolve_all(model, changes["developed_by"], ("Municipality", "Region"), "municipality or region")
+        if "developed_by" in changes
+        else None
+    )
+    tasks = resolve_all(model, changes["tasks"], ("Task",), "task") if "tasks" in changes else None
+    themes = resolve_all(model, changes["themes"], ("Theme",), "theme") if "themes" in changes else None
+
+    def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
+        stored = current(tx, "Solution", ref.id, "solution", if_match, SEED_FILE)
+        if "name" in changes:
+            _name_taken(model, changes["name"], other_than=ref.id)
+        old_dev = [_ref(r) for r in tx.run("solution_developers", {"id": ref.id})]
+        old_tasks = [NodeRef(f"task:{r['code']}", "Task", r["name"], r["code"]) for r in tx.run("solution_tasks", {"id": ref.id})]
+        old_themes = [
+            NodeRef(f"theme:{r['slug']}", "Theme", r["name"], r["slug"]) for r in tx.run("solution_themes", {"id": ref.id})
+        ]
+        before_row = _solution_row(
+            ref.id,
+            stored["slug"],
+            _values(stored),
+            int(stored.get("version") or 1),
+            stored.get("created_at"),
+            stored.get("source"),
+        )
+        values = {**_values(stored), **{k: v for k, v in changes.items() if k not in ("developed_by", "tasks", "themes")}}
+        row = _solution_row(
+            ref.id,
+            stored["slug"],
+            values,
+            int(stored.get("version") or 1) + 1,
+            stored.get("created_at"),
+            stored.get("source"),
+        )
+        new_dev, new_tasks, new_themes = (
+            developers or old_dev,
+            tasks if tasks is not None else old_tasks,
+            themes if themes is not None else old_themes,
+        )
+        if developers is not None and not developers:
+            new_dev = []
+        tx.run("merge_solution_nodes", {"rows": [row], "generation": WRITTEN})
+        _write_solution_links(tx, ref.id, new_dev, new_tasks, new_themes, stored.get("source") or "")
+        _verify_solution(tx, row, len(new_dev), len(new_tasks), len(new_themes))
+        return row, ChangeRecord(
+            who.name,
+            "update",
+            ref.id,
+            _snapshot(before_row, old_dev, old_tasks, old_themes),
+            _snapshot(row, new_dev, new_tasks, new_themes),
+        )
+
+    row = model.store.write_transaction(write)
+    model.names().put("Solution", {"id": ref.id, "name": row["name"], "slug": row["slug"]})
+    return get_solution(model, ref.id)
+
+
+def delete_solution(model: ReadModel, who: Principal, key: str, if_match: str | None) -> None:
+    ref, _ = find(model, key, "Solution", "solution")
+
+    def write(tx: WriteTx) -> tuple[None, ChangeRecord]:
+        stored = current(tx, "Solution", ref.id, "solution", if_match, SEED_FILE)
+        if tx.run("solution_adoptions", {"id": ref.id}):
+            raise Conflict("the solution has adoptions; their history would be lost", expected="a solution without adoptions")
+        if tx.run("observations_of", observations.series_params(subject=ref.id, limit=1)):
+            raise Conflict(
+                "the solution has observations; they would lose their subject", expected="a solution without observations"
+            )
+        delete_verified(tx, "Solution", ref.id)
+        before = {k: stored.get(k) for k in ("id", "slug", "name", "summary", "status", "started", "version")}
+        return None, ChangeRecord(who.name, "delete", ref.id, before, None)
+
+    model.store.write_transaction(write)
+    model.names().remove(ref.id)
+
+
+def _ref(row: dict[str, Any]) -> NodeRef:
+    return NodeRef(row["id"], row["kind"], row["name"], row["id"])
+
+
+def _values(node: dict[str, Any]) -> dict[str, Any]:
+    started = node.get("started")
+    return {
+        "name": node.get("name"),
+        "summary": node.get("summary"),
+        "status": node.get("status"),
+        "started": dt.date.fromisoformat(started) if started else None,
+        "sources": [
+            {"title": t, "url": u} for t, u in zip(node.get("source_titles") or [], node.get("source_urls") or [], strict=False)
+        ],
+    }

@@ -1,0 +1,129 @@
+"""What every knowledge write shares: strict bodies, http(s) links, If-Match, the read-back
+check, and the one way a relationship is written (generation 'written', so a load keeps it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.graph.schema import NODE_PROPERTIES, WRITTEN, RelationshipShape, node_columns
+from app.graph.store import WriteTx
+from app.services.errors import Conflict, InvalidParameter, NotFound, PreconditionFailed, PreconditionRequired
+from app.services.names import NodeRef
+from app.services.read_model import ReadModel
+
+
+class WriteVerificationError(Exception):
+    """What the store holds after a write differs from what was written (the write is rolled back)."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def http_url(value: str) -> str:
+    # Anything else (javascript:, data:, file:) would become a live link in the views.
+    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
+        raise ValueError("a link is an http:// or https:// address")
+    return value
+
+
+def not_in_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError("the date cannot be in the future")
+    return value
+
+
+HttpLink = Annotated[str, Field(max_length=2000), AfterValidator(http_url)]
+PastDate = Annotated[dt.date, AfterValidator(not_in_future)]
+
+
+class SourceLink(Strict):
+    title: str = Field(min_length=1, max_length=300)
+    url: HttpLink
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def slugify(name: str) -> str:
+    text = name.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(if_match: str | None, current: int, what: str = "solution") -> None:
+    if if_match is None:
+        raise PreconditionRequired("this change needs If-Match with the current version", expected=f"If-Match: {etag(current)}")
+    wanted = [part.strip().removeprefix("W/").strip('"') for part in if_match.split(",")]
+    if "*" not in wanted and str(current) not in wanted:
+        raise PreconditionFailed(
+            f"the {what} was changed in between: it is at version {current}", expected=f"If-Match: {etag(current)}"
+        )
+
+
+def link(title: str | None, url: str | None) -> dict[str, str] | None:
+    return {"title": title or "", "url": url} if url else None
+
+
+def link_one(tx: WriteTx, rel: RelationshipShape, source_id: str, target_id: str, provenance: str) -> None:
+    row = {"source_id": source_id, "target_id": target_id, "role": None, "detail": None, "source": provenance}
+    tx.run("merge_relationships", {"rows": [row], "generation": WRITTEN}, rel=rel)
+
+
+def resolve_all(model: ReadModel, names: list[str], kinds: tuple[str, ...], what: str) -> list[NodeRef]:
+    return list({n.id: n for n in (model.resolve(name, kinds, what=what) for name in names)}.values())
+
+
+def find(model: ReadModel, key: str, label: str, what: str) -> tuple[NodeRef, dict[str, Any]]:
+    """The node `key` names (id, slug or name, any spelling), as the index knows it and as stored."""
+    node = model.resolve(key, (label,), what=what)
+    rows = model.store.read("node_by_id", {"id": node.id}, label=label)
+    if not rows:
+        raise NotFound(f"no {what} called '{key}'", expected=f"the id, slug or name of a {what}")
+    return node, rows[0]["node"]
+
+
+def current(tx: WriteTx, label: str, node_id: str, what: str, if_match: str | None, seed_file: str) -> dict[str, Any]:
+    """The stored node inside the write's transaction, once it may be changed at the version asked for."""
+    stored = tx.run("node_by_id", {"id": node_id}, label=label)
+    if not stored:
+        raise NotFound(f"no {what} '{node_id}'", expected=f"the id of a {what}")
+    node = stored[0]["node"]
+    if node.get("generation") != WRITTEN:
+        raise Conflict(
+            f"'{node.get('name')}' comes from the seed; change it in {seed_file}", expected=f"a {what} written through the API"
+        )
+    check_if_match(if_match, int(node.get("version") or 1), what)
+    return node
+
+
+def delete_verified(tx: WriteTx, label: str, node_id: str) -> None:
+    tx.run("delete_node", {"id": node_id}, label=label)
+    if tx.run("node_by_id", {"id": node_id}, label=label):
+        raise WriteVerificationError(f"the store did not delete {node_id}")
+
+
+def blank_row(label: str) -> dict[str, Any]:
+    """Every column of the label: one MERGE text fits seed and written rows."""
+    return {"property_sources": None, **dict.fromkeys(NODE_PROPERTIES[label])}
+
+
+def stored_row(label: str, node: dict[str, Any]) -> dict[str, Any]:
+    """A stored node as a row of its merge query (every column but those the query sets itself)."""
+    return {column: node.get(column) for column in node_columns(label) if column not in ("kind", "generation")}
+
+
+def empty_not_allowed(changes: dict[str, Any], fields: tuple[str, ...]) -> None:
+    for field_name in fields:
+        if field_name in changes and changes[field_name] is None:
+            raise InvalidParameter(f"{field_name} cannot be emptied", expected=f"a {field_name}")
