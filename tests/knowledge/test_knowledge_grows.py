@@ -5,11 +5,17 @@ the graph. Every refused write is checked to change nothing (graph version and a
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import BACKENDS, embedded_settings
 from tests.knowledge.conftest import auth
 
 FUTURE = (dt.date.today() + dt.timedelta(days=3)).isoformat()
@@ -22,6 +28,19 @@ SOLUTION = {
     "tasks": ["T.5.1"],
     "themes": ["pyrolysis-biochar"],
 }
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def api(request: pytest.FixtureRequest, store_path: Path, tokens: dict[str, str]) -> Iterator[TestClient]:
+    """Both stores; Neo4j through testcontainers (skipped, with the reason, where Docker is missing)."""
+    if request.param == "embedded":
+        settings = embedded_settings(store_path, auth_failure_limit=5)
+    else:
+        neo4j: Settings = request.getfixturevalue("neo4j_settings")
+        settings = neo4j.model_copy(update={"tokens_path": store_path / "tokens.json", "auth_failure_limit": 5})
+    with TestClient(create_app(settings)) as client:
+        yield client
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="module")
