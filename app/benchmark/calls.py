@@ -27,6 +27,7 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     """Every named query of the store's dialect: a call with representative parameters, or why
     it is not run (writes)."""
     from app.services.entities import work_package_facts
+    from app.services.knowledge.observations import series_params
     from app.services.read_model import ReadModel
 
     model = ReadModel(store)
@@ -74,6 +75,10 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "degree_in": {"ids": [muni.id]},
         "export_nodes_page": {"after": "", "page": 1000},
         "changes_since": {"since": 0, "limit": 100},
+        "observations_of": series_params(subject=muni.id),
+        "observation_by_id": {"id": "observation:none"},
+        "resource_targets": {"id": "resource:none"},
+        "resources_serving": {"id": task.id},
         "export_edges_page": {"after_source": "", "after_target": "", "page": 1000},
     }
     calls: dict[str, Callable[[], Any] | str] = {}

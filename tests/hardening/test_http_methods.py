@@ -44,6 +44,12 @@ EXAMPLES = {
     "/api/solutions": "/api/solutions",
     "/api/solutions/{key}": "/api/solutions/living-labs",
     "/api/indicators": "/api/indicators",
+    "/api/indicators/{slug}": "/api/indicators/carl",
+    "/api/observations": "/api/observations?indicator=carl",
+    "/api/observations/{observation}": "/api/observations/observation:000000000000",  # 404 as JSON: HEAD the same
+    "/api/resources": "/api/resources?task=T.4.1",
+    "/api/resources/{key}": "/api/resources/wp4-courses-and-masterclasses",
+    "/api/solutions/{key}/adoptions/{adoption}": "/api/solutions/carl/adoptions/adoption:000000000000",
     "/api/changes": "/api/changes",  # 401 without a token: HEAD answers the same
     "/api/programmes": "/api/programmes",
     "/api/programmes/{key}": "/api/programmes/DK2020",

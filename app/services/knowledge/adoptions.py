@@ -28,6 +28,7 @@ from app.services.knowledge.writes import (
     stored_row,
 )
 from app.services.read_model import ReadModel
+from app.services.text import shorten
 from app.services.tokens import Principal
 
 
@@ -145,7 +146,7 @@ def _event(model: ReadModel, key: str, adoption: str) -> tuple[str, dict[str, An
         if row["adoption"]["id"] == wanted:
             return solution.id, row
     raise NotFound(
-        f"solution '{solution.name}' has no adoption '{adoption}'",
+        f"solution '{solution.name}' has no adoption '{shorten(adoption)}'",
         expected="the id of one of its adoptions (GET /api/solutions/{key})",
     )
 

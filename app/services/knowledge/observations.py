@@ -29,6 +29,7 @@ from app.services.knowledge.writes import (
 )
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
+from app.services.text import shorten
 from app.services.tokens import Principal
 
 SUBJECTS = ("Municipality", "WorkPackage", "Solution")
@@ -111,7 +112,7 @@ def _ref(node: NodeRef | None) -> dict[str, str] | None:
 def get(model: ReadModel, observation_id: str) -> dict[str, Any]:
     rows = model.store.read("observation_by_id", {"id": observation_id})
     if not rows:
-        raise NotFound(f"no observation '{observation_id}'", expected="the id of an observation (GET /api/observations)")
+        raise NotFound(f"no observation '{shorten(observation_id)}'", expected="the id of an observation (GET /api/observations)")
     return _body(rows[0])
 
 

@@ -15,6 +15,7 @@ from app.graph.store import WriteTx
 from app.services.errors import Conflict, InvalidParameter, NotFound, PreconditionFailed, PreconditionRequired
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
+from app.services.text import shorten
 
 
 class WriteVerificationError(Exception):
@@ -89,7 +90,7 @@ def find(model: ReadModel, key: str, label: str, what: str) -> tuple[NodeRef, di
     node = model.resolve(key, (label,), what=what)
     rows = model.store.read("node_by_id", {"id": node.id}, label=label)
     if not rows:
-        raise NotFound(f"no {what} called '{key}'", expected=f"the id, slug or name of a {what}")
+        raise NotFound(f"no {what} called '{shorten(key)}'", expected=f"the id, slug or name of a {what}")
     return node, rows[0]["node"]
 
 
