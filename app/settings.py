@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
     warm_on_start: bool = Field(True, validation_alias=env("LIFEACT_WARM_ON_START"))
     embedded_buffer_pool_mb: int = Field(0, ge=0, le=65536, validation_alias=env("LIFEACT_EMBEDDED_BUFFER_POOL_MB"))
+    # LadybugDB connections per open graph, and compiled statements each keeps (app/graph/embedded.py).
+    embedded_connections: int = Field(2, ge=1, le=64, validation_alias=env("LIFEACT_EMBEDDED_CONNECTIONS"))
+    embedded_statements: int = Field(48, ge=0, le=10_000, validation_alias=env("LIFEACT_EMBEDDED_STATEMENTS"))
     # Write tokens (hashes only); empty: tokens.json in the embedded store's folder.
     tokens_path: Path | None = Field(None, validation_alias=env("LIFEACT_TOKENS_PATH"))
     auth_failure_limit: int = Field(10, ge=1, le=10_000, validation_alias=env("LIFEACT_AUTH_FAILURE_LIMIT"))

@@ -1,6 +1,7 @@
 // Reads behind the entity API and the work-package facts every feature needs.
 // Shaping and sorting happen in the services; every read here is bounded by its parameters
-// except the *_all lists, whose answers are cached per graph version.
+// except the *_all lists, whose answers are cached per graph version. After an OPTIONAL MATCH
+// the columns are named before the rows without a match are dropped (see cypher/replication.cypher).
 
 // name: municipalities
 // Every municipality with the codes of the work packages it takes part in.
@@ -63,37 +64,37 @@ RETURN w.id AS id, w.code AS code, w.number AS number, w.name AS name,
 UNWIND $ids AS wanted
 MATCH (w:WorkPackage {id: wanted})
 OPTIONAL MATCH (p)-[r:LEADS]->(w)
-WITH w, r, p
-WHERE p IS NOT NULL
-RETURN w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.source AS source
+WITH w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.source AS source
+WHERE id IS NOT NULL
+RETURN work_package, id, kind, name, source
 
 // name: work_package_partners
 // The partners of each of the given work packages (by id), with the role the source gives them.
 UNWIND $ids AS wanted
 MATCH (w:WorkPackage {id: wanted})
 OPTIONAL MATCH (p)-[r:PARTNER_IN]->(w)
-WITH w, r, p
-WHERE p IS NOT NULL
-RETURN w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.role AS role, r.source AS source
+WITH w.code AS work_package, p.id AS id, p.kind AS kind, p.name AS name, r.role AS role, r.source AS source
+WHERE id IS NOT NULL
+RETURN work_package, id, kind, name, role, source
 
 // name: work_package_participants
 // The municipalities taking part in each of the given work packages (by id).
 UNWIND $ids AS wanted
 MATCH (w:WorkPackage {id: wanted})
 OPTIONAL MATCH (m:Municipality)-[r:PARTICIPATES_IN]->(w)
-WITH w, r, m
-WHERE m IS NOT NULL
-RETURN w.code AS work_package, m.id AS id, m.code AS code, m.name AS name, m.region AS region, r.source AS source
+WITH w.code AS work_package, m.id AS id, m.code AS code, m.name AS name, m.region AS region, r.source AS source
+WHERE id IS NOT NULL
+RETURN work_package, id, code, name, region, source
 
 // name: work_package_tasks
 // The tasks of each of the given work packages (by id).
 UNWIND $ids AS wanted
 MATCH (w:WorkPackage {id: wanted})
 OPTIONAL MATCH (w)-[:HAS_TASK]->(t:Task)
-WITH w, t
-WHERE t IS NOT NULL
-RETURN w.code AS work_package, t.id AS id, t.code AS code, t.name AS name, t.title_da AS title_da,
-       t.title_en AS title_en, t.summary AS summary, t.summary_da AS summary_da, t.source AS source
+WITH w.code AS work_package, t.id AS id, t.code AS code, t.name AS name, t.title_da AS title_da,
+     t.title_en AS title_en, t.summary AS summary, t.summary_da AS summary_da, t.source AS source
+WHERE id IS NOT NULL
+RETURN work_package, id, code, name, title_da, title_en, summary, summary_da, source
 
 // name: work_package_direct_themes
 // Themes each of the given work packages (by id) addresses as a whole (not through one of its tasks),

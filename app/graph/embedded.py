@@ -59,9 +59,17 @@ from app.steps import NO_STEPS, Steps
 POINTER = "CURRENT"
 KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
 # 0 keeps LadybugDB's own default (most of the machine's memory, about 40 MB more resident at open
-# than a fixed pool); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets a fixed pool. A small fixed pool fails
-# queries under concurrent load ("the buffer pool is full"), so it is not the default.
+# than a fixed pool); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets a fixed pool.
 DEFAULT_BUFFER_POOL_MB = 0
+# Connections per opened generation. Each keeps its own compiled statements (see below), so every
+# connection more holds the hot queries once more; two keep both cores of a small machine busy.
+DEFAULT_CONNECTIONS = 2
+# Compiled statements each connection keeps. LadybugDB's Python package caches every query text a
+# connection has run, unbounded, and each cached plan holds its operators' working memory (1-2 MB,
+# taken from the buffer pool and never returned): a neighbourhood alone runs some 60 texts, so the
+# server grew by 120 MB on its first /api/graph and kept growing. Compiling a text again costs about
+# 20 ms (the same query runs in 1-2 ms once compiled), so the most recently used ones are kept.
+DEFAULT_STATEMENTS = 48
 # Threads one query may use. The API runs many small queries side by side, so one thread each:
 # LadybugDB's default (every core) gives each query per-thread working memory that the buffer
 # pool keeps, and on a 2-core machine the threads only contend with each other.
@@ -99,7 +107,14 @@ def _plain(value: Any) -> Any:
 class _Generation:
     """One opened database file with a small pool of connections."""
 
-    def __init__(self, path: Path, read_only: bool, pool_size: int, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB) -> None:
+    def __init__(
+        self,
+        path: Path,
+        read_only: bool,
+        pool_size: int,
+        buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB,
+        statements: int = DEFAULT_STATEMENTS,
+    ) -> None:
         self.path = path
         self.read_only = read_only
         self.database = ladybug.Database(
@@ -108,6 +123,7 @@ class _Generation:
         self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
         self._created = 0
         self._pool_size = pool_size
+        self._statements = statements
         self._lock = threading.Lock()
         self.users = 0
         self.retired = False
@@ -125,6 +141,7 @@ class _Generation:
         try:
             yield conn
         finally:
+            keep_statements(conn, self._statements)
             self._pool.put(conn)
 
     def close(self) -> None:
@@ -140,9 +157,16 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
     dialect: Dialect = "ladybug"
 
-    def __init__(self, path: Path, pool_size: int = 4, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB) -> None:
+    def __init__(
+        self,
+        path: Path,
+        pool_size: int = DEFAULT_CONNECTIONS,
+        buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB,
+        statements: int = DEFAULT_STATEMENTS,
+    ) -> None:
         self.path = Path(path)
         self._buffer_pool_mb = buffer_pool_mb
+        self._statements = statements
         self.path.mkdir(parents=True, exist_ok=True)
         self._pool_size = pool_size
         self._lock = threading.Lock()
@@ -180,7 +204,11 @@ class EmbeddedStore(GraphStore):
                     raise StoreUnavailable(f"{self.path / POINTER} names {name}, which does not exist")
                 try:
                     self._live = _Generation(
-                        target, read_only=True, pool_size=self._pool_size, buffer_pool_mb=self._buffer_pool_mb
+                        target,
+                        read_only=True,
+                        pool_size=self._pool_size,
+                        buffer_pool_mb=self._buffer_pool_mb,
+                        statements=self._statements,
                     )
                 except RuntimeError as exc:
                     raise StoreUnavailable(f"cannot open the embedded graph at {target}: {exc}") from exc
@@ -247,7 +275,13 @@ class EmbeddedStore(GraphStore):
             if not live.read_only:
                 return live
             try:
-                writable = _Generation(live.path, read_only=False, pool_size=self._pool_size, buffer_pool_mb=self._buffer_pool_mb)
+                writable = _Generation(
+                    live.path,
+                    read_only=False,
+                    pool_size=self._pool_size,
+                    buffer_pool_mb=self._buffer_pool_mb,
+                    statements=self._statements,
+                )
             except RuntimeError as exc:
                 raise StoreUnavailable(f"cannot open {live.path.name} for writing: {exc}") from exc
             self._live = writable
@@ -481,6 +515,40 @@ def _rows(conn: ladybug.Connection, text: str, params: Mapping[str, Any]) -> lis
         return [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in result.get_all()]
     finally:
         result.close()
+        _touch_statement(conn, text)
+
+
+# LadybugDB's Python package keeps a connection's compiled statements in this dict, keyed by
+# (query text, parameter types), and offers no bound or eviction of its own. The version is pinned
+# (requirements.lock) and tests/graph/test_statement_cache.py fails if the dict goes away.
+_STATEMENT_CACHE = "_pybind_implicit_prepared_cache"
+_STATEMENT_LOCK = "_prepared_cache_lock"
+
+
+def _touch_statement(conn: ladybug.Connection, text: str) -> None:
+    """Mark the statements of `text` most recently used (the dict keeps insertion order)."""
+    cache, lock = getattr(conn, _STATEMENT_CACHE, None), getattr(conn, _STATEMENT_LOCK, None)
+    if cache is None or lock is None:
+        return
+    with lock:
+        for key in [key for key in cache if key[0] == text]:
+            cache[key] = cache.pop(key)
+
+
+def keep_statements(conn: ladybug.Connection, limit: int) -> int:
+    """Close all but the `limit` most recently used compiled statements of `conn`, which frees
+    the working memory their plans hold; how many it keeps."""
+    cache, lock = getattr(conn, _STATEMENT_CACHE, None), getattr(conn, _STATEMENT_LOCK, None)
+    if cache is None or lock is None:
+        return 0
+    with lock:
+        while len(cache) > limit:
+            statement = cache.pop(next(iter(cache)))
+            close = getattr(statement, "close", None)
+            if callable(close):
+                with contextlib.suppress(RuntimeError):
+                    close()
+        return len(cache)
 
 
 def _run_on_empty(text: str) -> list[Row]:

@@ -54,4 +54,11 @@ def open_store(settings: Settings) -> StoreHandle:
         )
     from app.graph.embedded import EmbeddedStore
 
-    return StoreHandle(EmbeddedStore(settings.embedded_path, buffer_pool_mb=settings.embedded_buffer_pool_mb))
+    return StoreHandle(
+        EmbeddedStore(
+            settings.embedded_path,
+            pool_size=settings.embedded_connections,
+            buffer_pool_mb=settings.embedded_buffer_pool_mb,
+            statements=settings.embedded_statements,
+        )
+    )
