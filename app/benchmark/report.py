@@ -107,10 +107,34 @@ def _scale(scale: dict[str, Any]) -> list[str]:
             f"  {name:<44} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f}  "
             f"{'met' if row['goal_met'] else 'MISSED'} (p95 ≤ {GOAL_SCALE_P95_MS:.0f}{errors})"
         )
+    if "routes" in scale:
+        lines += _routes(scale["routes"])
     lines.append(f"  {'named query at scale (in-process)':<44} {'p50 ms':>8} {'p99 ms':>8}")
     for name, row in scale.get("queries", {}).items():
         if "p50_ms" in row:
             lines.append(f"  {name:<44} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}")
+    return lines
+
+
+def _routes(routes: dict[str, Any]) -> list[str]:
+    """Issue 15's table: every GET route once, against the budget of its class."""
+    lines = [
+        f"  every GET route once (issue 15): {routes['ok']} of {len(routes['routes'])} ok; "
+        f"most memory {routes['max_rss_mb']} MB ({'under' if routes['under_ceiling'] else 'OVER'} the ceiling of "
+        f"{routes['ceiling_mb']:.0f} MB); {'alive' if routes['alive_at_end'] else 'NOT ANSWERING'} at the end",
+        f"    {'route':<34} {'class':<12} {'status':>6} {'ms':>8} {'budget':>7} {'bytes':>10} {'MB after':>8}  verdict",
+    ]
+    for path, row in routes["routes"].items():
+        if "status" not in row:
+            lines.append(
+                f"    {path[:34]:<34} {row['class']:<12} {'':>6} {'':>8} {row['budget_ms']:>7.0f} {'':>10} {'':>8}  "
+                f"{row['verdict']} ({row['why']})"
+            )
+            continue
+        lines.append(
+            f"    {path[:34]:<34} {row['class']:<12} {row['status']:>6} {row['ms']:>8.1f} {row['budget_ms']:>7.0f} "
+            f"{row['bytes']:>10} {_fmt(row['rss_mb'], 0):>8}  {row['verdict']}"
+        )
     return lines
 
 

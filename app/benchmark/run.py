@@ -13,6 +13,7 @@ from typing import Any
 from app.benchmark.endpoints import bench_http, seed_endpoints
 from app.benchmark.plan import SEED_SCENARIO, Profile
 from app.benchmark.queries import bench_neo4j, bench_queries
+from app.benchmark.routes import Budget
 from app.benchmark.scale import bench_scale
 from app.benchmark.views import bench_views
 from app.paths import SEED_DIR
@@ -44,7 +45,13 @@ def bench_seed_load(folder: Path, seed_path: Path) -> tuple[dict[str, Any], Path
 
 
 def run(
-    profile: Profile, *, http: bool = True, scale: bool = True, seed_path: Path | None = None, steps: Steps = NO_STEPS
+    profile: Profile,
+    *,
+    http: bool = True,
+    scale: bool = True,
+    seed_path: Path | None = None,
+    steps: Steps = NO_STEPS,
+    budgets: dict[str, Budget] | None = None,
 ) -> dict[str, Any]:
     from app.graph.embedded import EmbeddedStore
     from app.services.read_model import tune_garbage_collection
@@ -74,6 +81,6 @@ def run(
             endpoints += [p for p in views if p.startswith("/views/graph?") and "p50_ms" in views[p]]
             result["http"] = bench_http(store_path, seed_path, profile, endpoints, steps)
         if scale:
-            result["scale"] = bench_scale(folder, profile, steps=Prefixed(steps, "scale: "))
+            result["scale"] = bench_scale(folder, profile, steps=Prefixed(steps, "scale: "), budgets=budgets)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result

@@ -1,10 +1,12 @@
 """EU scale: a synthetic graph (app/synth.py) bulk-loaded; in-process, the per-graph tables built
 cold and the named queries; then `lifeact serve` on that store: the time from starting it to its
 first answer of /api/overlap, overlap, replication, paths, graph and search over HTTP with new
-inputs on every request (nothing from the answer cache), and the server's memory."""
+inputs on every request (nothing from the answer cache), the server's memory, and every GET route
+of its OpenAPI schema once within its budget (app/benchmark/routes.py, issue 15)."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import time
@@ -26,6 +28,7 @@ from app.benchmark.plan import (
     Profile,
 )
 from app.benchmark.queries import bench_queries
+from app.benchmark.routes import Budget, RouteInputs, bench_routes
 from app.benchmark.server import serve
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
@@ -87,7 +90,13 @@ class ScaleInputs:
         }
 
 
-def bench_scale(folder: Path, profile: Profile, seed: int = 7, steps: Steps = NO_STEPS) -> dict[str, Any]:
+def bench_scale(
+    folder: Path,
+    profile: Profile,
+    seed: int = 7,
+    steps: Steps = NO_STEPS,
+    budgets: dict[str, Budget] | None = None,
+) -> dict[str, Any]:
     from app.graph.bulk import bulk_load
     from app.graph.embedded import EmbeddedStore
     from app.synth import SynthSizes, synth_graph
@@ -100,6 +109,7 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7, steps: Steps = NO
     report = bulk_load(store, graph, steps)
     rows = graph.row_count()
     inputs = ScaleInputs.of(graph, seed)
+    route_inputs = RouteInputs.of(graph, seed)
     del graph
     result: dict[str, Any] = {
         "sizes": {**sizes.__dict__, "nodes": report.counts.nodes, "relationships": report.counts.relationships},
@@ -122,13 +132,28 @@ def bench_scale(folder: Path, profile: Profile, seed: int = 7, steps: Steps = NO
         result["queries"] = bench_queries(store, scenario, max(5, profile.query_samples // 2), budget, False, steps)
     finally:
         store.close()
-    result.update(bench_scale_served(folder / "synth", inputs, profile.scale_samples, steps))
+    result.update(bench_scale_served(folder / "synth", inputs, profile.scale_samples, steps, route_inputs, budgets))
     return result
 
 
-def bench_scale_served(store_path: Path, inputs: ScaleInputs, samples: int, steps: Steps = NO_STEPS) -> dict[str, Any]:
-    """`lifeact serve` on the synthetic store: ready time, services over HTTP, memory."""
+def bench_scale_served(
+    store_path: Path,
+    inputs: ScaleInputs,
+    samples: int,
+    steps: Steps = NO_STEPS,
+    route_inputs: RouteInputs | None = None,
+    budgets: dict[str, Budget] | None = None,
+) -> dict[str, Any]:
+    """`lifeact serve` on the synthetic store: ready time, services over HTTP, memory; with
+    `route_inputs`, then every GET route once (the editor token it sends is made here)."""
+    from app.services.tokens import TokenError, TokenFile
+
     a, b = inputs.rng.sample(inputs.participating, 2)
+    if route_inputs is not None:
+        tokens = TokenFile(store_path / "tokens.json")  # where `lifeact serve` looks for it by default
+        with contextlib.suppress(TokenError):
+            tokens.revoke("bench")
+        route_inputs.values["editor token"] = tokens.create("bench", "editor")
     steps.begin("lifeact serve until /api/overlap answers", total=1, unit="answer")
     with serve(store_path, ready_path=f"/api/overlap?a={q(a)}&b={q(b)}", timeout=600) as server:
         steps.advance()
@@ -144,6 +169,11 @@ def bench_scale_served(store_path: Path, inputs: ScaleInputs, samples: int, step
             services[name] = row
             steps.advance(samples)
         rss = server.rss_mb()
+        routes = None
+        if route_inputs is not None:
+            steps.begin("every GET route once (issue 15)", total=1, unit="sweep")
+            routes = bench_routes(server, route_inputs, GOAL_SCALE_RSS_MB, budgets)
+            steps.advance()
     served = {
         "ready_seconds": round(ready_seconds, 2),
         "ready_goal_met": ready_seconds <= GOAL_SCALE_READY_SECONDS,
@@ -151,4 +181,4 @@ def bench_scale_served(store_path: Path, inputs: ScaleInputs, samples: int, step
         "rss_mb": rss,
         "rss_goal_met": None if rss is None else rss <= GOAL_SCALE_RSS_MB,
     }
-    return {"served": served, "services": services}
+    return {"served": served, "services": services} | ({"routes": routes} if routes is not None else {})

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 from pathlib import Path
 
 from app.benchmark.plan import FULL, QUICK, Profile
 from app.benchmark.report import render_table
+from app.benchmark.routes import ROUTE_BUDGETS, parse_budget
 from app.benchmark.run import run
 from app.cli.progress import Progress
 
@@ -29,12 +31,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if value is not None
     }
     profile = Profile(**{**profile.__dict__, **overrides})
+    try:
+        budgets = dict(parse_budget(text) for text in args.budget)
+    except ValueError as exc:
+        print(f"lifeact bench: --budget: {exc}", file=sys.stderr)
+        return 2
     logging.getLogger("httpx").setLevel(logging.WARNING)  # no line per request, whoever makes them
     with Progress("bench") as progress:
-        result = run(profile, http=not args.no_http, scale=not args.no_scale, steps=progress)
+        result = run(profile, http=not args.no_http, scale=not args.no_scale, steps=progress, budgets=budgets)
     flags = [("--quick", args.quick), ("--no-http", args.no_http), ("--no-scale", args.no_scale)]
     result["command"] = "lifeact bench" + "".join(f" {flag}" for flag, on in flags if on)
     result["command"] += "".join(f" --{key.replace('_', '-')} {value}" for key, value in overrides.items())
+    result["command"] += "".join(f" --budget {text}" for text in args.budget)
     print(render_table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -55,4 +63,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--http-seconds", type=float, help="seconds of load per endpoint for throughput")
     bench.add_argument("--http-requests", type=int, help="sequential requests per endpoint for latency")
     bench.add_argument("--samples", type=int, help="calls per query or service for latency")
+    classes = ", ".join(
+        f"{kind} {budget.ms:g} ms" + (f" / {budget.max_bytes // 1024} KB" if budget.max_bytes else "")
+        for kind, budget in ROUTE_BUDGETS.items()
+    )
+    bench.add_argument(
+        "--budget",
+        action="append",
+        default=[],
+        metavar="CLASS=MS[:KB]",
+        help=f"scale section, every GET route: the budget of a route class (default {classes})",
+    )
     bench.set_defaults(func=cmd_bench)
