@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     embedded_buffer_pool_mb: int = Field(0, ge=0, le=65536, validation_alias=env("LIFEACT_EMBEDDED_BUFFER_POOL_MB"))
     # LadybugDB connections per open graph, and compiled statements each keeps (app/graph/embedded.py).
     embedded_connections: int = Field(2, ge=1, le=64, validation_alias=env("LIFEACT_EMBEDDED_CONNECTIONS"))
-    embedded_statements: int = Field(48, ge=0, le=10_000, validation_alias=env("LIFEACT_EMBEDDED_STATEMENTS"))
+    embedded_statements: int = Field(96, ge=0, le=10_000, validation_alias=env("LIFEACT_EMBEDDED_STATEMENTS"))
     # Write tokens (hashes only); empty: tokens.json in the embedded store's folder.
     tokens_path: Path | None = Field(None, validation_alias=env("LIFEACT_TOKENS_PATH"))
     auth_failure_limit: int = Field(10, ge=1, le=10_000, validation_alias=env("LIFEACT_AUTH_FAILURE_LIMIT"))

@@ -65,11 +65,13 @@ DEFAULT_BUFFER_POOL_MB = 0
 # connection more holds the hot queries once more; two keep both cores of a small machine busy.
 DEFAULT_CONNECTIONS = 2
 # Compiled statements each connection keeps. LadybugDB's Python package caches every query text a
-# connection has run, unbounded, and each cached plan holds its operators' working memory (1-2 MB,
-# taken from the buffer pool and never returned): a neighbourhood alone runs some 60 texts, so the
-# server grew by 120 MB on its first /api/graph and kept growing. Compiling a text again costs about
-# 20 ms (the same query runs in 1-2 ms once compiled), so the most recently used ones are kept.
-DEFAULT_STATEMENTS = 48
+# connection has run, unbounded, and each cached plan holds its operators' working memory (up to
+# 2.6 MB, taken from the buffer pool and never returned): a depth-2 neighbourhood runs some 40 texts
+# (one per query and label), so the server grew by 120 MB on its first /api/graph and kept growing.
+# Compiling a text again costs about 20 ms (it runs in 1-2 ms once compiled), so the most recently
+# used are kept: enough for a neighbourhood, a replication, paths and search together (48 was not:
+# a mix of neighbourhoods and replications recompiled all the time).
+DEFAULT_STATEMENTS = 96
 # Threads one query may use. The API runs many small queries side by side, so one thread each:
 # LadybugDB's default (every core) gives each query per-thread working memory that the buffer
 # pool keeps, and on a 2-core machine the threads only contend with each other.
