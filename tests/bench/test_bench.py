@@ -15,6 +15,7 @@ from app.benchmark.endpoints import bench_http
 from app.benchmark.views import synthetic_neighbourhood, view_urls
 from app.cli import main
 from app.graph.queries import catalog
+from app.main import app
 from app.seed import load_seed
 from app.settings import PROJECT_ROOT
 from tests.conftest import SEED_DIR
@@ -92,6 +93,12 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     served = scale["served"]  # lifeact serve on the synthetic store
     assert 0 < served["ready_seconds"] < 120 and isinstance(served["ready_goal_met"], bool)
     assert served["rss_mb"] > 20 and served["rss_mb_ready"] > 20 and isinstance(served["rss_goal_met"], bool)
+    routes = scale["routes"]  # issue 15: every GET route of the served app, once
+    assert set(routes["routes"]) == {path for path, ops in app.openapi()["paths"].items() if "get" in ops}
+    assert routes["alive_at_end"] is True and routes["max_rss_mb"] > 20 and isinstance(routes["under_ceiling"], bool)
+    assert all(row["verdict"] for row in routes["routes"].values())
+    assert routes["routes"]["/api/overlap"]["status"] == 200  # typical values from the synthetic graph resolve
+    assert routes["routes"]["/api/solutions/{key}"]["verdict"] == "not asked"  # the synthetic graph has no solutions
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]
     assert quick_result["command"].startswith("lifeact bench --quick --no-http")
