@@ -35,7 +35,17 @@ from app.graph.store import (
     diff_counts,
     record_change,
 )
-from app.graph.writer import Execute, count_written, counting, dangling_facts, read_written, write_graph
+from app.graph.writer import (
+    Execute,
+    WrittenKnowledge,
+    added_knowledge,
+    count_written,
+    counting,
+    dangling_facts,
+    read_written,
+    write_graph,
+    write_written,
+)
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
 
@@ -135,13 +145,16 @@ class Neo4jStore(GraphStore):
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
 
-    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
+    def replace_graph(
+        self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS, extra: WrittenKnowledge | None = None
+    ) -> LoadReport:
         return self._replace(
             graph,
             lambda execute, generation: write_graph(execute, self.queries, graph, generation, batch_size),
             "load",
             "write",
             steps,
+            extra,
         )
 
     def bulk_replace_graph(self, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
@@ -157,21 +170,29 @@ class Neo4jStore(GraphStore):
         )
 
     def _replace(
-        self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str, step: str, steps: Steps
+        self,
+        graph: SeedGraph,
+        write: Callable[[Execute, str], int],
+        what: str,
+        step: str,
+        steps: Steps,
+        extra: WrittenKnowledge | None = None,
     ) -> LoadReport:
-        """One write transaction: write, prune what an earlier load left, verify the counts, or roll back."""
+        """One write transaction: write, prune what an earlier load left, add what `extra` (an
+        import) adds to the written knowledge, verify the counts, or roll back."""
         started = time.perf_counter()
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
         queries = self.queries
 
         def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
-            knowledge = read_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+            live = read_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+            added = added_knowledge(live, extra) if extra is not None else WrittenKnowledge()
+            knowledge = live.plus(added)
             dangling = dangling_facts(knowledge, graph)
             if dangling:
                 raise LoadVerificationError(
-                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  "
-                    + "\n  ".join(dangling)
+                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  " + "\n  ".join(dangling)
                 )
             steps.begin(step, total=graph.row_count())
             rows = write(counting(lambda text, params: tx.run(text, dict(params)).consume(), steps), generation)
@@ -182,6 +203,8 @@ class Neo4jStore(GraphStore):
                 ).consume()
             for label in LABELS:
                 tx.run(queries.node_template("prune_nodes", label), generation=generation, written=WRITTEN).consume()
+            if extra is not None:  # the live written knowledge stayed where it was; only the additions are new
+                write_written(lambda text, params: tx.run(text, dict(params)).consume(), queries, added)
             written = count_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
             want = GraphCounts(dict(expected.nodes), dict(expected.relationships))
             for label, count in knowledge.node_counts().items():

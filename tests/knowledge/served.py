@@ -6,8 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from contextlib import AbstractContextManager
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
 
 from app.benchmark.server import Server, running
 from app.settings import PROJECT_ROOT
@@ -45,3 +51,20 @@ def create_token(folder: Path, name: str, role: str = "editor") -> str:
 def serving(folder: Path) -> AbstractContextManager[Server]:
     """`python -m app.cli serve` on a free port until the block ends (terminated, or already killed)."""
     return running(["app.cli", "serve"], cli_env(folder))
+
+
+@contextmanager
+def in_thread(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn in a thread of this process (so a test can reach into it); its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

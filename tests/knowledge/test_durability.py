@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from app.services.load_control import ServerLock
 from tests.knowledge.served import create_token, serving
 from tests.knowledge.test_knowledge_api import SOLUTION
 
@@ -31,6 +32,8 @@ def test_a_201_survives_sigkill(tmp_path: Path, embedded_path: Path) -> None:
         server.process.send_signal(signal.SIGKILL)  # no shutdown, no checkpoint: only what the 201 promised
         server.process.wait(timeout=10)
         assert server.process.returncode == -signal.SIGKILL
+    # The killed server's SERVER file is left behind, but its lock died with it: a load runs here.
+    assert (folder / "SERVER").exists() and ServerLock.holder(folder) is None
     with serving(folder) as server, httpx.Client(base_url=server.base_url, timeout=30) as client:
         solution = client.get(f"/api/solutions/{created.json()['slug']}")
         assert solution.status_code == 200, solution.text
