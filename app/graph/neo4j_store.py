@@ -79,6 +79,8 @@ class Neo4jStore(GraphStore):
         self._generation_checked = float("-inf")
         self._down_until = float("-inf")
         self._down_reason = ""
+        self._version: str | None = None
+        self._version_checked = float("-inf")
 
     def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
         """One auto-commit read, retried on a lost connection only within `retry_seconds`.
@@ -122,12 +124,25 @@ class Neo4jStore(GraphStore):
     def is_empty(self) -> bool:
         return not self.read("loaded_generation")
 
+    # Seconds the version is kept before the database is asked again: every request asks for it
+    # (answers are cached under it), so without this each one cost a round trip. Another
+    # instance's write shows within this; this instance's own writes and loads at once.
+    VERSION_TTL = 0.5
+
     @property
     def version(self) -> str | None:
         """The generation and the write counter: moves with a load or a write by any process."""
-        generation = self.generation
-        rows = self.read("graph_state_writes", {"state": "state"})
-        return f"{generation}#{int(rows[0]['writes']) if rows else 0}"
+        now = time.monotonic()
+        if self._version is None or now - self._version_checked > self.VERSION_TTL:
+            self._generation_checked = float("-inf")  # both parts as fresh as each other
+            generation = self.generation
+            rows = self.read("graph_state_writes", {"state": "state"})
+            self._version = f"{generation}#{int(rows[0]['writes']) if rows else 0}"
+            self._version_checked = now
+        return self._version
+
+    def _forget_version(self) -> None:
+        self._version, self._version_checked = None, float("-inf")
 
     def write_transaction(self, fn: WriteFunction) -> Any:
         """One managed write transaction: the change, its record and the counter commit together."""
@@ -144,6 +159,8 @@ class Neo4jStore(GraphStore):
                 return session.execute_write(work)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
+        finally:
+            self._forget_version()  # this instance's next answer is computed after its own write
 
     def replace_graph(
         self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS, extra: WrittenKnowledge | None = None
@@ -230,6 +247,7 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise StoreUnavailable(f"Neo4j refused the {what}: {exc}") from exc
         self._generation, self._generation_checked = generation, time.monotonic()
+        self._forget_version()
         return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
 
     def run_read_only(
