@@ -180,15 +180,20 @@ async def run_load(
 async def check_written(base: str, headers: dict[str, str], written: Written) -> dict[str, Any]:
     """Every acknowledged write is there, and the audit trail has a record of each."""
     async with httpx.AsyncClient(base_url=base, timeout=600) as client:
-        solutions = (await client.get("/api/solutions")).json()["data"]
+        listing = await client.get("/api/solutions")
+        if listing.status_code != 200:
+            return {"acknowledged": written.count, "complete": False, "error": f"GET /api/solutions: {listing.text[:300]}"}
+        solutions = listing.json()["data"]
         trail: set[str] = set()
         since = 0
         while True:
-            page = (await client.get("/api/changes", params={"since": since, "limit": 1000}, headers=headers)).json()
-            if not page["data"]:
+            page = await client.get("/api/changes", params={"since": since, "limit": 1000}, headers=headers)
+            if page.status_code != 200:
+                return {"acknowledged": written.count, "complete": False, "error": f"GET /api/changes: {page.text[:300]}"}
+            if not page.json()["data"]:
                 break
-            trail |= {change["entity"] for change in page["data"] if change["action"] == "create"}
-            since = page["next"]
+            trail |= {change["entity"] for change in page.json()["data"] if change["action"] == "create"}
+            since = page.json()["next"]
     found_solutions = {s["id"] for s in solutions}
     found_adoptions = {a["id"] for s in solutions for a in s["adoptions"]}
     missing = {
@@ -295,11 +300,14 @@ def print_summary(result: dict[str, object]) -> None:
             f"writes        {writes['acknowledged']} acknowledged by {writes['writers']} writers ({writes['per_s']} writes/s)"
             f"  p50 {w['p50']}  p95 {w['p95']}  p99 {w['p99']} ms"
         )
-        verdict = "every acknowledged write present, each with its change record" if written["complete"] else "MISSING"
-        print(
-            f"check         {written['solutions']} solutions, {written['adoptions']} adoptions in the whole run: {verdict}"
-            + ("" if written["complete"] else f" {written['missing']}")
-        )
+        if "error" in written:
+            print(f"check         could not be made: {written['error']}")
+        else:
+            verdict = "every acknowledged write present, each with its change record" if written["complete"] else "MISSING"
+            print(
+                f"check         {written['solutions']} solutions, {written['adoptions']} adoptions in the whole run: {verdict}"
+                + ("" if written["complete"] else f" {written['missing']}")
+            )
     if rss["samples"]:
         print(
             f"server RSS MB start {rss['start']}  end {rss['end']}  max {rss['max']}  "

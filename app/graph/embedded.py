@@ -281,9 +281,11 @@ class EmbeddedStore(GraphStore):
                     result, change = fn(tx)
                     writes = record_change(tx, change)
                     conn.execute("COMMIT").close()
-                except BaseException:
+                except BaseException as exc:
                     with contextlib.suppress(Exception):
                         conn.execute("ROLLBACK").close()
+                    if isinstance(exc, RuntimeError):  # LadybugDB's own failures (a full buffer pool …): 503, never 500
+                        raise StoreUnavailable(f"the embedded store could not write; nothing was changed: {exc}") from exc
                     raise
             self._writes[generation.path.name] = writes
             return result

@@ -8,7 +8,11 @@ import signal
 from pathlib import Path
 
 import httpx
+import pytest
 
+from app.graph.embedded import EmbeddedStore
+from app.graph.store import ChangeRecord, StoreUnavailable, WriteTx
+from app.seed import SeedGraph
 from app.services.load_control import ServerLock
 from tests.knowledge.served import create_token, serving
 from tests.knowledge.test_knowledge_api import SOLUTION
@@ -44,3 +48,24 @@ def test_a_201_survives_sigkill(tmp_path: Path, embedded_path: Path) -> None:
             ("create", created.json()["id"]),
             ("create", adopted.json()["id"]),
         ]
+
+
+def test_a_write_the_store_fails_is_a_clear_503_and_changes_nothing(tmp_path: Path, seed_graph: SeedGraph) -> None:
+    """LadybugDB's own failures inside a write (under load: "the buffer pool is full") are
+    StoreUnavailable (the API's 503), never an unhandled error (a 500), and roll back."""
+    store = EmbeddedStore(tmp_path)
+    store.replace_graph(seed_graph)
+    version = store.version
+
+    def write(tx: WriteTx) -> tuple[None, ChangeRecord]:
+        tx.run("graph_state_bump", {"state": "state"})  # a change the failure must undo
+        tx._run("MATCH (n:NoSuchTable) RETURN n", {})
+        raise AssertionError("the store should have failed")
+
+    try:
+        with pytest.raises(StoreUnavailable, match="nothing was changed"):
+            store.write_transaction(write)
+        assert store.version == version
+        assert store.read("graph_state_writes", {"state": "state"})[0]["writes"] == 0
+    finally:
+        store.close()
