@@ -35,8 +35,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from app.graph import loader
 from app.graph.store import GraphCounts, LoadReport, LoadVerificationError, StoreUnavailable
 from app.seed import SeedError
@@ -242,6 +240,8 @@ def _report_body(report: LoadReport) -> dict[str, Any]:
 def hand_off(address: ServerAddress, request: LoadRequest) -> LoadReport:
     """Asks the running server to load; its report, or the error it answered, as the local load
     would have raised it (SeedError, LoadVerificationError, StoreUnavailable)."""
+    import httpx  # only the CLI asks; the server does not load the client
+
     payload = {
         "seed_path": str(request.seed_path.resolve()),
         "knowledge_path": str(request.knowledge_path.resolve()) if request.knowledge_path else None,

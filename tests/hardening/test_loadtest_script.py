@@ -24,7 +24,7 @@ def test_the_load_script_runs_and_reports(tmp_path: Path, embedded_path: Path) -
         "--warmup",
         "0.5",
         "--connections",
-        "4",
+        "6",  # the four readers this test always had, and two writers
         "--sample",
         "0.5",
         "--writers",
