@@ -33,7 +33,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory, embedded_path: Path) -> Path:
-    """A store with knowledge written through the API: created, changed, adopted, deleted."""
+    """A store with every kind of knowledge written through the API: created, changed, adopted, deleted."""
     folder = tmp_path_factory.mktemp("backup") / "graph"
     shutil.copytree(embedded_path, folder)
     editor = {"Authorization": f"Bearer {TokenFile(folder / 'tokens.json').create('ed', 'editor')}"}
@@ -48,6 +48,12 @@ def written(tmp_path_factory: pytest.TempPathFactory, embedded_path: Path) -> Pa
         assert api.post(f"/api/solutions/{slug}/adoptions", json=adoption, headers=editor).status_code == 201
         gone = api.post("/api/solutions", json={**SOLUTION, "name": "Kortlivet løsning"}, headers=editor).json()
         assert api.delete(f"/api/solutions/{gone['slug']}", headers={**editor, "If-Match": '"1"'}).status_code == 204
+        source = {"title": "Måling i pilotkommunen", "url": "https://example.dk/maaling"}
+        observation = {"subject": "Ærø", "indicator": "carl", "value": 3, "date": "2025-05-01", "source": source}
+        assert api.post("/api/observations", json=observation, headers=editor).status_code == 201
+        resource = {"title": "Vejledning om skovrejsning", "kind": "guide", "url": "https://example.dk/guide", "language": "da"}
+        resource |= {"tasks": ["T.5.3"], "solutions": [slug]}
+        assert api.post("/api/resources", json=resource, headers=editor).status_code == 201
     gc.unfreeze()
     return folder
 
@@ -62,11 +68,16 @@ def test_export_import_export_gives_identical_files(written: Path, tmp_path: Pat
         "changes.jsonl",
         "nodes/Solution.jsonl",
         "nodes/Adoption.jsonl",
+        "nodes/Observation.jsonl",
+        "nodes/Resource.jsonl",
         "relationships/ABOUT.jsonl",
         "relationships/ADOPTS.jsonl",
         "relationships/BELONGS_TO.jsonl",
         "relationships/DEVELOPED.jsonl",
         "relationships/OF_SOLUTION.jsonl",
+        "relationships/MEASURES.jsonl",
+        "relationships/OBSERVES.jsonl",
+        "relationships/SERVES.jsonl",
     }
     changes = [json.loads(line) for line in exported["changes.jsonl"].decode().splitlines()]
     assert [(c["seq"], c["action"]) for c in changes] == [
@@ -75,6 +86,8 @@ def test_export_import_export_gives_identical_files(written: Path, tmp_path: Pat
         (3, "create"),
         (4, "create"),
         (5, "delete"),
+        (6, "create"),
+        (7, "create"),
     ]
     assert changes[1]["before"]["status"] == "piloting" and changes[1]["after"]["status"] == "implemented"
     developed = exported["relationships/DEVELOPED.jsonl"].decode()
@@ -87,7 +100,7 @@ def test_export_import_export_gives_identical_files(written: Path, tmp_path: Pat
     EmbeddedStore(fresh).replace_graph(seed_graph)
     done = cli(fresh, "knowledge", "import", str(first))
     assert done.returncode == 0, done.stderr
-    assert "imported 2 nodes" in done.stdout
+    assert "imported 4 nodes" in done.stdout
     second = tmp_path / "second"
     assert cli(fresh, "knowledge", "export", "--output", str(second)).returncode == 0
     assert files(second) == exported
@@ -98,7 +111,7 @@ def test_export_import_export_gives_identical_files(written: Path, tmp_path: Pat
         load(store, SEED_DIR, extra=read_knowledge(first))
         export_knowledge(store, second)
         assert files(second) == exported
-        assert store.version.endswith("#5")
+        assert store.version.endswith("#7")
     finally:
         store.close()
 
