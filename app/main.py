@@ -28,6 +28,7 @@ from app.api.routes import (
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import StoreUnavailable
+from app.services import load_control
 from app.services.read_model import ReadModel, tune_garbage_collection
 from app.settings import Settings, get_settings
 
@@ -56,6 +57,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.store_handle = handle
         app.state.model = ReadModel(handle.store)
+        # The embedded store's folder names this server, so that `lifeact load` hands loads to it.
+        listener = (
+            load_control.start_listener(
+                settings.embedded_path, load_control.in_process_load(app.state.model, settings.load_batch_size)
+            )
+            if settings.backend == "embedded"
+            else None
+        )
         try:
             if handle.store.is_empty():
                 log.info("the %s store is empty; loading the seed from %s", handle.store.backend, settings.seed_path)
@@ -69,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if listener is not None:
+                listener.close()
             handle.close()
 
     app = FastAPI(

@@ -14,7 +14,7 @@ from app.graph.store import LoadVerificationError, StoreUnavailable
 from app.seed import SeedError
 from app.settings import get_settings
 
-COMMANDS: list[str] = ["load", "serve", "stats", "export", "bench", "synth", "brief", "tokens"]
+COMMANDS: list[str] = ["load", "serve", "stats", "export", "bench", "synth", "brief", "tokens", "knowledge"]
 
 # Exit codes every command keeps to.
 USAGE_ERROR = 2  # bad arguments or settings, or an invalid seed: nothing was done

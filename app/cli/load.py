@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from app.cli.progress import Progress
 from app.cli.stats import print_counts
 from app.graph import loader
 from app.graph.factory import open_store
-from app.graph.store import GraphStore
+from app.graph.store import GraphStore, LoadReport
+from app.services.knowledge_backup import read_knowledge
+from app.services.load_control import LoadRequest, ServerLock, hand_off
 from app.services.read_model import ReadModel
 from app.settings import get_settings
 
@@ -20,19 +24,35 @@ def index_names(store: GraphStore, progress: Progress) -> None:
     progress.advance(len(ReadModel(store).names()))
 
 
-def cmd_load(args: argparse.Namespace) -> int:
+def run_load(knowledge: Path | None = None) -> LoadReport:
+    """The seed (and `knowledge`, an exported folder, for an import) loaded into the store: by the
+    server that holds the embedded store when one runs (see app/services/load_control.py), else here."""
     settings = get_settings()
+    server = ServerLock.holder(settings.embedded_path) if settings.backend == "embedded" else None
+    if server is not None:
+        print(f"lifeact: a server (pid {server.pid}) holds {settings.embedded_path}; it does the load", file=sys.stderr)
+        return hand_off(server, LoadRequest(settings.seed_path, knowledge))
+    extra = read_knowledge(knowledge) if knowledge is not None else None
     with Progress("load") as progress:
         handle = open_store(settings)
         try:
-            report = loader.load(handle.store, settings.seed_path, settings.load_batch_size, steps=progress)
+            report = loader.load(handle.store, settings.seed_path, settings.load_batch_size, steps=progress, extra=extra)
             index_names(handle.store, progress)
         finally:
             handle.close()
+    return report
+
+
+def print_report(report: LoadReport) -> None:
     print(
-        f"loaded {report.rows} rows into the {settings.backend} store in {report.seconds:.2f} s (generation {report.generation})"
+        f"loaded {report.rows} rows into the {get_settings().backend} store in {report.seconds:.2f} s "
+        f"(generation {report.generation})"
     )
     print_counts(report.counts.nodes, report.counts.relationships)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    print_report(run_load())
     return 0
 
 

@@ -52,7 +52,16 @@ from app.graph.store import (
     diff_counts,
     record_change,
 )
-from app.graph.writer import WrittenKnowledge, count_written, counting, dangling_facts, read_written, write_graph, write_written
+from app.graph.writer import (
+    WrittenKnowledge,
+    added_knowledge,
+    count_written,
+    counting,
+    dangling_facts,
+    read_written,
+    write_graph,
+    write_written,
+)
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
 
@@ -308,9 +317,11 @@ class EmbeddedStore(GraphStore):
                     result, change = fn(tx)
                     writes = record_change(tx, change)
                     conn.execute("COMMIT").close()
-                except BaseException:
+                except BaseException as exc:
                     with contextlib.suppress(Exception):
                         conn.execute("ROLLBACK").close()
+                    if isinstance(exc, RuntimeError):  # LadybugDB's own failures (a full buffer pool …): 503, never 500
+                        raise StoreUnavailable(f"the embedded store could not write; nothing was changed: {exc}") from exc
                     raise
             self._writes[generation.path.name] = writes
             return result
@@ -405,12 +416,14 @@ class EmbeddedStore(GraphStore):
             yield run
 
     # -- writes ---------------------------------------------------------------------
-    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
+    def replace_graph(
+        self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS, extra: WrittenKnowledge | None = None
+    ) -> LoadReport:
         def write(conn: ladybug.Connection, name: str) -> int:
             execute = counting(lambda text, params: conn.execute(text, dict(params)).close(), steps)
             return write_graph(execute, self.queries, graph, name, batch_size)
 
-        return self._new_generation(graph, write, steps, "write")
+        return self._new_generation(graph, write, steps, "write", extra)
 
     def bulk_replace_graph(self, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
         """As replace_graph, but through COPY from CSV files (app/graph/bulk.py): for large graphs."""
@@ -424,12 +437,20 @@ class EmbeddedStore(GraphStore):
         return self._new_generation(graph, write, steps, "bulk load")
 
     def _new_generation(
-        self, graph: SeedGraph, write: Callable[[ladybug.Connection, str], int], steps: Steps, step: str
+        self,
+        graph: SeedGraph,
+        write: Callable[[ladybug.Connection, str], int],
+        steps: Steps,
+        step: str,
+        extra: WrittenKnowledge | None = None,
     ) -> LoadReport:
         """Build a new generation file beside the live one, carry the written knowledge of the live
-        one into it, verify its counts, then switch CURRENT. Writes wait while this runs."""
+        one (and what `extra`, an import, adds to it) into it, verify its counts, then switch
+        CURRENT. Writes wait while this runs, so none lands in the generation being replaced."""
         with self._write_lock:
             knowledge = self._written_knowledge()
+            if extra is not None:
+                knowledge = knowledge.plus(added_knowledge(knowledge, extra))
             problems = dangling_facts(knowledge, graph)
             if problems:
                 raise LoadVerificationError(

@@ -35,7 +35,17 @@ from app.graph.store import (
     diff_counts,
     record_change,
 )
-from app.graph.writer import Execute, count_written, counting, dangling_facts, read_written, write_graph
+from app.graph.writer import (
+    Execute,
+    WrittenKnowledge,
+    added_knowledge,
+    count_written,
+    counting,
+    dangling_facts,
+    read_written,
+    write_graph,
+    write_written,
+)
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
 
@@ -69,6 +79,8 @@ class Neo4jStore(GraphStore):
         self._generation_checked = float("-inf")
         self._down_until = float("-inf")
         self._down_reason = ""
+        self._version: str | None = None
+        self._version_checked = float("-inf")
 
     def _run(self, text: str, params: Mapping[str, Any]) -> list[Row]:
         """One auto-commit read, retried on a lost connection only within `retry_seconds`.
@@ -112,12 +124,25 @@ class Neo4jStore(GraphStore):
     def is_empty(self) -> bool:
         return not self.read("loaded_generation")
 
+    # Seconds the version is kept before the database is asked again: every request asks for it
+    # (answers are cached under it), so without this each one cost a round trip. Another
+    # instance's write shows within this; this instance's own writes and loads at once.
+    VERSION_TTL = 0.5
+
     @property
     def version(self) -> str | None:
         """The generation and the write counter: moves with a load or a write by any process."""
-        generation = self.generation
-        rows = self.read("graph_state_writes", {"state": "state"})
-        return f"{generation}#{int(rows[0]['writes']) if rows else 0}"
+        now = time.monotonic()
+        if self._version is None or now - self._version_checked > self.VERSION_TTL:
+            self._generation_checked = float("-inf")  # both parts as fresh as each other
+            generation = self.generation
+            rows = self.read("graph_state_writes", {"state": "state"})
+            self._version = f"{generation}#{int(rows[0]['writes']) if rows else 0}"
+            self._version_checked = now
+        return self._version
+
+    def _forget_version(self) -> None:
+        self._version, self._version_checked = None, float("-inf")
 
     def write_transaction(self, fn: WriteFunction) -> Any:
         """One managed write transaction: the change, its record and the counter commit together."""
@@ -134,14 +159,19 @@ class Neo4jStore(GraphStore):
                 return session.execute_write(work)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self._address()} cannot be reached: {exc}") from exc
+        finally:
+            self._forget_version()  # this instance's next answer is computed after its own write
 
-    def replace_graph(self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
+    def replace_graph(
+        self, graph: SeedGraph, batch_size: int = 1000, steps: Steps = NO_STEPS, extra: WrittenKnowledge | None = None
+    ) -> LoadReport:
         return self._replace(
             graph,
             lambda execute, generation: write_graph(execute, self.queries, graph, generation, batch_size),
             "load",
             "write",
             steps,
+            extra,
         )
 
     def bulk_replace_graph(self, graph: SeedGraph, steps: Steps = NO_STEPS) -> LoadReport:
@@ -157,21 +187,29 @@ class Neo4jStore(GraphStore):
         )
 
     def _replace(
-        self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str, step: str, steps: Steps
+        self,
+        graph: SeedGraph,
+        write: Callable[[Execute, str], int],
+        what: str,
+        step: str,
+        steps: Steps,
+        extra: WrittenKnowledge | None = None,
     ) -> LoadReport:
-        """One write transaction: write, prune what an earlier load left, verify the counts, or roll back."""
+        """One write transaction: write, prune what an earlier load left, add what `extra` (an
+        import) adds to the written knowledge, verify the counts, or roll back."""
         started = time.perf_counter()
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         expected = GraphCounts(graph.node_counts(), graph.relationship_counts())
         queries = self.queries
 
         def transaction(tx: neo4j.ManagedTransaction) -> tuple[int, GraphCounts]:
-            knowledge = read_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+            live = read_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
+            added = added_knowledge(live, extra) if extra is not None else WrittenKnowledge()
+            knowledge = live.plus(added)
             dangling = dangling_facts(knowledge, graph)
             if dangling:
                 raise LoadVerificationError(
-                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  "
-                    + "\n  ".join(dangling)
+                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  " + "\n  ".join(dangling)
                 )
             steps.begin(step, total=graph.row_count())
             rows = write(counting(lambda text, params: tx.run(text, dict(params)).consume(), steps), generation)
@@ -182,6 +220,8 @@ class Neo4jStore(GraphStore):
                 ).consume()
             for label in LABELS:
                 tx.run(queries.node_template("prune_nodes", label), generation=generation, written=WRITTEN).consume()
+            if extra is not None:  # the live written knowledge stayed where it was; only the additions are new
+                write_written(lambda text, params: tx.run(text, dict(params)).consume(), queries, added)
             written = count_written(lambda text, params: _records(tx.run(text, dict(params))), queries)
             want = GraphCounts(dict(expected.nodes), dict(expected.relationships))
             for label, count in knowledge.node_counts().items():
@@ -207,6 +247,7 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise StoreUnavailable(f"Neo4j refused the {what}: {exc}") from exc
         self._generation, self._generation_checked = generation, time.monotonic()
+        self._forget_version()
         return LoadReport(generation=generation, counts=written, seconds=time.perf_counter() - started, rows=rows)
 
     def run_read_only(

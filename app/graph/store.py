@@ -189,8 +189,10 @@ class GraphStore(ABC):
         counter; commit (durably) or change nothing. Returns what `fn` returned first."""
 
     @abstractmethod
-    def replace_graph(self, graph: Any, batch_size: int = 1000, steps: Steps = NO_STEPS) -> LoadReport:
-        """Make the store hold exactly `graph`, verified, or leave it as it was (steps "write", "verify")."""
+    def replace_graph(self, graph: Any, batch_size: int = 1000, steps: Steps = NO_STEPS, extra: Any = None) -> LoadReport:
+        """Make the store hold exactly `graph` plus the written knowledge, verified, or leave it as it
+        was (steps "write", "verify"). `extra` (app.graph.writer.WrittenKnowledge, an import) adds
+        written knowledge: what the graph holds already with the same values is skipped."""
 
     @abstractmethod
     def bulk_replace_graph(self, graph: Any, steps: Steps = NO_STEPS) -> LoadReport:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.graph.queries import QueryCatalog
 from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, WRITTEN, RelationshipShape, node_columns, shape
-from app.graph.store import GraphCounts
+from app.graph.store import GraphCounts, LoadVerificationError
 from app.seed import SeedGraph
 from app.steps import Steps
 
@@ -75,6 +75,61 @@ class WrittenKnowledge:
             counts[rel.type] = counts.get(rel.type, 0) + len(rows)
         return counts
 
+    def plus(self, other: WrittenKnowledge) -> WrittenKnowledge:
+        """Both together (`other` holds only what self lacks: see added_knowledge)."""
+        nodes = {label: [*self.nodes.get(label, []), *other.nodes.get(label, [])] for label in {*self.nodes, *other.nodes}}
+        rels = {
+            rel: [*self.relationships.get(rel, []), *other.relationships.get(rel, [])]
+            for rel in {*self.relationships, *other.relationships}
+        }
+        return WrittenKnowledge(nodes, rels, [*self.changes, *other.changes], max(self.writes, other.writes))
+
+
+CHANGE_FIELDS: tuple[str, ...] = ("id", "seq", "at", "actor", "action", "entity", "before", "after")
+RELATIONSHIP_FIELDS: tuple[str, ...] = ("source_id", "target_id", "role", "detail", "source")
+
+
+def added_knowledge(live: WrittenKnowledge, incoming: WrittenKnowledge) -> WrittenKnowledge:
+    """What `incoming` (an import) adds to the graph's written knowledge. A node, relationship or
+    change record the graph holds already with the same values is skipped, so importing twice
+    changes nothing; one it holds with other values stops the import (LoadVerificationError,
+    naming each), because either side may be the one a person meant."""
+    added = WrittenKnowledge(writes=max(live.writes, incoming.writes))
+    conflicts: list[str] = []
+    for label, rows in incoming.nodes.items():
+        columns = node_columns(label)
+        have = {row["id"]: {c: row.get(c) for c in columns} for row in live.nodes.get(label, [])}
+        for row in rows:
+            values = {c: row.get(c) for c in columns}
+            if row["id"] not in have:
+                added.nodes.setdefault(label, []).append(values)
+            elif have[row["id"]] != values:
+                differ = sorted(c for c in columns if have[row["id"]][c] != values[c])
+                conflicts.append(f"{label} {row['id']} exists with other values ({', '.join(differ)})")
+    for rel, rows in incoming.relationships.items():
+        have_rels = {(r["source_id"], r["target_id"]): r for r in live.relationships.get(rel, [])}
+        for row in rows:
+            values = {f: row.get(f) for f in RELATIONSHIP_FIELDS}
+            existing = have_rels.get((row["source_id"], row["target_id"]))
+            if existing is None:
+                added.relationships.setdefault(rel, []).append(values)
+            elif {f: existing.get(f) for f in RELATIONSHIP_FIELDS} != values:
+                conflicts.append(f"{row['source_id']} -[{rel.type}]-> {row['target_id']} exists with other values")
+    have_changes = {int(c["seq"]): {f: c.get(f) for f in CHANGE_FIELDS} for c in live.changes}
+    for change in incoming.changes:
+        values = {f: change.get(f) for f in CHANGE_FIELDS}
+        seq = int(change["seq"])
+        if seq not in have_changes:
+            added.changes.append(values)
+            added.writes = max(added.writes, seq)
+        elif have_changes[seq] != values:
+            conflicts.append(f"change {seq} exists with other values (the audit trail differs)")
+    if conflicts:
+        raise LoadVerificationError(
+            "the import differs from the written knowledge the graph holds; nothing was changed:\n  " + "\n  ".join(conflicts)
+        )
+    return added
+
 
 def read_written(run: Callable[[str, Mapping[str, Any]], list[dict[str, Any]]], queries: QueryCatalog) -> WrittenKnowledge:
     """Every written node and relationship, the audit trail and the write counter."""
@@ -118,9 +173,6 @@ def write_written(execute: Execute, queries: QueryCatalog, knowledge: WrittenKno
         for row in rows:
             execute(text, {"rows": [row], "generation": WRITTEN})
     for change in knowledge.changes:
-        execute(
-            queries.text("create_change"),
-            {k: change[k] for k in ("id", "seq", "at", "actor", "action", "entity", "before", "after")},
-        )
+        execute(queries.text("create_change"), {k: change.get(k) for k in CHANGE_FIELDS})
     execute(queries.text("graph_state_init"), {"state": "state"})
     execute(queries.text("graph_state_set"), {"state": "state", "writes": knowledge.writes})

@@ -1,4 +1,4 @@
-"""scripts/loadtest.py works end to end (a short run; the 60 s figures are in the README)."""
+"""scripts/loadtest.py works end to end, readers and writers (a short run; the 60 s figures are in the README)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,11 @@ def test_the_load_script_runs_and_reports(tmp_path: Path, embedded_path: Path) -
         "--warmup",
         "0.5",
         "--connections",
-        "4",
+        "6",  # the four readers this test always had, and two writers
         "--sample",
         "0.5",
+        "--writers",
+        "2",
     ]
     done = subprocess.run([*command, "--json"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -35,3 +37,10 @@ def test_the_load_script_runs_and_reports(tmp_path: Path, embedded_path: Path) -
     assert result["rss_mb"]["samples"] >= 2 and result["rss_mb"]["max"] > 0
     assert set(result["latency_ms"]) == {"p50", "p95", "p99", "max"}
     assert result["memory_flat"] is None  # two seconds are too short to call memory flat or growing
+    # Writers wrote into a store of the script's own, and every acknowledged write was found again.
+    assert result["writes"]["writers"] == 2 and result["writes"]["acknowledged"] > 0
+    assert result["reads"]["requests"] > 0 and set(result["reads"]["latency_ms"]) == {"p50", "p95", "p99", "max"}
+    written = result["written"]
+    assert written["complete"] and written["solutions"] >= result["writes"]["acknowledged"] // 2, written
+    assert not any(written["missing"].values())
+    assert not list(folder.glob("gen-*.lbdb"))[1:], "the writers must not touch the store the environment names"

@@ -20,13 +20,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from app.graph.embedded import EmbeddedStore, _rows
 from app.main import create_app
 from app.seed import SeedGraph
 from app.settings import PROJECT_ROOT
 from tests.conftest import SEED_DIR, embedded_settings
+from tests.knowledge.served import in_thread
 
 LOADS = 3
 READERS = 6
@@ -48,18 +48,8 @@ CHECKS: dict[str, Callable[[Any], bool]] = {
 def served_folder(tmp_path: Path, embedded_path: Path) -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "graph"
     shutil.copytree(embedded_path, folder)
-    config = uvicorn.Config(create_app(embedded_settings(folder)), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", folder
-    server.should_exit = True
-    thread.join(timeout=10)
+    with in_thread(create_app(embedded_settings(folder))) as base:
+        yield base, folder
 
 
 def run_load(folder: Path) -> str:
