@@ -10,11 +10,16 @@
 Every method is the service function the API calls, so answers (and errors, raised as
 app.services.errors.ServiceError with `message`, `expected` and `suggestions`) are the
 same as the API's. Results are the API's pydantic models: `.model_dump()` gives plain data.
+
+Lists come a page at a time, as from the API: `explorer.municipalities()` iterates over every
+item, reading the store one page at a time; `explorer.municipalities_page(limit=100, cursor=…)`
+gives one `Page` (`data`, `total`, `next_cursor`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -24,6 +29,7 @@ from app.graph import loader
 from app.graph.factory import StoreHandle, open_store
 from app.graph.store import GraphStore
 from app.services import analytics, entities, exports, overlap, replication, search, traversal
+from app.services.paging import LIMITS, PageRequest, every_item
 from app.services.read_model import ReadModel
 from app.settings import Settings
 from app.steps import NO_STEPS, Steps
@@ -76,14 +82,34 @@ class Explorer:
     def stats(self) -> models.Stats:
         return entities.stats(self.store)
 
-    def municipalities(self, participating: bool | None = None, region: str | None = None) -> list[models.MunicipalitySummary]:
-        return entities.list_municipalities(self.model, participating, region).data
+    def municipalities(
+        self, participating: bool | None = None, region: str | None = None, **scope: str | None
+    ) -> Iterator[models.MunicipalitySummary]:
+        """Every municipality (or those of a region, work_package=, programme= or theme=), page by page."""
+        return every_item(
+            lambda page: entities.list_municipalities(self.model, participating, region, page, **scope),
+            _page_size("municipalities"),
+        )
+
+    def municipalities_page(
+        self,
+        participating: bool | None = None,
+        region: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **scope: str | None,
+    ) -> models.Page[models.MunicipalitySummary]:
+        page = PageRequest.of("municipalities", limit, cursor)
+        return entities.list_municipalities(self.model, participating, region, page, **scope)
 
     def municipality(self, key: str) -> models.MunicipalityProfile:
         return entities.municipality_profile(self.model, key)
 
-    def work_packages(self) -> list[models.WorkPackage]:
-        return entities.list_work_packages(self.model).data
+    def work_packages(self) -> Iterator[models.WorkPackage]:
+        return every_item(lambda page: entities.list_work_packages(self.model, page), _page_size("work-packages"))
+
+    def work_packages_page(self, limit: int | None = None, cursor: str | None = None) -> models.Page[models.WorkPackage]:
+        return entities.list_work_packages(self.model, PageRequest.of("work-packages", limit, cursor))
 
     def work_package(self, key: str) -> models.WorkPackage:
         return entities.get_work_package(self.model, key)
@@ -91,18 +117,36 @@ class Explorer:
     def task(self, key: str) -> models.Task:
         return entities.get_task(self.model, key)
 
-    def regions(self) -> list[models.RegionSummary]:
-        return entities.list_regions(self.model).data
+    def regions(self) -> Iterator[models.RegionSummary]:
+        return every_item(lambda page: entities.list_regions(self.model, page), _page_size("regions"))
+
+    def themes(self) -> Iterator[models.ThemeSummary]:
+        return every_item(lambda page: entities.list_themes(self.model, page), _page_size("themes"))
+
+    def programmes(self) -> Iterator[models.Programme]:
+        return every_item(lambda page: entities.list_programmes(self.model, page), _page_size("programmes"))
+
+    def organisations(self) -> Iterator[models.Organisation]:
+        return every_item(lambda page: entities.list_organisations(self.model, page), _page_size("organisations"))
 
     # -- relationships -------------------------------------------------------------------
     def overlap(self, a: str, b: str) -> models.Overlap:
         return overlap.overlap(self.model, a, b)
 
-    def overlaps(self, min_shared: int = 1, region: str | None = None) -> list[models.OverlapPair]:
-        return overlap.overlaps(self.model, min_shared, region).data
+    def overlaps(self, min_shared: int = 1, region: str | None = None) -> Iterator[models.OverlapPair]:
+        """Every pair sharing at least `min_shared` work packages, ranked, page by page."""
+        return every_item(lambda page: overlap.overlaps(self.model, min_shared, region, page), _page_size("overlaps"))
 
-    def overlap_matrix(self, region: str | None = None) -> models.OverlapMatrix:
-        return overlap.overlap_matrix(self.model, region)
+    def overlaps_page(
+        self, min_shared: int = 1, region: str | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> models.Page[models.OverlapPair]:
+        return overlap.overlaps(self.model, min_shared, region, PageRequest.of("overlaps", limit, cursor))
+
+    def overlap_matrix(
+        self, region: str | None = None, work_package: str | None = None, names: str | list[str] | None = None
+    ) -> models.OverlapMatrix:
+        """The matrix of a bounded set (at most overlap.MATRIX_LIMIT municipalities)."""
+        return overlap.overlap_matrix(self.model, region, work_package, names)
 
     def replication(self, target: str, limit: int = 10) -> models.Replication:
         return replication.replication(self.model, target, limit)
@@ -113,11 +157,20 @@ class Explorer:
     def neighbourhood(self, center: str, depth: int = 1, kinds: str | tuple[str, ...] | None = None) -> models.Neighbourhood:
         return traversal.neighbourhood(self.model, center, depth, kinds)
 
-    def search(self, q: str, limit: int = 10) -> models.SearchResults:
-        return search.search(self.model, q, limit)
+    def search(self, q: str, limit: int = 10, cursor: str | None = None) -> models.SearchResults:
+        page = PageRequest.of("search", limit, cursor)
+        return search.search(self.model, q, page.limit, page.offset)
 
-    def gaps(self, region: str | None = None, pillar: str | None = None, theme: str | None = None) -> models.Gaps:
-        return analytics.gaps(self.model, region, pillar, theme)
+    def gaps(
+        self,
+        region: str | None = None,
+        pillar: str | None = None,
+        theme: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> models.Gaps:
+        """What is missing; `municipalities_without` is one page of them (`next_cursor` for more)."""
+        return analytics.gaps(self.model, region, pillar, theme, PageRequest.of("gaps", limit, cursor))
 
     def centrality(self, limit: int = 10) -> models.Centrality:
         return analytics.centrality(self.model, limit)
@@ -137,3 +190,8 @@ class Explorer:
     def export_graph(self) -> exports.ExportGraph:
         """The exported nodes and edges as plain records (what every format is written from)."""
         return exports.export_graph(self.model)
+
+
+def _page_size(list_name: str) -> int:
+    """Iterators read the largest pages the API allows: fewer round trips, same bound."""
+    return LIMITS[list_name].maximum

@@ -40,6 +40,20 @@ class ListResponse(Model, Generic[T]):
     count: int
 
 
+class Page(Model, Generic[T]):
+    """One page of a list; the next one is `cursor=<next_cursor>` (also the `Link: rel="next"` header)."""
+
+    data: list[T]
+    count: int = Field(description="Items on this page")
+    total: int = Field(description="Items on all pages together")
+    limit: int = Field(description="The page size asked for")
+    next_cursor: str | None = Field(default=None, description="`cursor` of the next page; null on the last page")
+
+
+def _embedded(what: str) -> Any:
+    return Field(description=f"URL of the full, paged list of {what} (the record embeds at most the first 100)")
+
+
 class Ref(Model):
     """A pointer to any node: enough to show it and to ask for more."""
 
@@ -152,7 +166,9 @@ class WorkPackage(Model):
     summary_da: str = _danish("summary")
     lead: Party
     partners: list[Partner]
-    municipalities: list[str]
+    municipalities: list[str] = Field(description="The first 100 participating municipalities, by name")
+    municipality_count: int
+    municipalities_url: str = _embedded("participating municipalities")
     tasks: list[TaskSummary]
     themes: list[ThemeRef]
     cooperates_with: list[Ref]
@@ -170,8 +186,11 @@ class Task(Model):
     work_package: Ref
     themes: list[ThemeRef]
     municipalities: list[str] = Field(
-        description="Participants of the task's work package: the sources state participation per work package"
+        description="Participants of the task's work package (the first 100, by name): the sources state "
+        "participation per work package"
     )
+    municipality_count: int
+    municipalities_url: str = _embedded("participating municipalities")
     lead: Party
     source: str
     property_sources: dict[str, str] = _property_sources()
@@ -186,7 +205,8 @@ class RegionSummary(Model):
 
 
 class RegionDetail(RegionSummary):
-    municipalities: list[MunicipalitySummary]
+    municipalities: list[MunicipalitySummary] = Field(description="The first 100 municipalities, by name")
+    municipalities_url: str = _embedded("the region's municipalities")
     roles: list[Role]
     source: str
     property_sources: dict[str, str] = _property_sources()
@@ -214,7 +234,9 @@ class Programme(Model):
     duration_years: int | None = None
     rounds: list[str] = Field(default_factory=list)
     main_efforts: list[str] = Field(default_factory=list)
-    relations: list[Relation]
+    relations: list[Relation] = Field(description="Relations; the MEMBER_OF ones as one with the member count")
+    member_count: int = Field(description="Municipalities that are MEMBER_OF the programme in the graph")
+    members_url: str = _embedded("member municipalities")
     source: str
     property_sources: dict[str, str] = _property_sources()
 
@@ -238,7 +260,9 @@ class ThemeSummary(ThemeRef):
 
 
 class ThemeDetail(ThemeSummary):
-    municipalities: list[str]
+    municipalities: list[str] = Field(description="The first 100 municipalities reaching the theme, by name")
+    municipality_count: int
+    municipalities_url: str = _embedded("municipalities reaching the theme")
 
 
 # -- relationship queries -------------------------------------------------------------
@@ -363,6 +387,9 @@ class SearchResults(Model):
     query: str
     data: list[SearchHit]
     count: int
+    total: int = Field(description="Hits among the best 200 (the ranking goes no deeper)")
+    limit: int
+    next_cursor: str | None = Field(default=None, description="`cursor` of the next page; null on the last page")
 
 
 class Gaps(Model):
@@ -370,8 +397,12 @@ class Gaps(Model):
     pillar: str | None
     theme: str | None
     municipalities_without: list[MunicipalitySummary] = Field(
-        description="Municipalities in scope taking part in no work package with the pillar/theme"
+        description="One page (by code) of the municipalities in scope taking part in no work package with the pillar/theme"
     )
+    total: int = Field(description="All municipalities without, over every page")
+    count: int = Field(description="Municipalities without on this page")
+    limit: int
+    next_cursor: str | None = Field(default=None, description="`cursor` of the next page; null on the last page")
     themes_with_one_work_package: list[dict[str, str]]
     themes_without_work_package: list[str]
 

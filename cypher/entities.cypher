@@ -3,25 +3,6 @@
 // except the *_all lists, whose answers are cached per graph version. After an OPTIONAL MATCH
 // the columns are named before the rows without a match are dropped (see cypher/replication.cypher).
 
-// name: municipalities
-// Every municipality with the codes of the work packages it takes part in.
-MATCH (m:Municipality)
-OPTIONAL MATCH (m)-[:PARTICIPATES_IN]->(w:WorkPackage)
-RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_name,
-       m.region AS region, m.seat_lat AS seat_lat, m.seat_lon AS seat_lon,
-       m.island AS island, m.participating AS participating, m.source AS source,
-       collect(w.code) AS work_packages
-
-// name: municipalities_in_region
-// The municipalities of one region with the codes of their work packages.
-MATCH (m:Municipality)
-WHERE m.region = $region
-OPTIONAL MATCH (m)-[:PARTICIPATES_IN]->(w:WorkPackage)
-RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_name,
-       m.region AS region, m.seat_lat AS seat_lat, m.seat_lon AS seat_lon,
-       m.island AS island, m.participating AS participating, m.source AS source,
-       collect(w.code) AS work_packages
-
 // name: municipalities_by_id
 // The given municipalities (by id) with the codes of their work packages.
 UNWIND $ids AS wanted

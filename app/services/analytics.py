@@ -5,34 +5,53 @@ from __future__ import annotations
 from collections import defaultdict
 
 from app import models
-from app.services.entities import _summary, _theme_summaries, municipality_rows, work_package_facts
+from app.services.entities import (
+    _sorted_municipalities,
+    _summary,
+    _theme_summaries,
+    theme_work_package_ids,
+    work_package_facts,
+)
 from app.services.errors import InvalidParameter
+from app.services.paging import PageRequest, count_of
 from app.services.read_model import ReadModel
 from app.services.replication import PILLARS
-from app.services.text import clean_input, danish_key, natural_key, shorten
+from app.services.text import clean_input, natural_key, shorten
 
 
-def gaps(model: ReadModel, region: str | None = None, pillar: str | None = None, theme: str | None = None) -> models.Gaps:
+def gaps(
+    model: ReadModel,
+    region: str | None = None,
+    pillar: str | None = None,
+    theme: str | None = None,
+    page: PageRequest | None = None,
+) -> models.Gaps:
     region_name = model.resolve(region, ("Region",)).name if region else None
     if pillar is not None and clean_input(pillar).lower() not in PILLARS:
         raise InvalidParameter(f"unknown pillar '{shorten(pillar, 40)}'", expected="pillar=mitigation or pillar=adaptation")
     pillar = clean_input(pillar).lower() if pillar else None
     theme_slug = model.resolve(theme, ("Theme",)).key if theme else None
-    return model.cached(("gaps", region_name, pillar, theme_slug), lambda: _gaps(model, region_name, pillar, theme_slug))
+    page = page or PageRequest.first("gaps")
+    return model.cached(
+        ("gaps", region_name, pillar, theme_slug, page), lambda: _gaps(model, region_name, pillar, theme_slug, page)
+    )
 
 
-def _gaps(model: ReadModel, region_name: str | None, pillar: str | None, theme_slug: str | None) -> models.Gaps:
+def _gaps(
+    model: ReadModel, region_name: str | None, pillar: str | None, theme_slug: str | None, page: PageRequest
+) -> models.Gaps:
     themes = _theme_summaries(model)
-    pillars = {code: set(row["pillars"]) for code, row in work_package_facts(model).work_packages.items()}
-    with_theme = set(themes[theme_slug].work_packages) if theme_slug else None
-
-    def covers(code: str) -> bool:
-        if pillar and pillar not in pillars.get(code, set()):
-            return False
-        return with_theme is None or code in with_theme
-
-    scope = municipality_rows(model, region_name)
-    missing = [m for m in scope if not any(covers(code) for code in m["work_packages"])]
+    params = {
+        "any_region": region_name is None,
+        "region": region_name or "",
+        "any_pillar": pillar is None,
+        "pillar": pillar or "",
+        "any_work_package": theme_slug is None,
+        # never empty: LadybugDB cannot type an empty list parameter
+        "work_packages": theme_work_package_ids(model, theme_slug) or [""] if theme_slug else [""],
+    }
+    rows = _sorted_municipalities(model.store.read("gap_municipality_page", {**params, **page.params}))
+    missing = page.page([_summary(m) for m in rows], count_of(model.store.read("gap_municipality_total", params)))
     single = [
         {"slug": slug, "name": t.name, "work_package": t.work_packages[0]}
         for slug, t in sorted(themes.items())
@@ -43,7 +62,11 @@ def _gaps(model: ReadModel, region_name: str | None, pillar: str | None, theme_s
         region=region_name,
         pillar=pillar,
         theme=theme_slug,
-        municipalities_without=[_summary(m) for m in sorted(missing, key=lambda m: danish_key(m["name"]))],
+        municipalities_without=missing.data,
+        total=missing.total,
+        count=missing.count,
+        limit=missing.limit,
+        next_cursor=missing.next_cursor,
         themes_with_one_work_package=single,
         themes_without_work_package=unaddressed,
     )

@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from app import models, provenance
 from app.graph.store import GraphStore
+from app.seed import work_package_id
 from app.services.errors import InvalidParameter, NotFound
 from app.services.names import NodeRef
+from app.services.paging import EMBEDDED_LIMIT, PageRequest, count_of
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, danish_key, fold, natural_key, shorten
 
@@ -96,19 +99,6 @@ def work_package_facts(model: ReadModel, codes: list[str] | None = None) -> Work
     return model.cached(("work-package-facts", wanted), build)
 
 
-def municipality_rows(model: ReadModel, region: str | None = None) -> list[dict[str, Any]]:
-    """Municipalities (all, or one region's) by code, each with its sorted work packages."""
-
-    def build() -> list[dict[str, Any]]:
-        if region is None:
-            rows = model.store.read("municipalities")
-        else:
-            rows = model.store.read("municipalities_in_region", {"region": region})
-        return _sorted_municipalities(rows)
-
-    return model.cached(("municipalities", region), build)
-
-
 def municipalities_by_id(model: ReadModel, ids: list[str]) -> dict[str, dict[str, Any]]:
     rows = model.store.read("municipalities_by_id", {"ids": list(ids)}) if ids else []
     return {row["id"]: row for row in _sorted_municipalities(rows)}
@@ -177,19 +167,70 @@ def _summary(m: dict[str, Any]) -> models.MunicipalitySummary:
     )
 
 
+def municipality_filters(region_name: str | None = None, participating: bool | None = None) -> dict[str, Any]:
+    """The optional filters of the municipality page queries, as flags (no null parameters)."""
+    return {
+        "any_region": region_name is None,
+        "region": region_name or "",
+        "any_participation": participating is None,
+        "participating": bool(participating),
+    }
+
+
+def municipalities_url(**scope: str | None) -> str:
+    """The paged municipality list of a scope (`work_package="WP3"` …), for embedded lists."""
+    query = urlencode({key: value for key, value in scope.items() if value is not None})
+    return f"/api/municipalities?{query}" if query else "/api/municipalities"
+
+
+def municipality_page(
+    model: ReadModel,
+    page: PageRequest,
+    participating: bool | None = None,
+    region_name: str | None = None,
+    via: tuple[str, Any] | None = None,
+) -> models.Page[models.MunicipalitySummary]:
+    """One page of municipalities by code: all, or those `via` a work package, programme or
+    theme (`("work_package", id)`, `("programme", id)`, `("theme", [work package ids])`)."""
+    params = municipality_filters(region_name, participating)
+    prefix = ""
+    if via is not None:
+        prefix = f"{via[0]}_"
+        params["work_packages" if via[0] == "theme" else "id"] = via[1]
+
+    def build() -> models.Page[models.MunicipalitySummary]:
+        rows = _sorted_municipalities(model.store.read(f"{prefix}municipality_page", {**params, **page.params}))
+        total = count_of(model.store.read(f"{prefix}municipality_total", params))
+        return page.page([_summary(m) for m in rows], total)
+
+    key = ("municipality-page", participating, region_name, via[0] if via else None, str(via[1]) if via else None, page)
+    return model.cached(key, build)
+
+
 def list_municipalities(
-    model: ReadModel, participating: bool | None = None, region: str | None = None
-) -> models.ListResponse[models.MunicipalitySummary]:
+    model: ReadModel,
+    participating: bool | None = None,
+    region: str | None = None,
+    page: PageRequest | None = None,
+    work_package: str | None = None,
+    programme: str | None = None,
+    theme: str | None = None,
+) -> models.Page[models.MunicipalitySummary]:
     region_name = model.resolve(region, ("Region",)).name if region is not None else None
-
-    def build() -> models.ListResponse[models.MunicipalitySummary]:
-        rows = municipality_rows(model, region_name)
-        if participating is not None:
-            rows = [m for m in rows if bool(m["participating"]) == participating]
-        data = [_summary(m) for m in rows]
-        return models.ListResponse[models.MunicipalitySummary](data=data, count=len(data))
-
-    return model.cached(("municipality-list", participating, region_name), build)
+    scopes = {k: v for k, v in (("work_package", work_package), ("programme", programme), ("theme", theme)) if v is not None}
+    if len(scopes) > 1:
+        raise InvalidParameter(
+            f"{' and '.join(scopes)} were both given", expected="at most one of work_package, programme and theme"
+        )
+    via: tuple[str, Any] | None = None
+    if work_package is not None:
+        via = ("work_package", work_package_id(resolve_work_package(model, work_package)))
+    elif programme is not None:
+        via = ("programme", model.resolve(programme, ("Programme",)).id)
+    elif theme is not None:
+        slug = model.resolve(theme, ("Theme",)).key
+        via = ("theme", theme_work_package_ids(model, slug))
+    return municipality_page(model, page or PageRequest.first("municipalities"), participating, region_name, via)
 
 
 def resolve_municipality(model: ReadModel, key: str) -> NodeRef:
@@ -283,6 +324,16 @@ def resolve_work_package(model: ReadModel, key: str) -> str:
     return model.resolve(cleaned, ("WorkPackage",)).key
 
 
+def _embedded_participants(facts: WorkPackageFacts, code: str) -> dict[str, Any]:
+    """A work package's participants as records embed them: the first ones, the count, the URL."""
+    names = sorted((p["name"] for p in facts.participants.get(code, [])), key=danish_key)
+    return {
+        "municipalities": names[:EMBEDDED_LIMIT],
+        "municipality_count": len(names),
+        "municipalities_url": municipalities_url(work_package=code),
+    }
+
+
 def _work_package(facts: WorkPackageFacts, code: str, relations: list[models.Relation]) -> models.WorkPackage:
     wp = facts.work_packages[code]
     lead = facts.leads[code]
@@ -300,7 +351,7 @@ def _work_package(facts: WorkPackageFacts, code: str, relations: list[models.Rel
         summary_da=wp["summary_da"],
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         partners=[models.Partner(name=p["name"], kind=p["kind"], role=p["role"]) for p in partners],
-        municipalities=sorted((p["name"] for p in facts.participants.get(code, [])), key=danish_key),
+        **_embedded_participants(facts, code),
         tasks=[
             models.TaskSummary(
                 code=t["code"],
@@ -320,13 +371,16 @@ def _work_package(facts: WorkPackageFacts, code: str, relations: list[models.Rel
     )
 
 
-def list_work_packages(model: ReadModel) -> models.ListResponse[models.WorkPackage]:
-    def build() -> models.ListResponse[models.WorkPackage]:
-        facts = work_package_facts(model)
-        data = [_work_package(facts, code, node_relations(model, _wp_node(model, facts, code))) for code in facts.work_packages]
-        return models.ListResponse[models.WorkPackage](data=data, count=len(data))
+def list_work_packages(model: ReadModel, page: PageRequest | None = None) -> models.Page[models.WorkPackage]:
+    page = page or PageRequest.first("work-packages")
 
-    return model.cached("work-package-list", build)
+    def build() -> models.Page[models.WorkPackage]:
+        codes = [row["code"] for row in model.store.read("work_package_page", page.params)]
+        facts = work_package_facts(model, codes)
+        data = [_work_package(facts, code, node_relations(model, _wp_node(model, facts, code))) for code in facts.work_packages]
+        return page.page(data, count_of(model.store.read("work_package_total")))
+
+    return model.cached(("work-package-page", page), build)
 
 
 def _wp_node(model: ReadModel, facts: WorkPackageFacts, code: str) -> NodeRef:
@@ -364,7 +418,7 @@ def _task(model: ReadModel, node: NodeRef) -> models.Task:
         summary_da=p["summary_da"],
         work_package=models.Ref(id=wp["id"], kind="WorkPackage", name=wp["name"]),
         themes=[_theme_ref(t) for t in facts.task_themes.get(code, [])],
-        municipalities=sorted((x["name"] for x in facts.participants.get(wp_code, [])), key=danish_key),
+        **_embedded_participants(facts, wp_code),
         lead=models.Party(name=lead["name"], kind=lead["kind"]),
         source=p["source"],
         property_sources=provenance.decode(p.get("property_sources")),
@@ -401,12 +455,20 @@ def _theme_summaries(model: ReadModel) -> dict[str, models.ThemeSummary]:
     return model.cached("theme-summaries", build)
 
 
-def list_themes(model: ReadModel) -> models.ListResponse[models.ThemeSummary]:
-    def build() -> models.ListResponse[models.ThemeSummary]:
-        data = list(_theme_summaries(model).values())
-        return models.ListResponse[models.ThemeSummary](data=data, count=len(data))
+def theme_work_package_ids(model: ReadModel, slug: str) -> list[str]:
+    """The ids of the work packages addressing a theme (themselves or through a task)."""
+    return [work_package_id(code) for code in _theme_summaries(model)[slug].work_packages]
 
-    return model.cached("theme-list", build)
+
+def list_themes(model: ReadModel, page: PageRequest | None = None) -> models.Page[models.ThemeSummary]:
+    page = page or PageRequest.first("themes")
+
+    def build() -> models.Page[models.ThemeSummary]:
+        summaries = _theme_summaries(model)
+        data = [summaries[row["slug"]] for row in model.store.read("theme_page", page.params)]
+        return page.page(data, count_of(model.store.read("theme_total")))
+
+    return model.cached(("theme-page", page), build)
 
 
 def get_theme(model: ReadModel, key: str) -> models.ThemeDetail:
@@ -414,9 +476,15 @@ def get_theme(model: ReadModel, key: str) -> models.ThemeDetail:
 
     def build() -> models.ThemeDetail:
         summary = _theme_summaries(model)[node.key]
-        facts = work_package_facts(model, summary.work_packages)
-        names = {p["name"] for wp in summary.work_packages for p in facts.participants.get(wp, [])}
-        return models.ThemeDetail(**summary.model_dump(), municipalities=sorted(names, key=danish_key))
+        members = municipality_page(
+            model, PageRequest(EMBEDDED_LIMIT), via=("theme", theme_work_package_ids(model, node.key))
+        )
+        return models.ThemeDetail(
+            **summary.model_dump(),
+            municipalities=sorted((m.name for m in members.data), key=danish_key),
+            municipality_count=members.total,
+            municipalities_url=municipalities_url(theme=node.key),
+        )
 
     return model.cached(("theme", node.id), build)
 
@@ -442,13 +510,18 @@ def _region_summary(model: ReadModel, node: NodeRef, properties: dict[str, Any])
     )
 
 
-def list_regions(model: ReadModel) -> models.ListResponse[models.RegionSummary]:
-    def build() -> models.ListResponse[models.RegionSummary]:
-        nodes = sorted(model.names().of_kind("Region"), key=lambda n: danish_key(n.name))
-        data = [_region_summary(model, n, node_properties(model, n)) for n in nodes]
-        return models.ListResponse[models.RegionSummary](data=data, count=len(data))
+def list_regions(model: ReadModel, page: PageRequest | None = None) -> models.Page[models.RegionSummary]:
+    page = page or PageRequest.first("regions")
 
-    return model.cached("region-list", build)
+    def build() -> models.Page[models.RegionSummary]:
+        data = []
+        for row in model.store.read("region_page", page.params):
+            properties = row["node"]
+            node = model.node(properties["id"]) or NodeRef(properties["id"], "Region", properties["name"], properties["name"])
+            data.append(_region_summary(model, node, properties))
+        return page.page(data, count_of(model.store.read("region_total")))
+
+    return model.cached(("region-page", page), build)
 
 
 def get_region(model: ReadModel, key: str) -> models.RegionDetail:
@@ -456,10 +529,11 @@ def get_region(model: ReadModel, key: str) -> models.RegionDetail:
 
     def build() -> models.RegionDetail:
         properties = node_properties(model, node)
-        members = [_summary(m) for m in municipality_rows(model, node.name)]
+        members = municipality_page(model, PageRequest(EMBEDDED_LIMIT), region_name=node.name).data
         return models.RegionDetail(
             **_region_summary(model, node, properties).model_dump(),
             municipalities=sorted(members, key=lambda m: danish_key(m.name)),
+            municipalities_url=municipalities_url(region=node.name),
             roles=_roles(node_relations(model, node)),
             source=properties["source"],
             property_sources=provenance.decode(properties.get("property_sources")),
@@ -469,12 +543,14 @@ def get_region(model: ReadModel, key: str) -> models.RegionDetail:
 
 
 # -- programmes and organisations --------------------------------------------------------
-def list_programmes(model: ReadModel) -> models.ListResponse[models.Programme]:
-    def build() -> models.ListResponse[models.Programme]:
-        data = [get_programme(model, n.id) for n in sorted(model.names().of_kind("Programme"), key=lambda n: n.name)]
-        return models.ListResponse[models.Programme](data=data, count=len(data))
+def list_programmes(model: ReadModel, page: PageRequest | None = None) -> models.Page[models.Programme]:
+    page = page or PageRequest.first("programmes")
 
-    return model.cached("programme-list", build)
+    def build() -> models.Page[models.Programme]:
+        data = [get_programme(model, row["id"]) for row in model.store.read("programme_page", page.params)]
+        return page.page(data, count_of(model.store.read("programme_total")))
+
+    return model.cached(("programme-page", page), build)
 
 
 def get_programme(model: ReadModel, key: str) -> models.Programme:
@@ -506,19 +582,23 @@ def _programme(model: ReadModel, node: NodeRef) -> models.Programme:
         rounds=p.get("rounds") or [],
         main_efforts=p.get("main_efforts") or [],
         relations=kept,
+        member_count=len(members),
+        members_url=municipalities_url(programme=p["key"]),
         source=p["source"],
         property_sources=provenance.decode(p.get("property_sources")),
         **fields,
     )
 
 
-def list_organisations(model: ReadModel) -> models.ListResponse[models.Organisation]:
-    def build() -> models.ListResponse[models.Organisation]:
-        nodes = sorted(model.names().of_kind("Organisation"), key=lambda n: danish_key(n.name))
-        data = [_organisation(model, n) for n in nodes]
-        return models.ListResponse[models.Organisation](data=data, count=len(data))
+def list_organisations(model: ReadModel, page: PageRequest | None = None) -> models.Page[models.Organisation]:
+    page = page or PageRequest.first("organisations")
 
-    return model.cached("organisation-list", build)
+    def build() -> models.Page[models.Organisation]:
+        rows = model.store.read("organisation_page", page.params)
+        data = [_organisation(model, model.node(row["id"]) or NodeRef(row["id"], "Organisation", "", "")) for row in rows]
+        return page.page(data, count_of(model.store.read("organisation_total")))
+
+    return model.cached(("organisation-page", page), build)
 
 
 def get_organisation(model: ReadModel, key: str) -> models.Organisation:

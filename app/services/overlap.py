@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import models
-from app.services.entities import _theme_ref, municipalities_by_id, municipality_rows, work_package_facts, wp_sort_key
+from app.seed import work_package_id
+from app.services.entities import (
+    _theme_ref,
+    municipalities_by_id,
+    municipality_page,
+    resolve_work_package,
+    work_package_facts,
+    wp_sort_key,
+)
 from app.services.errors import InvalidParameter
+from app.services.paging import PageRequest, count_of
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 
@@ -56,9 +67,22 @@ def _overlap(model: ReadModel, id_a: str, id_b: str) -> models.Overlap:
     )
 
 
-def _pairs(model: ReadModel) -> list[models.OverlapPair]:
-    def build() -> list[models.OverlapPair]:
-        wps = {m["name"]: set(m["work_packages"]) for m in municipality_rows(model) if m["work_packages"]}
+# The most municipalities a matrix covers: its cells grow with the square of them.
+MATRIX_LIMIT = 60
+
+
+def overlaps(
+    model: ReadModel, min_shared: int = 1, region: str | None = None, page: PageRequest | None = None
+) -> models.Page[models.OverlapPair]:
+    """One page of the pairs sharing at least `min_shared` work packages, most shared first,
+    then by Jaccard: ranked and cut in the store."""
+    if min_shared < 1:
+        raise InvalidParameter(f"min_shared={min_shared} is below 1", expected="min_shared ≥ 1")
+    page = page or PageRequest.first("overlaps")
+    name = model.resolve(region, ("Region",)).name if region is not None else None
+    params = {"any_region": name is None, "region": name or "", "min_shared": min_shared}
+
+    def build() -> models.Page[models.OverlapPair]:
         pairs = [
             models.OverlapPair(
                 a=row["a"],
@@ -66,37 +90,63 @@ def _pairs(model: ReadModel) -> list[models.OverlapPair]:
                 a_region=row["a_region"],
                 b_region=row["b_region"],
                 shared_work_packages=sorted(row["shared"], key=wp_sort_key),
-                jaccard=jaccard(wps[row["a"]], wps[row["b"]]),
+                jaccard=round(len(row["shared"]) / (int(row["a_count"]) + int(row["b_count"]) - len(row["shared"])), 4),
             )
-            for row in model.store.read("municipality_pairs")
+            for row in model.store.read("overlap_pair_page", {**params, **page.params})
         ]
-        pairs.sort(key=lambda p: (-len(p.shared_work_packages), -p.jaccard, danish_key(p.a), danish_key(p.b)))
-        return pairs
+        return page.page(pairs, count_of(model.store.read("overlap_pair_total", params)))
 
-    return model.cached("overlap-pairs", build)
-
-
-def overlaps(model: ReadModel, min_shared: int = 1, region: str | None = None) -> models.ListResponse[models.OverlapPair]:
-    if min_shared < 1:
-        raise InvalidParameter(f"min_shared={min_shared} is below 1", expected="min_shared ≥ 1")
-    pairs = [p for p in _pairs(model) if len(p.shared_work_packages) >= min_shared]
-    if region is not None:
-        name = model.resolve(region, ("Region",)).name
-        pairs = [p for p in pairs if p.a_region == name and p.b_region == name]
-    return models.ListResponse[models.OverlapPair](data=pairs, count=len(pairs))
+    return model.cached(("overlap-page", min_shared, name, page), build)
 
 
-def overlap_matrix(model: ReadModel, region: str | None = None) -> models.OverlapMatrix:
+def overlap_matrix(
+    model: ReadModel, region: str | None = None, work_package: str | None = None, names: str | list[str] | None = None
+) -> models.OverlapMatrix:
+    """Shared work packages and Jaccard between every two of a bounded set of municipalities:
+    the participating ones (of a region, or all), a work package's, or the named ones; at most
+    MATRIX_LIMIT, checked with a count before anything is read."""
+    scopes = [k for k, v in (("region", region), ("work_package", work_package), ("names", names)) if v is not None]
+    if len(scopes) > 1:
+        raise InvalidParameter(f"{' and '.join(scopes)} were both given", expected="one of region, work_package and names")
+    if names is not None:
+        wanted = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        wanted = [n for n in wanted if n]
+        if not wanted:
+            raise InvalidParameter("names is empty", expected="names=<municipality>,<municipality>,…")
+        _check_matrix_size(len(dict.fromkeys(wanted)), "names")
+        ids = list(dict.fromkeys(model.resolve(n, ("Municipality",)).id for n in wanted))
+        return model.cached(
+            ("overlap-matrix-names", tuple(ids)), lambda: _matrix(list(municipalities_by_id(model, ids).values()))
+        )
+    if work_package is not None:
+        code = resolve_work_package(model, work_package)
+        page = municipality_page(model, PageRequest(MATRIX_LIMIT), via=("work_package", work_package_id(code)))
+        _check_matrix_size(page.total, f"work package {code}")
+        return _matrix_of_page(model, page)
     name = model.resolve(region, ("Region",)).name if region is not None else None
+    page = municipality_page(model, PageRequest(MATRIX_LIMIT), participating=True, region_name=name)
+    _check_matrix_size(page.total, f"the participating municipalities of {name}" if name else "the participating municipalities")
+    return _matrix_of_page(model, page)
 
-    def build() -> models.OverlapMatrix:
-        rows = [m for m in municipality_rows(model, name) if m["participating"]]
-        rows.sort(key=lambda m: danish_key(m["name"]))
-        sets = [set(m["work_packages"]) for m in rows]
-        return models.OverlapMatrix(
-            municipalities=[m["name"] for m in rows],
-            shared=[[len(a & b) for b in sets] for a in sets],
-            jaccard=[[jaccard(a, b) for b in sets] for a in sets],
+
+def _check_matrix_size(count: int, what: str) -> None:
+    if count > MATRIX_LIMIT:
+        raise InvalidParameter(
+            f"the matrix of {what} would cover {count} municipalities, more than {MATRIX_LIMIT}",
+            expected=f"at most {MATRIX_LIMIT} municipalities: narrow it with region=<region>, work_package=<code> "
+            f"or names=<a>,<b>,… (up to {MATRIX_LIMIT} names); /api/overlaps ranks every pair, a page at a time",
         )
 
-    return model.cached(("overlap-matrix", name), build)
+
+def _matrix_of_page(model: ReadModel, page: models.Page[models.MunicipalitySummary]) -> models.OverlapMatrix:
+    return _matrix([{"name": m.name, "work_packages": m.work_packages} for m in page.data])
+
+
+def _matrix(rows: list[dict[str, Any]]) -> models.OverlapMatrix:
+    rows = sorted(rows, key=lambda m: danish_key(m["name"]))
+    sets = [set(m["work_packages"]) for m in rows]
+    return models.OverlapMatrix(
+        municipalities=[m["name"] for m in rows],
+        shared=[[len(a & b) for b in sets] for a in sets],
+        jaccard=[[jaccard(a, b) for b in sets] for a in sets],
+    )

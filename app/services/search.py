@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from app import models
 from app.services.errors import InvalidParameter
+from app.services.names import NodeRef
+from app.services.paging import LIMITS, PageRequest
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, fold, shorten
 
+# The ranking is paged within its best SEARCH_DEPTH hits: further down, hits are noise.
+SEARCH_DEPTH = 200
 
-def search(model: ReadModel, q: str, limit: int = 10) -> models.SearchResults:
+
+def search(model: ReadModel, q: str, limit: int = 10, offset: int = 0) -> models.SearchResults:
     cleaned = clean_input(q or "")
     if not fold(cleaned):
         raise InvalidParameter("the search text is empty (or only punctuation)", expected="q with at least one letter or digit")
     if len(cleaned) > 200:
         raise InvalidParameter(f"the search text is {len(cleaned)} characters long", expected="q of at most 200 characters")
-    if not 1 <= limit <= 100:
-        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
-    hits = [
+    maximum = LIMITS["search"].maximum
+    if not 1 <= limit <= maximum:
+        raise InvalidParameter(f"limit={limit} is out of range", expected=f"limit from 1 to {maximum}")
+    ranked = model.cached(("search", cleaned), lambda: _ranked(model, cleaned))
+    page = PageRequest(limit, offset).page(ranked[offset : offset + limit], len(ranked))
+    return models.SearchResults(
+        query=shorten(cleaned, 200), data=page.data, count=page.count, total=page.total, limit=limit, next_cursor=page.next_cursor
+    )
+
+
+def _ranked(model: ReadModel, cleaned: str) -> list[models.SearchHit]:
+    hits: list[tuple[float, NodeRef, str]] = model.names().search(cleaned, SEARCH_DEPTH)
+    return [
         models.SearchHit(id=node.id, kind=node.kind, name=node.name, score=score, matched=matched)
-        for score, node, matched in model.names().search(cleaned, limit)
+        for score, node, matched in hits
     ]
-    return models.SearchResults(query=shorten(cleaned, 200), data=hits, count=len(hits))

@@ -54,7 +54,7 @@ def test_list_answers_are_the_apis(explorer: Explorer, embedded_client: TestClie
     assert [p.model_dump(mode="json") for p in explorer.overlaps(min_shared=2)] == embedded_client.get(
         "/api/overlaps?min_shared=2"
     ).json()["data"]
-    assert len(explorer.municipalities(participating=True)) == 26 and len(explorer.regions()) == 5
+    assert len(list(explorer.municipalities(participating=True))) == 26 and len(list(explorer.regions())) == 5
 
 
 def test_errors_are_the_services(explorer: Explorer) -> None:

@@ -4,24 +4,40 @@ from fastapi import APIRouter, Path, Query
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
-from app.models import ListResponse, MunicipalityProfile, MunicipalitySummary
+from app.api.paging import MunicipalityPages
+from app.models import MunicipalityProfile, MunicipalitySummary, Page
 from app.services import entities
 
 router = APIRouter(prefix="/api/municipalities", tags=["municipalities"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=ListResponse[MunicipalitySummary])
+@router.get("", response_model=Page[MunicipalitySummary])
 def list_municipalities(
     model: ModelDep,
+    pages: MunicipalityPages,
     participating: Annotated[
         bool | None, Query(description="Only those that take part (true) or not (false) in LIFE ACT")
     ] = None,
     region: Annotated[
         str | None, Query(max_length=200, description="Region name, e.g. `Region Midtjylland` or `Midtjylland`")
     ] = None,
-) -> ListResponse[MunicipalitySummary]:
-    """All 98 municipalities, optionally only the participating ones or one region's."""
-    return entities.list_municipalities(model, participating=participating, region=region)
+    work_package: Annotated[
+        str | None, Query(max_length=200, description="Only those taking part in this work package: `WP3`, `3`")
+    ] = None,
+    programme: Annotated[
+        str | None, Query(max_length=200, description="Only the members of this programme: `klimaalliancen`")
+    ] = None,
+    theme: Annotated[
+        str | None, Query(max_length=200, description="Only those reaching this theme through a work package: `sea-level-rise`")
+    ] = None,
+) -> Page[MunicipalitySummary]:
+    """The municipalities by code, a page at a time: all, or one region's, the participating ones,
+    a work package's, a programme's members or those reaching a theme (one of the last three)."""
+    return pages.send(
+        entities.list_municipalities(
+            model, participating, region, pages.page, work_package=work_package, programme=programme, theme=theme
+        )
+    )
 
 
 @router.get("/{key}", response_model=MunicipalityProfile)

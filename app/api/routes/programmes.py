@@ -4,16 +4,18 @@ from fastapi import APIRouter, Path
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
-from app.models import ListResponse, Organisation, Programme
+from app.api.paging import OrganisationPages, ProgrammePages
+from app.models import Organisation, Page, Programme
 from app.services import entities
 
 router = APIRouter(prefix="/api", tags=["programmes and organisations"], responses=ERROR_RESPONSES)
 
 
-@router.get("/programmes", response_model=ListResponse[Programme])
-def list_programmes(model: ModelDep) -> ListResponse[Programme]:
-    """LIFE ACT, DK2020 and Klimaalliancen, with dates, rounds, partners and links."""
-    return entities.list_programmes(model)
+@router.get("/programmes", response_model=Page[Programme])
+def list_programmes(model: ModelDep, pages: ProgrammePages) -> Page[Programme]:
+    """The programmes by name (LIFE ACT, DK2020, Klimaalliancen …) with dates, rounds, partners,
+    links and their member count (the members themselves at `members_url`)."""
+    return pages.send(entities.list_programmes(model, pages.page))
 
 
 @router.get("/programmes/{key}", response_model=Programme)
@@ -24,10 +26,10 @@ def programme(
     return entities.get_programme(model, key)
 
 
-@router.get("/organisations", response_model=ListResponse[Organisation])
-def list_organisations(model: ModelDep) -> ListResponse[Organisation]:
-    """Organisations named in the sources (other than regions and municipalities)."""
-    return entities.list_organisations(model)
+@router.get("/organisations", response_model=Page[Organisation])
+def list_organisations(model: ModelDep, pages: OrganisationPages) -> Page[Organisation]:
+    """Organisations named in the sources (other than regions and municipalities), by name."""
+    return pages.send(entities.list_organisations(model, pages.page))
 
 
 @router.get("/organisations/{key}", response_model=Organisation)

@@ -4,16 +4,17 @@ from fastapi import APIRouter, Path
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
-from app.models import ListResponse, RegionDetail, RegionSummary
+from app.api.paging import RegionPages
+from app.models import Page, RegionDetail, RegionSummary
 from app.services import entities
 
 router = APIRouter(prefix="/api/regions", tags=["regions"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=ListResponse[RegionSummary])
-def list_regions(model: ModelDep) -> ListResponse[RegionSummary]:
-    """The five regions with how many municipalities each has and how many take part."""
-    return entities.list_regions(model)
+@router.get("", response_model=Page[RegionSummary])
+def list_regions(model: ModelDep, pages: RegionPages) -> Page[RegionSummary]:
+    """The regions by name with how many municipalities each has and how many take part."""
+    return pages.send(entities.list_regions(model, pages.page))
 
 
 @router.get("/{name}", response_model=RegionDetail)
@@ -21,5 +22,5 @@ def region(
     model: ModelDep,
     name: Annotated[str, Path(max_length=200, description="`Region Midtjylland`, `Midtjylland` or `Central Denmark Region`")],
 ) -> RegionDetail:
-    """One region: its municipalities and what it leads or partners in."""
+    """One region: its first 100 municipalities (all of them at `municipalities_url`) and what it leads or partners in."""
     return entities.get_region(model, name)

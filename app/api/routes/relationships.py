@@ -4,15 +4,16 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.paging import GapPages, OverlapPages, SearchPages
 from app.graph.queries import MAX_HOPS_LIMIT
 from app.models import (
     Centrality,
     Gaps,
-    ListResponse,
     Neighbourhood,
     Overlap,
     OverlapMatrix,
     OverlapPair,
+    Page,
     Paths,
     Replication,
     SearchResults,
@@ -38,20 +39,37 @@ def overlap(
     return overlap_service.overlap(model, a, b)
 
 
-@router.get("/overlaps", response_model=ListResponse[OverlapPair])
+@router.get("/overlaps", response_model=Page[OverlapPair])
 def overlaps(
     model: ModelDep,
-    min_shared: Annotated[int, Query(ge=1, le=11, description="Least number of shared work packages")] = 1,
+    pages: OverlapPages,
+    min_shared: Annotated[int, Query(ge=1, le=1000, description="Least number of shared work packages")] = 1,
     region: Region = None,
-) -> ListResponse[OverlapPair]:
-    """Every pair of municipalities sharing work packages, most shared first, then by Jaccard."""
-    return overlap_service.overlaps(model, min_shared=min_shared, region=region)
+) -> Page[OverlapPair]:
+    """The pairs of municipalities sharing work packages, most shared first, then by Jaccard, a
+    page at a time (ranked and cut in the store)."""
+    return pages.send(overlap_service.overlaps(model, min_shared=min_shared, region=region, page=pages.page))
 
 
 @router.get("/overlaps/matrix", response_model=OverlapMatrix)
-def overlap_matrix(model: ModelDep, region: Region = None) -> OverlapMatrix:
-    """Shared work packages and Jaccard between every two participating municipalities (for heatmaps)."""
-    return overlap_service.overlap_matrix(model, region=region)
+def overlap_matrix(
+    model: ModelDep,
+    region: Annotated[str | None, Query(max_length=200, description="The participating municipalities of this region")] = None,
+    work_package: Annotated[
+        str | None, Query(max_length=200, description="The municipalities of this work package: `WP9`")
+    ] = None,
+    names: Annotated[
+        str | None,
+        Query(
+            max_length=4000,
+            description=f"Comma-separated municipalities, at most {overlap_service.MATRIX_LIMIT}: `Aalborg,Samsø,Vejle`",
+        ),
+    ] = None,
+) -> OverlapMatrix:
+    """Shared work packages and Jaccard between every two municipalities of a bounded set (for
+    heatmaps): the participating ones (of a region), a work package's, or the named ones. At most
+    60 municipalities (`MATRIX_LIMIT`); a larger set is a 422 saying how to narrow it."""
+    return overlap_service.overlap_matrix(model, region=region, work_package=work_package, names=names)
 
 
 @router.get("/replication", response_model=Replication)
@@ -100,22 +118,24 @@ def graph(
 def search(
     model: ModelDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Part of a name or code; æøå optional, typos tolerated")],
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    pages: SearchPages,
 ) -> SearchResults:
-    """Ranked hits across every kind of node."""
-    return search_service.search(model, q, limit)
+    """Ranked hits across every kind of node, a page at a time."""
+    return pages.send(search_service.search(model, q, pages.page.limit, pages.page.offset))
 
 
 @router.get("/gaps", response_model=Gaps)
 def gaps(
     model: ModelDep,
+    pages: GapPages,
     region: Annotated[str | None, Query(max_length=200)] = None,
     pillar: Annotated[str | None, Query(max_length=40, description="`mitigation` or `adaptation`")] = None,
     theme: Annotated[str | None, Query(max_length=200, description="A theme slug or name")] = None,
 ) -> Gaps:
-    """What is missing: municipalities (of a region) in no work package with the pillar or theme,
-    and themes that only one work package, or none, addresses."""
-    return analytics.gaps(model, region, pillar, theme)
+    """What is missing: municipalities (of a region) in no work package with the pillar or theme
+    (a page of them, by code; `limit` and `cursor` page through them), and themes that only one
+    work package, or none, addresses."""
+    return pages.send(analytics.gaps(model, region, pillar, theme, pages.page))
 
 
 @router.get("/analytics/centrality", response_model=Centrality)

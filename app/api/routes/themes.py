@@ -4,16 +4,17 @@ from fastapi import APIRouter, Path
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
-from app.models import ListResponse, ThemeDetail, ThemeSummary
+from app.api.paging import ThemePages
+from app.models import Page, ThemeDetail, ThemeSummary
 from app.services import entities
 
 router = APIRouter(prefix="/api/themes", tags=["themes"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=ListResponse[ThemeSummary])
-def list_themes(model: ModelDep) -> ListResponse[ThemeSummary]:
-    """The controlled vocabulary of themes, with the tasks and work packages addressing each."""
-    return entities.list_themes(model)
+@router.get("", response_model=Page[ThemeSummary])
+def list_themes(model: ModelDep, pages: ThemePages) -> Page[ThemeSummary]:
+    """The controlled vocabulary of themes by slug, with the tasks and work packages addressing each."""
+    return pages.send(entities.list_themes(model, pages.page))
 
 
 @router.get("/{slug}", response_model=ThemeDetail)

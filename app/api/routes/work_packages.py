@@ -4,16 +4,18 @@ from fastapi import APIRouter, Path
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
-from app.models import ListResponse, WorkPackage
+from app.api.paging import WorkPackagePages
+from app.models import Page, WorkPackage
 from app.services import entities
 
 router = APIRouter(prefix="/api/work-packages", tags=["work packages"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=ListResponse[WorkPackage])
-def list_work_packages(model: ModelDep) -> ListResponse[WorkPackage]:
-    """The 11 work packages with lead, partners, municipalities, tasks and themes."""
-    return entities.list_work_packages(model)
+@router.get("", response_model=Page[WorkPackage])
+def list_work_packages(model: ModelDep, pages: WorkPackagePages) -> Page[WorkPackage]:
+    """The work packages by number with lead, partners, tasks, themes and their first 100
+    municipalities (all of them at `municipalities_url`)."""
+    return pages.send(entities.list_work_packages(model, pages.page))
 
 
 @router.get("/{code}", response_model=WorkPackage)

@@ -1,0 +1,121 @@
+"""Pages of list answers: a limit, an opaque cursor, the total, and the next page's cursor.
+
+Every list is read from the store a page at a time (SKIP/LIMIT in the named queries, with a
+count query for the total), so an answer's cost is bounded by its `limit`, not by the graph.
+Lists embedded in a record (a work package's municipalities …) are cut at EMBEDDED_LIMIT and
+carry their count and the URL of the full, paged list."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from app import models
+from app.services.errors import InvalidParameter
+from app.services.text import shorten
+
+T = TypeVar("T")
+
+# How many items of a list embedded in a record are given in full (the rest via its URL).
+# Above the 98 municipalities of the seed, so seed-scale records keep all their content.
+EMBEDDED_LIMIT = 100
+_CURSOR_PREFIX = "o"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A list's default and largest page size (documented in the OpenAPI schema and README)."""
+
+    default: int
+    maximum: int
+
+
+# One place for every paged list, so the routes, the explorer and the README agree.
+LIMITS: dict[str, Limits] = {
+    "municipalities": Limits(100, 1000),
+    "regions": Limits(100, 500),
+    "work-packages": Limits(50, 200),
+    "tasks": Limits(100, 500),
+    "themes": Limits(100, 500),
+    "programmes": Limits(50, 200),
+    "organisations": Limits(100, 500),
+    "overlaps": Limits(500, 1000),
+    "gaps": Limits(100, 1000),
+    "search": Limits(10, 100),
+    "solutions": Limits(100, 500),
+    "indicators": Limits(100, 500),
+}
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page: at most `limit` items from position `offset` of the list's order."""
+
+    limit: int
+    offset: int = 0
+
+    @classmethod
+    def first(cls, list_name: str) -> PageRequest:
+        return cls(LIMITS[list_name].default)
+
+    @classmethod
+    def of(cls, list_name: str, limit: int | None = None, cursor: str | None = None) -> PageRequest:
+        """A checked request: the limit within the list's bounds, the cursor one we gave out."""
+        bounds = LIMITS[list_name]
+        limit = bounds.default if limit is None else limit
+        if not 1 <= limit <= bounds.maximum:
+            raise InvalidParameter(
+                f"limit={limit} is out of range for {list_name}",
+                expected=f"limit from 1 to {bounds.maximum} (default {bounds.default}); walk the pages with `cursor`",
+            )
+        return cls(limit, decode_cursor(cursor))
+
+    @property
+    def params(self) -> dict[str, int]:
+        """The SKIP/LIMIT parameters of the page queries."""
+        return {"skip": self.offset, "limit": self.limit}
+
+    def page(self, data: list[T], total: int) -> models.Page[T]:
+        end = self.offset + len(data)
+        following = encode_cursor(end) if data and end < total else None
+        return models.Page[T](data=data, count=len(data), total=total, limit=self.limit, next_cursor=following)
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The position a cursor stands for; a cursor we did not give out is a clear 422."""
+    if cursor is None or cursor == "":
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    number = text.removeprefix(_CURSOR_PREFIX)
+    if not text.startswith(_CURSOR_PREFIX) or not number.isdigit() or len(number) > 12:
+        raise InvalidParameter(
+            f"cursor='{shorten(cursor, 40)}' is not a cursor of this list",
+            expected="the `next_cursor` of the previous page (or no cursor for the first page)",
+        )
+    return int(number)
+
+
+def count_of(rows: list[dict[str, Any]]) -> int:
+    """The number a count query answers (one row, column `total`)."""
+    return int(rows[0]["total"]) if rows else 0
+
+
+def every_item(fetch: Callable[[PageRequest], models.Page[T]], limit: int) -> Iterator[T]:
+    """Every item of a list, fetched a page of `limit` at a time (for the explorer)."""
+    request = PageRequest(limit)
+    while True:
+        page = fetch(request)
+        yield from page.data
+        if page.next_cursor is None:
+            return
+        request = PageRequest(limit, decode_cursor(page.next_cursor))
