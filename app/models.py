@@ -255,8 +255,10 @@ class Organisation(Model):
 
 class ThemeSummary(ThemeRef):
     name_da: str
-    tasks: list[str]
-    work_packages: list[str]
+    tasks: list[str] = Field(description="The first 100 tasks addressing the theme, in order")
+    task_count: int
+    work_packages: list[str] = Field(description="The first 100 work packages addressing it (also through a task)")
+    work_package_count: int
 
 
 class ThemeDetail(ThemeSummary):

@@ -6,12 +6,28 @@
 
 // name: outgoing
 // What one node points to, with the relationship's type and properties.
-MATCH (n:__LABEL__ {id: $id})-[r]->(x)
+// (MATCH then OPTIONAL MATCH: LadybugDB plans this as an index lookup, a single pattern as a
+// scan of every relationship table: 0.3 s a node at EU scale.)
+MATCH (n:__LABEL__ {id: $id})
+OPTIONAL MATCH (n)-[r]->(x)
+WITH r, x
+WHERE x IS NOT NULL
 RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
 
 // name: incoming
 // What points at one node, with the relationship's type and properties.
-MATCH (n:__LABEL__ {id: $id})<-[r]-(x)
+MATCH (n:__LABEL__ {id: $id})
+OPTIONAL MATCH (n)<-[r]-(x)
+WITH r, x
+WHERE x IS NOT NULL
+RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+
+// name: incoming_skipping
+// incoming without the given relationship types: a programme's members are counted, not read.
+MATCH (n:__LABEL__ {id: $id})
+OPTIONAL MATCH (n)<-[r]-(x)
+WITH r, x
+WHERE x IS NOT NULL AND NOT __TYPE_OF__(r) IN $skip
 RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
 
 // name: expand_out

@@ -205,3 +205,8 @@ SKIP $skip LIMIT $limit
 // How many indicators there are.
 MATCH (i:Indicator)
 RETURN count(i) AS total
+
+// name: programme_membership
+// How many municipalities are MEMBER_OF one programme, and the source stating it.
+MATCH (:Municipality)-[r:MEMBER_OF]->(:Programme {id: $id})
+RETURN count(r) AS total, min(r.source) AS source

@@ -13,7 +13,7 @@ from app.services.entities import (
     work_package_facts,
 )
 from app.services.errors import InvalidParameter
-from app.services.paging import PageRequest, count_of
+from app.services.paging import PageRequest, cached_total
 from app.services.read_model import ReadModel
 from app.services.replication import PILLARS
 from app.services.text import clean_input, natural_key, shorten
@@ -51,7 +51,7 @@ def _gaps(
         "work_packages": theme_work_package_ids(model, theme_slug) or [""] if theme_slug else [""],
     }
     rows = _sorted_municipalities(model.store.read("gap_municipality_page", {**params, **page.params}))
-    missing = page.page([_summary(m) for m in rows], count_of(model.store.read("gap_municipality_total", params)))
+    missing = page.page([_summary(m) for m in rows], cached_total(model, "gap_municipality_total", params))
     single = [
         {"slug": slug, "name": t.name, "work_package": t.work_packages[0]}
         for slug, t in sorted(themes.items())

@@ -14,7 +14,7 @@ from app.graph.store import GraphStore
 from app.seed import work_package_id
 from app.services.errors import InvalidParameter, NotFound
 from app.services.names import NodeRef
-from app.services.paging import EMBEDDED_LIMIT, PageRequest, count_of
+from app.services.paging import EMBEDDED_LIMIT, PageRequest, cached_total, count_of
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, danish_key, fold, natural_key, shorten
 
@@ -200,7 +200,7 @@ def municipality_page(
 
     def build() -> models.Page[models.MunicipalitySummary]:
         rows = _sorted_municipalities(model.store.read(f"{prefix}municipality_page", {**params, **page.params}))
-        total = count_of(model.store.read(f"{prefix}municipality_total", params))
+        total = cached_total(model, f"{prefix}municipality_total", params)
         return page.page([_summary(m) for m in rows], total)
 
     key = ("municipality-page", participating, region_name, via[0] if via else None, str(via[1]) if via else None, page)
@@ -237,15 +237,17 @@ def resolve_municipality(model: ReadModel, key: str) -> NodeRef:
     return model.resolve(key, ("Municipality",))
 
 
-def node_relations(model: ReadModel, node: NodeRef) -> list[models.Relation]:
-    """A node's relations with their properties."""
-    return model.cached(("relations", node.id), lambda: _read_relations(model.store, node))
+def node_relations(model: ReadModel, node: NodeRef, skip_incoming: tuple[str, ...] = ()) -> list[models.Relation]:
+    """A node's relations with their properties (without incoming ones of the `skip_incoming` types)."""
+    return model.cached(("relations", node.id, skip_incoming), lambda: _read_relations(model.store, node, skip_incoming))
 
 
-def _read_relations(store: GraphStore, node: NodeRef) -> list[models.Relation]:
+def _read_relations(store: GraphStore, node: NodeRef, skip_incoming: tuple[str, ...] = ()) -> list[models.Relation]:
     relations = []
-    for direction, query in (("out", "outgoing"), ("in", "incoming")):
-        for row in store.read(query, {"id": node.id}, label=node.kind):
+    incoming = ("in", "incoming_skipping", {"skip": list(skip_incoming)}) if skip_incoming else ("in", "incoming", {})
+    reads = (("out", "outgoing", {}), incoming)
+    for direction, query, extra in reads:
+        for row in store.read(query, {"id": node.id, **extra}, label=node.kind):
             relations.append(
                 models.Relation(
                     type=row["type"],
@@ -378,7 +380,7 @@ def list_work_packages(model: ReadModel, page: PageRequest | None = None) -> mod
         codes = [row["code"] for row in model.store.read("work_package_page", page.params)]
         facts = work_package_facts(model, codes)
         data = [_work_package(facts, code, node_relations(model, _wp_node(model, facts, code))) for code in facts.work_packages]
-        return page.page(data, count_of(model.store.read("work_package_total")))
+        return page.page(data, cached_total(model, "work_package_total"))
 
     return model.cached(("work-package-page", page), build)
 
@@ -447,7 +449,9 @@ def _theme_summaries(model: ReadModel) -> dict[str, models.ThemeSummary]:
                 name_en=t["row"]["name_en"],
                 pillar=t["row"]["pillar"],
                 tasks=sorted(t["tasks"], key=task_sort_key),
+                task_count=len(t["tasks"]),
                 work_packages=sorted(t["work_packages"], key=wp_sort_key),
+                work_package_count=len(t["work_packages"]),
             )
             for slug, t in sorted(themes.items())
         }
@@ -460,13 +464,21 @@ def theme_work_package_ids(model: ReadModel, slug: str) -> list[str]:
     return [work_package_id(code) for code in _theme_summaries(model)[slug].work_packages]
 
 
+def _bounded_theme(summary: models.ThemeSummary) -> models.ThemeSummary:
+    """A theme as answers give it: its task and work package lists cut at EMBEDDED_LIMIT (the
+    full lists stay in the cached summaries, which the analyses use)."""
+    return summary.model_copy(
+        update={"tasks": summary.tasks[:EMBEDDED_LIMIT], "work_packages": summary.work_packages[:EMBEDDED_LIMIT]}
+    )
+
+
 def list_themes(model: ReadModel, page: PageRequest | None = None) -> models.Page[models.ThemeSummary]:
     page = page or PageRequest.first("themes")
 
     def build() -> models.Page[models.ThemeSummary]:
         summaries = _theme_summaries(model)
-        data = [summaries[row["slug"]] for row in model.store.read("theme_page", page.params)]
-        return page.page(data, count_of(model.store.read("theme_total")))
+        data = [_bounded_theme(summaries[row["slug"]]) for row in model.store.read("theme_page", page.params)]
+        return page.page(data, cached_total(model, "theme_total"))
 
     return model.cached(("theme-page", page), build)
 
@@ -480,7 +492,7 @@ def get_theme(model: ReadModel, key: str) -> models.ThemeDetail:
             model, PageRequest(EMBEDDED_LIMIT), via=("theme", theme_work_package_ids(model, node.key))
         )
         return models.ThemeDetail(
-            **summary.model_dump(),
+            **_bounded_theme(summary).model_dump(),
             municipalities=sorted((m.name for m in members.data), key=danish_key),
             municipality_count=members.total,
             municipalities_url=municipalities_url(theme=node.key),
@@ -519,7 +531,7 @@ def list_regions(model: ReadModel, page: PageRequest | None = None) -> models.Pa
             properties = row["node"]
             node = model.node(properties["id"]) or NodeRef(properties["id"], "Region", properties["name"], properties["name"])
             data.append(_region_summary(model, node, properties))
-        return page.page(data, count_of(model.store.read("region_total")))
+        return page.page(data, cached_total(model, "region_total"))
 
     return model.cached(("region-page", page), build)
 
@@ -548,7 +560,7 @@ def list_programmes(model: ReadModel, page: PageRequest | None = None) -> models
 
     def build() -> models.Page[models.Programme]:
         data = [get_programme(model, row["id"]) for row in model.store.read("programme_page", page.params)]
-        return page.page(data, count_of(model.store.read("programme_total")))
+        return page.page(data, cached_total(model, "programme_total"))
 
     return model.cached(("programme-page", page), build)
 
@@ -560,17 +572,18 @@ def get_programme(model: ReadModel, key: str) -> models.Programme:
 
 def _programme(model: ReadModel, node: NodeRef) -> models.Programme:
     p = node_properties(model, node)
-    relations = node_relations(model, node)
-    # 98 MEMBER_OF relations say one thing: every municipality is a member.
-    members = [r for r in relations if r.type == "MEMBER_OF"]
-    kept = [r for r in relations if r.type != "MEMBER_OF"]
-    if members:
+    # 98 MEMBER_OF relations say one thing: every municipality is a member. They are counted
+    # in the store, not read (a network programme at EU scale has hundreds).
+    kept = node_relations(model, node, skip_incoming=("MEMBER_OF",))
+    membership = model.store.read("programme_membership", {"id": node.id})
+    member_count = count_of(membership)
+    if member_count:
         kept.append(
             models.Relation(
                 type="MEMBER_OF",
                 direction="in",
-                other=models.Ref(id="municipality:*", kind="Municipality", name=f"{len(members)} municipalities"),
-                source=members[0].source,
+                other=models.Ref(id="municipality:*", kind="Municipality", name=f"{member_count} municipalities"),
+                source=membership[0]["source"],
             )
         )
     fields = {k: p.get(k) for k in ("start_date", "end_date", "goal", "framework", "municipality_count", "duration_years")}
@@ -582,7 +595,7 @@ def _programme(model: ReadModel, node: NodeRef) -> models.Programme:
         rounds=p.get("rounds") or [],
         main_efforts=p.get("main_efforts") or [],
         relations=kept,
-        member_count=len(members),
+        member_count=member_count,
         members_url=municipalities_url(programme=p["key"]),
         source=p["source"],
         property_sources=provenance.decode(p.get("property_sources")),
@@ -596,7 +609,7 @@ def list_organisations(model: ReadModel, page: PageRequest | None = None) -> mod
     def build() -> models.Page[models.Organisation]:
         rows = model.store.read("organisation_page", page.params)
         data = [_organisation(model, model.node(row["id"]) or NodeRef(row["id"], "Organisation", "", "")) for row in rows]
-        return page.page(data, count_of(model.store.read("organisation_total")))
+        return page.page(data, cached_total(model, "organisation_total"))
 
     return model.cached(("organisation-page", page), build)
 

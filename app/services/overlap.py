@@ -15,7 +15,7 @@ from app.services.entities import (
     wp_sort_key,
 )
 from app.services.errors import InvalidParameter
-from app.services.paging import PageRequest, count_of
+from app.services.paging import PageRequest, cached_total
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 
@@ -94,7 +94,7 @@ def overlaps(
             )
             for row in model.store.read("overlap_pair_page", {**params, **page.params})
         ]
-        return page.page(pairs, count_of(model.store.read("overlap_pair_total", params)))
+        return page.page(pairs, cached_total(model, "overlap_pair_total", params))
 
     return model.cached(("overlap-page", min_shared, name, page), build)
 

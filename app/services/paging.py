@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from app import models
 from app.services.errors import InvalidParameter
+from app.services.read_model import ReadModel
 from app.services.text import shorten
 
 T = TypeVar("T")
@@ -108,6 +109,12 @@ def decode_cursor(cursor: str | None) -> int:
 def count_of(rows: list[dict[str, Any]]) -> int:
     """The number a count query answers (one row, column `total`)."""
     return int(rows[0]["total"]) if rows else 0
+
+
+def cached_total(model: ReadModel, query: str, params: dict[str, Any] | None = None) -> int:
+    """A list's total, counted once per graph version: walking the pages does not recount."""
+    key = ("total", query, tuple(sorted((k, str(v)) for k, v in (params or {}).items())))
+    return model.cached(key, lambda: count_of(model.store.read(query, params or {})))
 
 
 def every_item(fetch: Callable[[PageRequest], models.Page[T]], limit: int) -> Iterator[T]:

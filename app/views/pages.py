@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import models
 from app.services import entities, overlap, replication, search
 from app.services.errors import ServiceError
+from app.services.paging import PageRequest, decode_cursor, encode_cursor
 from app.services.read_model import ReadModel
 from app.services.text import danish_key, shorten
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
@@ -137,7 +139,38 @@ def map_context(model: ReadModel, target: str | None, base: str = "") -> dict[st
     }
 
 
-def home_context(model: ReadModel, query: str | None) -> dict[str, Any]:
+# The home page's lists, each paged on its own: query parameter -> what it lists.
+HOME_LISTS = ("wp", "kommuner", "regioner", "temaer")
+HOME_PAGE_SIZE = 50
+
+
+def _pager(page: PageRequest, shown: models.Page[Any], param: str, state: dict[str, str]) -> dict[str, Any]:
+    """A home list's page line: which items show, and links to the pages before and after."""
+
+    def link(offset: int) -> str:
+        return with_query("/", **{**state, param: encode_cursor(offset) if offset else None}) + f"#{param}"
+
+    first = page.offset + 1 if shown.count else 0
+    return {
+        "id": param,
+        "span": f"{first}–{page.offset + shown.count} af {shown.total}",
+        "previous": link(max(page.offset - page.limit, 0)) if page.offset else "",
+        "next": link(page.offset + page.limit) if shown.next_cursor else "",
+    }
+
+
+def home_context(
+    model: ReadModel, query: str | None, cursors: dict[str, str | None] | None = None, size: int = HOME_PAGE_SIZE
+) -> dict[str, Any]:
+    """The home page; each list shows one page of `size` (its cursor in `cursors`), with links
+    to the pages before and after that keep the other lists where they are."""
+    cursors = cursors or {}
+    state = {k: v for k, v in {"q": query, **cursors, "n": str(size) if size != HOME_PAGE_SIZE else None}.items() if v}
+    pages = {name: PageRequest(size, decode_cursor(cursors.get(name))) for name in HOME_LISTS}
+    wp_page = entities.list_work_packages(model, pages["wp"])
+    municipality_page = entities.list_municipalities(model, participating=True, page=pages["kommuner"])
+    region_page = entities.list_regions(model, pages["regioner"])
+    theme_page = entities.list_themes(model, pages["temaer"])
     hits, message = [], None
     if query:
         try:
@@ -160,10 +193,10 @@ def home_context(model: ReadModel, query: str | None) -> dict[str, Any]:
             "replication": with_query("/views/replication", target=wp.code),
             "map": with_query("/views/map", target=wp.code),
         }
-        for wp in entities.list_work_packages(model).data
+        for wp in wp_page.data
     ]
-    participating = sorted(entities.list_municipalities(model, participating=True).data, key=lambda m: danish_key(m.name))
-    pairs = overlap.overlaps(model, min_shared=1).data[:8]
+    participating = sorted(municipality_page.data, key=lambda m: danish_key(m.name))
+    pairs = overlap.overlaps(model, min_shared=1, page=PageRequest(8)).data
     return {
         "query": query or "",
         "hits": hits,
@@ -179,20 +212,26 @@ def home_context(model: ReadModel, query: str | None) -> dict[str, Any]:
             }
             for p in pairs
         ],
-        "regions": [{"name": r.name, "href": graph_href(r.name, 1)} for r in entities.list_regions(model).data],
+        "regions": [{"name": r.name, "href": graph_href(r.name, 1)} for r in region_page.data],
         "themes": [
             {
                 "name": t.name,
                 "href": graph_href(t.slug, 1),
                 "replication": with_query("/views/replication", target=t.slug),
             }
-            for t in sorted(entities.list_themes(model).data, key=lambda t: danish_key(t.name))
+            for t in sorted(theme_page.data, key=lambda t: danish_key(t.name))
         ],
+        "pagers": {
+            name: _pager(pages[name], shown, name, state)
+            for name, shown in zip(HOME_LISTS, (wp_page, municipality_page, region_page, theme_page), strict=True)
+        },
     }
 
 
-def render_home(model: ReadModel, query: str | None) -> str:
-    return render_page("home.html", "home", **home_context(model, query))
+def render_home(
+    model: ReadModel, query: str | None, cursors: dict[str, str | None] | None = None, size: int = HOME_PAGE_SIZE
+) -> str:
+    return render_page("home.html", "home", **home_context(model, query, cursors, size))
 
 
 def render_map(model: ReadModel, target: str | None, *, inline_assets: bool = False, base: str = "") -> str:

@@ -131,8 +131,24 @@ def _graph_page(
 
 # -- explorer home ------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(model: ModelDep, settings: SettingsDep, q: Text = None) -> Response:
-    return _view(settings, lambda: HTMLResponse(pages.render_home(model, q), headers=_headers(settings)))
+def home(
+    model: ModelDep,
+    settings: SettingsDep,
+    q: Text = None,
+    wp: Text = None,
+    kommuner: Text = None,
+    regioner: Text = None,
+    temaer: Text = None,
+    n: Text = None,
+) -> Response:
+    """The home page; each list a page at a time (its cursor in wp, kommuner, regioner, temaer; n per page)."""
+
+    def build() -> Response:
+        size = _integer("n", n, pages.HOME_PAGE_SIZE, 1, 100)
+        cursors = {"wp": wp, "kommuner": kommuner, "regioner": regioner, "temaer": temaer}
+        return HTMLResponse(pages.render_home(model, q, cursors, size), headers=_headers(settings))
+
+    return _view(settings, build)
 
 
 # -- network views ------------------------------------------------------------------------------
