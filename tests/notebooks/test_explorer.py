@@ -82,3 +82,24 @@ def test_closing_closes_the_store(embedded_path: Path) -> None:
         opened.stats()
     # The embedded store let go of its database file (it would reopen it on a later read).
     assert opened.store._live is None
+
+
+def test_lists_come_page_by_page_as_from_the_api(explorer: Explorer, embedded_client: TestClient) -> None:
+    first = explorer.municipalities_page(limit=40)
+    assert (first.count, first.total, first.limit) == (40, 98, 40) and first.next_cursor
+    walked, page = list(first.data), first
+    while page.next_cursor:
+        page = explorer.municipalities_page(limit=40, cursor=page.next_cursor)
+        walked += page.data
+    every = list(explorer.municipalities())
+    assert [m.code for m in walked] == [m.code for m in every] and len({m.code for m in every}) == 98
+    assert [m.model_dump(mode="json") for m in every] == embedded_client.get("/api/municipalities?limit=98").json()["data"]
+    assert [m.name for m in explorer.municipalities(work_package="WP9")] == [
+        m["name"] for m in embedded_client.get("/api/municipalities?work_package=WP9").json()["data"]
+    ]
+    pairs = list(explorer.overlaps())
+    assert len(pairs) == explorer.overlaps_page(limit=1).total == len({(p.a, p.b) for p in pairs})
+    with pytest.raises(InvalidParameter):
+        explorer.municipalities_page(limit=1001)
+    with pytest.raises(InvalidParameter):
+        explorer.overlap_matrix(names=[f"{n}" for n in range(61)])
