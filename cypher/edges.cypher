@@ -22,13 +22,25 @@ WITH r, x
 WHERE x IS NOT NULL
 RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
 
-// name: incoming_skipping
-// incoming without the given relationship types: a programme's members are counted, not read.
-MATCH (n:__LABEL__ {id: $id})
+// name: outgoing_of
+// What each of the given nodes of one label points to, with the relationship's type and properties
+// (the relations of a page of records in one read).
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
+OPTIONAL MATCH (n)-[r]->(x)
+WITH n, r, x
+WHERE x IS NOT NULL
+RETURN n.id AS from_id, __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+
+// name: incoming_of
+// What points at each of the given nodes of one label, without relationships of the $skip types
+// (a programme's members are counted, not read).
+UNWIND $ids AS wanted
+MATCH (n:__LABEL__ {id: wanted})
 OPTIONAL MATCH (n)<-[r]-(x)
-WITH r, x
+WITH n, r, x
 WHERE x IS NOT NULL AND NOT __TYPE_OF__(r) IN $skip
-RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+RETURN n.id AS from_id, __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
 
 // name: expand_out
 // One step outwards from the given nodes of one label: the relationship's type and the other end.

@@ -159,9 +159,9 @@ MATCH (t:Theme)
 RETURN count(t) AS total
 
 // name: programme_page
-// One page of programme ids, by name.
+// One page of programmes, by name.
 MATCH (p:Programme)
-RETURN p.id AS id
+RETURN p AS node
 ORDER BY p.name
 SKIP $skip LIMIT $limit
 
@@ -171,9 +171,9 @@ MATCH (p:Programme)
 RETURN count(p) AS total
 
 // name: organisation_page
-// One page of organisation ids, by name.
+// One page of organisations, by name.
 MATCH (o:Organisation)
-RETURN o.id AS id
+RETURN o AS node
 ORDER BY o.name
 SKIP $skip LIMIT $limit
 
@@ -206,7 +206,9 @@ SKIP $skip LIMIT $limit
 MATCH (i:Indicator)
 RETURN count(i) AS total
 
-// name: programme_membership
-// How many municipalities are MEMBER_OF one programme, and the source stating it.
-MATCH (:Municipality)-[r:MEMBER_OF]->(:Programme {id: $id})
-RETURN count(r) AS total, min(r.source) AS source
+// name: programme_memberships
+// How many municipalities are MEMBER_OF each of the given programmes, and the source stating it
+// (programmes without members are left out).
+UNWIND $ids AS wanted
+MATCH (:Municipality)-[r:MEMBER_OF]->(p:Programme {id: wanted})
+RETURN p.id AS id, count(r) AS total, min(r.source) AS source

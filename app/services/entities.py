@@ -14,7 +14,7 @@ from app.graph.store import GraphStore
 from app.seed import work_package_id
 from app.services.errors import InvalidParameter, NotFound
 from app.services.names import NodeRef
-from app.services.paging import EMBEDDED_LIMIT, PageRequest, cached_total, count_of
+from app.services.paging import EMBEDDED_LIMIT, PageRequest, cached_total
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, danish_key, fold, natural_key, shorten
 
@@ -239,27 +239,41 @@ def resolve_municipality(model: ReadModel, key: str) -> NodeRef:
 
 def node_relations(model: ReadModel, node: NodeRef, skip_incoming: tuple[str, ...] = ()) -> list[models.Relation]:
     """A node's relations with their properties (without incoming ones of the `skip_incoming` types)."""
-    return model.cached(("relations", node.id, skip_incoming), lambda: _read_relations(model.store, node, skip_incoming))
+    return relations_of(model, [node], skip_incoming)[node.id]
 
 
-def _read_relations(store: GraphStore, node: NodeRef, skip_incoming: tuple[str, ...] = ()) -> list[models.Relation]:
-    relations = []
-    incoming = ("in", "incoming_skipping", {"skip": list(skip_incoming)}) if skip_incoming else ("in", "incoming", {})
-    reads = (("out", "outgoing", {}), incoming)
-    for direction, query, extra in reads:
-        for row in store.read(query, {"id": node.id, **extra}, label=node.kind):
-            relations.append(
-                models.Relation(
-                    type=row["type"],
-                    direction=direction,
-                    other=_ref(row["node"]),
-                    role=row["role"],
-                    detail=row["detail"],
-                    source=row["source"],
+def relations_of(
+    model: ReadModel, nodes: list[NodeRef], skip_incoming: tuple[str, ...] = ()
+) -> dict[str, list[models.Relation]]:
+    """The relations of several nodes, by id, read in two queries per label (a page of records
+    in a handful of reads, not two per record)."""
+    ids = tuple(dict.fromkeys(n.id for n in nodes))
+    return model.cached(("relations", ids, skip_incoming), lambda: _read_relations(model.store, nodes, skip_incoming))
+
+
+def _read_relations(store: GraphStore, nodes: list[NodeRef], skip_incoming: tuple[str, ...]) -> dict[str, list[models.Relation]]:
+    found: dict[str, list[models.Relation]] = {n.id: [] for n in nodes}
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for node_id, kind in dict.fromkeys((n.id, n.kind) for n in nodes):
+        by_kind[kind].append(node_id)
+    # never an empty list: LadybugDB cannot type an empty list parameter
+    skip = list(skip_incoming) or [""]
+    for kind, ids in by_kind.items():
+        for direction, query, params in (("out", "outgoing_of", {"ids": ids}), ("in", "incoming_of", {"ids": ids, "skip": skip})):
+            for row in store.read(query, params, label=kind):
+                found[row["from_id"]].append(
+                    models.Relation(
+                        type=row["type"],
+                        direction=direction,
+                        other=_ref(row["node"]),
+                        role=row["role"],
+                        detail=row["detail"],
+                        source=row["source"],
+                    )
                 )
-            )
-    relations.sort(key=lambda r: (r.type, r.direction, r.other.kind, natural_key(r.other.name)))
-    return relations
+    for relations in found.values():
+        relations.sort(key=lambda r: (r.type, r.direction, r.other.kind, natural_key(r.other.name)))
+    return found
 
 
 def _roles(relations: list[models.Relation]) -> list[models.Role]:
@@ -379,7 +393,9 @@ def list_work_packages(model: ReadModel, page: PageRequest | None = None) -> mod
     def build() -> models.Page[models.WorkPackage]:
         codes = [row["code"] for row in model.store.read("work_package_page", page.params)]
         facts = work_package_facts(model, codes)
-        data = [_work_package(facts, code, node_relations(model, _wp_node(model, facts, code))) for code in facts.work_packages]
+        nodes = {code: _wp_node(model, facts, code) for code in facts.work_packages}
+        relations = relations_of(model, list(nodes.values()))
+        data = [_work_package(facts, code, relations[node.id]) for code, node in nodes.items()]
         return page.page(data, cached_total(model, "work_package_total"))
 
     return model.cached(("work-package-page", page), build)
@@ -559,7 +575,7 @@ def list_programmes(model: ReadModel, page: PageRequest | None = None) -> models
     page = page or PageRequest.first("programmes")
 
     def build() -> models.Page[models.Programme]:
-        data = [get_programme(model, row["id"]) for row in model.store.read("programme_page", page.params)]
+        data = _programmes(model, [row["node"] for row in model.store.read("programme_page", page.params)])
         return page.page(data, cached_total(model, "programme_total"))
 
     return model.cached(("programme-page", page), build)
@@ -571,19 +587,30 @@ def get_programme(model: ReadModel, key: str) -> models.Programme:
 
 
 def _programme(model: ReadModel, node: NodeRef) -> models.Programme:
-    p = node_properties(model, node)
+    return _programmes(model, [node_properties(model, node)])[0]
+
+
+def _programmes(model: ReadModel, rows: list[dict[str, Any]]) -> list[models.Programme]:
+    """Programmes from their properties, their relations and member counts read for all at once."""
+    nodes = [NodeRef(p["id"], "Programme", p["name"], p["key"]) for p in rows]
     # 98 MEMBER_OF relations say one thing: every municipality is a member. They are counted
     # in the store, not read (a network programme at EU scale has hundreds).
-    kept = node_relations(model, node, skip_incoming=("MEMBER_OF",))
-    membership = model.store.read("programme_membership", {"id": node.id})
-    member_count = count_of(membership)
-    if member_count:
+    relations = relations_of(model, nodes, skip_incoming=("MEMBER_OF",))
+    ids = [p["id"] for p in rows]
+    memberships = {r["id"]: r for r in model.store.read("programme_memberships", {"ids": ids})} if ids else {}
+    return [_programme_record(p, relations[p["id"]], memberships.get(p["id"])) for p in rows]
+
+
+def _programme_record(p: dict[str, Any], relations: list[models.Relation], membership: dict[str, Any] | None) -> models.Programme:
+    member_count = int(membership["total"]) if membership else 0
+    kept = list(relations)
+    if membership and member_count:
         kept.append(
             models.Relation(
                 type="MEMBER_OF",
                 direction="in",
                 other=models.Ref(id="municipality:*", kind="Municipality", name=f"{member_count} municipalities"),
-                source=membership[0]["source"],
+                source=membership["source"],
             )
         )
     fields = {k: p.get(k) for k in ("start_date", "end_date", "goal", "framework", "municipality_count", "duration_years")}
@@ -607,8 +634,7 @@ def list_organisations(model: ReadModel, page: PageRequest | None = None) -> mod
     page = page or PageRequest.first("organisations")
 
     def build() -> models.Page[models.Organisation]:
-        rows = model.store.read("organisation_page", page.params)
-        data = [_organisation(model, model.node(row["id"]) or NodeRef(row["id"], "Organisation", "", "")) for row in rows]
+        data = _organisations(model, [row["node"] for row in model.store.read("organisation_page", page.params)])
         return page.page(data, cached_total(model, "organisation_total"))
 
     return model.cached(("organisation-page", page), build)
@@ -620,18 +646,26 @@ def get_organisation(model: ReadModel, key: str) -> models.Organisation:
 
 
 def _organisation(model: ReadModel, node: NodeRef) -> models.Organisation:
-    p = node_properties(model, node)
-    return models.Organisation(
-        key=p["key"],
-        name=p["name"],
-        full_name=p["full_name"],
-        org_type=p["org_type"],
-        description=p["description"],
-        description_da=p["description_da"],
-        relations=node_relations(model, node),
-        source=p["source"],
-        property_sources=provenance.decode(p.get("property_sources")),
-    )
+    return _organisations(model, [node_properties(model, node)])[0]
+
+
+def _organisations(model: ReadModel, rows: list[dict[str, Any]]) -> list[models.Organisation]:
+    """Organisations from their properties, with the relations of all read at once."""
+    relations = relations_of(model, [NodeRef(p["id"], "Organisation", p["name"], p["key"]) for p in rows])
+    return [
+        models.Organisation(
+            key=p["key"],
+            name=p["name"],
+            full_name=p["full_name"],
+            org_type=p["org_type"],
+            description=p["description"],
+            description_da=p["description_da"],
+            relations=relations[p["id"]],
+            source=p["source"],
+            property_sources=provenance.decode(p.get("property_sources")),
+        )
+        for p in rows
+    ]
 
 
 def parse_bool(value: str | None, name: str) -> bool | None:
