@@ -241,3 +241,33 @@ def _export_and_look(api: TestClient, tokens: dict[str, str], fmt: str) -> None:
         assert b"<img" not in response.content and b"&lt;img" in response.content
     page = api.get("/views/graph", params={"center": HOSTILE, "depth": 1}).text
     assert "<img src=x" not in page
+
+
+def test_changes_and_solutions_page_with_link_next(store_path: Path) -> None:
+    # its own client: an earlier test locks the module's client out (429)
+    editor = auth(TokenFile(store_path / "tokens.json").create("pager", "editor"))
+    with TestClient(create_app(embedded_settings(store_path))) as api:
+        _walk_solutions_and_changes(api, editor)
+    gc.unfreeze()
+
+
+def _walk_solutions_and_changes(api: TestClient, editor: dict[str, str]) -> None:
+    before = api.get("/api/solutions?limit=1").json()
+    for name in ("Sidevis løsning", "Sidevis løsning to"):
+        created = api.post("/api/solutions", json={**SOLUTION, "name": name, "developed_by": []}, headers=editor)
+        assert created.status_code == 201, created.text
+    after = api.get("/api/solutions?limit=1").json()
+    assert after["total"] == before["total"] + 2  # the counted total follows the writes
+    names, url = [], "/api/solutions?limit=2"
+    while url:
+        response = api.get(url)
+        names += [s["name"] for s in response.json()["data"]]
+        url = response.headers.get("link", "").removeprefix("<").removesuffix('>; rel="next"')
+    assert len(names) == len(set(names)) == after["total"] and "Sidevis løsning" in names
+    trail = api.get("/api/changes", params={"limit": 1000}, headers=editor).json()
+    ids, url = [], "/api/changes?limit=1"
+    while url:
+        response = api.get(url, headers=editor)
+        ids += [c["id"] for c in response.json()["data"]]
+        url = response.headers.get("link", "").removeprefix("<").removesuffix('>; rel="next"')
+    assert ids == [c["id"] for c in trail["data"]] and len(ids) >= 2
