@@ -340,6 +340,11 @@ def resolve_work_package(model: ReadModel, key: str) -> str:
     return model.resolve(cleaned, ("WorkPackage",)).key
 
 
+# A work package's participants, lead and partners come from its facts: its relations need not
+# read them again (hundreds of municipalities for a large one).
+WP_FACT_TYPES = ("PARTICIPATES_IN", "LEADS", "PARTNER_IN")
+
+
 def _embedded_participants(facts: WorkPackageFacts, code: str) -> dict[str, Any]:
     """A work package's participants as records embed them: the first ones, the count, the URL."""
     names = sorted((p["name"] for p in facts.participants.get(code, [])), key=danish_key)
@@ -394,7 +399,7 @@ def list_work_packages(model: ReadModel, page: PageRequest | None = None) -> mod
         codes = [row["code"] for row in model.store.read("work_package_page", page.params)]
         facts = work_package_facts(model, codes)
         nodes = {code: _wp_node(model, facts, code) for code in facts.work_packages}
-        relations = relations_of(model, list(nodes.values()))
+        relations = relations_of(model, list(nodes.values()), skip_incoming=WP_FACT_TYPES)
         data = [_work_package(facts, code, relations[node.id]) for code, node in nodes.items()]
         return page.page(data, cached_total(model, "work_package_total"))
 
@@ -411,7 +416,7 @@ def get_work_package(model: ReadModel, key: str) -> models.WorkPackage:
 
     def build() -> models.WorkPackage:
         facts = work_package_facts(model, [code])
-        return _work_package(facts, code, node_relations(model, _wp_node(model, facts, code)))
+        return _work_package(facts, code, node_relations(model, _wp_node(model, facts, code), skip_incoming=WP_FACT_TYPES))
 
     return model.cached(("work-package", code), build)
 
