@@ -26,7 +26,7 @@ def _region_of(store: GraphStore, municipality_id: str) -> str:
 def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[], Any] | str]:
     """Every named query of the store's dialect: a call with representative parameters, or why
     it is not run (writes)."""
-    from app.services.entities import work_package_facts
+    from app.services.entities import municipality_filters, work_package_facts
     from app.services.knowledge.observations import series_params
     from app.services.read_model import ReadModel
 
@@ -49,7 +49,6 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "incoming": {"id": muni.id},
         "municipality_neighbours": {"id": muni.id},
         "municipalities_by_id": {"ids": [muni.id, other.id]},
-        "municipalities_in_region": {"region": _region_of(store, muni.id)},
         "work_packages_by_id": {"ids": wp_ids},
         "work_package_leads": {"ids": wp_ids},
         "work_package_partners": {"ids": wp_ids},
@@ -80,7 +79,32 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "resource_targets": {"id": "resource:none"},
         "resources_serving": {"id": task.id},
         "export_edges_page": {"after_source": "", "after_target": "", "page": 1000},
+        "outgoing_of": {"ids": [muni.id, other.id]},
+        "incoming_of": {"ids": [muni.id, other.id], "skip": ["MEMBER_OF"]},
+        "programme_memberships": {"ids": [programme.id for programme in model.names().of_kind("Programme")][:10]},
     }
+    # the pages of the lists (cypher/pages.cypher): a first page of 100, and each list's count
+    page = {"skip": 0, "limit": 100}
+    in_region = municipality_filters(_region_of(store, muni.id))
+    scoped = {
+        "municipality": in_region,
+        "work_package_municipality": {**in_region, "id": wp_ids[0]},
+        "programme_municipality": {**in_region, "id": next(iter(model.names().of_kind("Programme"))).id},
+        "theme_municipality": {**in_region, "work_packages": wp_ids},
+        "gap_municipality": {
+            **in_region,
+            "any_pillar": not pillars,
+            "pillar": pillars[0] if pillars else "",
+            "any_work_package": True,
+            "work_packages": [""],
+        },
+        "overlap_pair": {"any_region": True, "region": "", "min_shared": 1},
+    }
+    for prefix, filters in scoped.items():
+        params[f"{prefix}_page"] = {**filters, **page}
+        params[f"{prefix}_total"] = filters
+    for prefix in ("region", "work_package", "theme", "programme", "organisation", "solution", "indicator"):
+        params[f"{prefix}_page"] = page
     calls: dict[str, Callable[[], Any] | str] = {}
     queries = store.queries
     for name in queries.names():

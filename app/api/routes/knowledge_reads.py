@@ -2,10 +2,11 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import AdminDep, EditorDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
+from app.api.paging import IndicatorPages, link_next
 from app.services.knowledge import changes, indicators
 
 router = APIRouter(prefix="/api", tags=["knowledge"], responses=WRITE_RESPONSES)
@@ -13,9 +14,9 @@ Slug = Annotated[str, Path(max_length=200, description="slug or name: `carl`")]
 
 
 @router.get("/indicators")
-def list_indicators(model: ModelDep) -> dict[str, Any]:
+def list_indicators(model: ModelDep, pages: IndicatorPages) -> dict[str, Any]:
     """What observations measure: names, unit, range, which direction is better, and the scale."""
-    return indicators.list_indicators(model)
+    return pages.send(indicators.list_indicators(model, pages.page))
 
 
 @router.get("/indicators/{slug}")
@@ -41,8 +42,15 @@ def update_indicator(model: ModelDep, who: AdminDep, slug: Slug, body: indicator
 def list_changes(
     model: ModelDep,
     who: EditorDep,
+    request: Request,
+    response: Response,
     since: Annotated[int, Query(ge=0, description="the last change id seen (the cursor)")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Changes per page: default 100, at most 1000")] = 100,
 ) -> dict[str, Any]:
-    """The audit trail, oldest first: `{id, at, actor, action, entity, before, after}`; `next` is the cursor."""
-    return changes.list_changes(model, since, limit)
+    """The audit trail, oldest first: `{id, at, actor, action, entity, before, after}`; `next` is the
+    cursor (`since=<next>`), also given as `Link: rel="next"` while a page comes back full."""
+    body = changes.list_changes(model, since, limit)
+    if body["count"] == limit:
+        # An id cursor, not an offset: changes appended meanwhile are read on the next page, not skipped.
+        link_next(request, response, since=body["next"])
+    return body

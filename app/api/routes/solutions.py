@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Response
 
 from app.api.deps import EditorDep, IfMatchDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
+from app.api.paging import SolutionPages
 from app.api.versioned import answer
 from app.services import knowledge
 from app.services.knowledge import adoptions
@@ -17,9 +18,9 @@ AdoptionId = Annotated[str, Path(max_length=60, description="the adoption's id: 
 
 
 @router.get("")
-def list_solutions(model: ModelDep) -> dict[str, Any]:
-    """Every solution with who developed and adopted it, its tasks, themes and resources."""
-    return knowledge.list_solutions(model)
+def list_solutions(model: ModelDep, pages: SolutionPages) -> dict[str, Any]:
+    """The solutions by name, a page at a time, with who developed and adopted each, its tasks, themes and resources."""
+    return pages.send(knowledge.list_solutions(model, pages.page))
 
 
 @router.post("", status_code=201)

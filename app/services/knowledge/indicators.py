@@ -14,6 +14,7 @@ from app.seed import indicator_id
 from app.services.errors import Conflict, InvalidParameter, NotFound
 from app.services.knowledge import observations
 from app.services.knowledge.writes import Strict, WriteVerificationError, blank_row, empty_not_allowed, find
+from app.services.paging import PageRequest, cached_total
 from app.services.read_model import ReadModel
 from app.services.tokens import Principal
 
@@ -63,9 +64,11 @@ def body(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_indicators(model: ReadModel) -> dict[str, Any]:
-    data = [body(row["node"]) for row in model.store.read("indicators")]
-    return {"data": data, "count": len(data)}
+def list_indicators(model: ReadModel, page: PageRequest | None = None) -> dict[str, Any]:
+    """One page of indicators by slug (SKIP/LIMIT in the store)."""
+    page = page or PageRequest.first("indicators")
+    data = [body(row["node"]) for row in model.store.read("indicator_page", page.params)]
+    return page.page(data, cached_total(model, "indicator_total")).model_dump()
 
 
 def get(model: ReadModel, key: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from app.services.knowledge.writes import (
     slugify,
 )
 from app.services.names import NodeRef
+from app.services.paging import PageRequest, cached_total
 from app.services.read_model import ReadModel
 from app.services.text import fold
 from app.services.tokens import Principal
@@ -86,12 +87,15 @@ def solution_body(model: ReadModel, node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_solutions(model: ReadModel) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
-        data = [solution_body(model, row["node"]) for row in model.store.read("solutions")]
-        return {"data": data, "count": len(data)}
+def list_solutions(model: ReadModel, page: PageRequest | None = None) -> dict[str, Any]:
+    """One page of solutions by name (SKIP/LIMIT in the store)."""
+    page = page or PageRequest.first("solutions")
 
-    return model.cached(("solutions",), build)
+    def build() -> dict[str, Any]:
+        data = [solution_body(model, row["node"]) for row in model.store.read("solution_page", page.params)]
+        return page.page(data, cached_total(model, "solution_total")).model_dump()
+
+    return model.cached(("solutions", page), build)
 
 
 def get_solution(model: ReadModel, key: str) -> dict[str, Any]:
