@@ -269,7 +269,7 @@ def replication_view(
     """Where a solution could spread next: the participants and the best-scored candidates."""
 
     def build() -> Response:
-        name = _required("target", target, "a work package, task or theme")
+        name = _required("target", target, "a work package, task, theme or solution")
         count = _integer("limit", limit, 10, 1, 100)
         wanted = _flag("download", download)
         graph = graphs.replication_graph(model, name, count)
@@ -330,7 +330,7 @@ def brief_view(
     """A replication brief: one self-contained, printable page (what `lifeact brief` writes)."""
 
     def build() -> Response:
-        name = _required("target", target, "a work package, task or theme")
+        name = _required("target", target, "a work package, task, theme or solution")
         count = _integer("limit", limit, brief.DEFAULT_LIMIT, 1, 100)
         wanted = _flag("download", download)
         return _html(settings, brief.render_brief(model, name, count), wanted, brief.brief_filename(name))
