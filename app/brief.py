@@ -25,14 +25,14 @@ from app import models
 from app.provenance import GENERAL_KNOWLEDGE, OUR_READING, VOCABULARY
 from app.seed import REFERENCE_SOURCE, task_id
 from app.services import entities, exports, replication
-from app.services.errors import InvalidParameter
+from app.services.errors import out_of_range
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 from app.views import pages, static_image
 from app.views.boundaries import BOUNDARY_CREDIT
 from app.views.graphs import replication_graph
 from app.views.render import ENVIRONMENT
-from app.views.styles import ROLE_LABELS, kind_label
+from app.views.styles import kind_label, role_label
 
 DEFAULT_LIMIT = 10
 MAP_MARKS = 10  # the best candidates get their rank drawn on the map, as in the table
@@ -276,7 +276,7 @@ def _work_package_section(model: ReadModel, code: str, provenance: list[dict[str
     partners = []
     for partner in wp.partners:
         source = partner_rows.get(partner.name, {}).get("source", wp.source)
-        role = ROLE_LABELS.get(partner.role, partner.role)
+        role = role_label(partner.role)
         partners.append({"name": partner.name, "kind": kind_label(partner.kind), "role": role, "role_key": partner.role})
         provenance.append({"fact": f"{partner.name} er partner i {code} ({role})", "source": source})
     participants = []
@@ -459,7 +459,7 @@ def brief_context(
 def render_brief(model: ReadModel, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None) -> str:
     """The brief's HTML: one self-contained page."""
     if not 1 <= limit <= 100:
-        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
+        raise out_of_range("limit", limit, 1, 100)
     return ENVIRONMENT.get_template("brief.html").render(**brief_context(model, target, limit, generated_at))
 
 

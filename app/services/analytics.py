@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from app import models
+from app.i18n import gettext as _
 from app.services.entities import _summary, _theme_summaries, municipality_rows, work_package_facts
-from app.services.errors import InvalidParameter
+from app.services.errors import InvalidParameter, out_of_range
 from app.services.read_model import ReadModel
 from app.services.replication import PILLARS
 from app.services.text import clean_input, danish_key, natural_key, shorten
@@ -15,7 +16,10 @@ from app.services.text import clean_input, danish_key, natural_key, shorten
 def gaps(model: ReadModel, region: str | None = None, pillar: str | None = None, theme: str | None = None) -> models.Gaps:
     region_name = model.resolve(region, ("Region",)).name if region else None
     if pillar is not None and clean_input(pillar).lower() not in PILLARS:
-        raise InvalidParameter(f"unknown pillar '{shorten(pillar, 40)}'", expected="pillar=mitigation or pillar=adaptation")
+        raise InvalidParameter(
+            _("unknown pillar '{pillar}'").format(pillar=shorten(pillar, 40)),
+            expected=_("pillar=mitigation or pillar=adaptation"),
+        )
     pillar = clean_input(pillar).lower() if pillar else None
     theme_slug = model.resolve(theme, ("Theme",)).key if theme else None
     return model.cached(("gaps", region_name, pillar, theme_slug), lambda: _gaps(model, region_name, pillar, theme_slug))
@@ -51,7 +55,7 @@ def _gaps(model: ReadModel, region_name: str | None, pillar: str | None, theme_s
 
 def centrality(model: ReadModel, limit: int = 10) -> models.Centrality:
     if not 1 <= limit <= 100:
-        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
+        raise out_of_range("limit", limit, 1, 100)
     scores = model.cached("centrality", lambda: _centrality(model))
     return models.Centrality(
         municipalities=scores.get("Municipality", [])[:limit],

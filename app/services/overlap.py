@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from app import models
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.services.entities import _theme_ref, municipalities_by_id, municipality_rows, work_package_facts, wp_sort_key
 from app.services.errors import InvalidParameter
 from app.services.read_model import ReadModel
@@ -34,16 +36,19 @@ def _overlap(model: ReadModel, id_a: str, id_b: str) -> models.Overlap:
     score = jaccard(set_a, set_b)
     name_a, name_b = row_a["name"], row_b["name"]
     if id_a == id_b:
-        explanation = f"{name_a} was compared with itself: it takes part in {len(set_a)} work packages."
+        explanation = _("{a} was compared with itself: it takes part in {count} work packages.").format(
+            a=name_a, count=len(set_a)
+        )
     elif shared:
-        explanation = (
-            f"{name_a} and {name_b} both take part in {len(shared)} work package"
-            f"{'s' if len(shared) != 1 else ''} ({', '.join(shared)}), {score:.0%} of the work packages either takes part in."
-        )
+        explanation = ngettext(
+            "{a} and {b} both take part in {count} work package ({codes}), {share} of the work packages either takes part in.",
+            "{a} and {b} both take part in {count} work packages ({codes}), {share} of the work packages either takes part in.",
+            len(shared),
+        ).format(a=name_a, b=name_b, count=len(shared), codes=", ".join(shared), share=f"{score:.0%}")
+    elif set_a or set_b:
+        explanation = _("{a} and {b} share no work package.").format(a=name_a, b=name_b)
     else:
-        explanation = f"{name_a} and {name_b} share no work package" + (
-            "." if set_a or set_b else ": neither takes part in LIFE ACT."
-        )
+        explanation = _("{a} and {b} share no work package: neither takes part in LIFE ACT.").format(a=name_a, b=name_b)
     return models.Overlap(
         a=name_a,
         b=name_b,
@@ -78,7 +83,9 @@ def _pairs(model: ReadModel) -> list[models.OverlapPair]:
 
 def overlaps(model: ReadModel, min_shared: int = 1, region: str | None = None) -> models.ListResponse[models.OverlapPair]:
     if min_shared < 1:
-        raise InvalidParameter(f"min_shared={min_shared} is below 1", expected="min_shared ≥ 1")
+        raise InvalidParameter(
+            _("{name}={value} is below 1").format(name="min_shared", value=min_shared), expected="min_shared ≥ 1"
+        )
     pairs = [p for p in _pairs(model) if len(p.shared_work_packages) >= min_shared]
     if region is not None:
         name = model.resolve(region, ("Region",)).name

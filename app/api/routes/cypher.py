@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import SettingsDep, StoreDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.language import LANGUAGE_PARAMETER
 from app.models import ErrorResponse
 from app.services.cypher_console import MAX_QUERY_CHARS, SETTING, ConsoleDisabled, run_console_query
 from app.settings import Settings
@@ -90,7 +91,7 @@ def build_router(settings: Settings) -> APIRouter:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    app.include_router(build_router(settings))
+    app.include_router(build_router(settings), dependencies=[LANGUAGE_PARAMETER])
 
 
 # Inline script and style are allowed by the CSP ('unsafe-inline'); fetch goes to 'self' only.
