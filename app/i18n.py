@@ -156,8 +156,10 @@ def N_(message: str) -> str:
 
 
 def localized(values: Mapping[str, Any], field: str) -> Any:
-    """A description in the current language: `summary_da` for Danish, `summary` for English,
-    falling back to the other when one is missing."""
-    danish, english = values.get(f"{field}_da"), values.get(field)
+    """A description or title in the current language. The seed pairs them two ways: `summary`
+    (English) with `summary_da`, or `summary` (Danish) with `summary_en` (knowledge), and
+    `title_da` with `title_en`. The other language stands in when one is missing."""
+    danish = values.get(f"{field}_da") or (values.get(field) if f"{field}_en" in values else None)
+    english = values.get(f"{field}_en") or (values.get(field) if f"{field}_da" in values else None)
     first, second = (danish, english) if current_language() == "da" else (english, danish)
-    return first if first not in (None, "") else second
+    return first or second or values.get(field)

@@ -86,6 +86,7 @@ PROPERTY_LABELS: dict[str, str] = {
     "short_name": N_("short name"),
     "name_en": N_("English name"),
     "name_da": N_("Danish name"),
+    "title": N_("title"),  # the details show one title, in the page's language
     "title_da": N_("Danish title"),
     "title_en": N_("English title"),
     "category": N_("category"),
