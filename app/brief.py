@@ -56,11 +56,12 @@ CATEGORY_LABELS = {
     "implementation-driver": N_("implementation driver"),
     "project-management": N_("project management"),
 }
-# The brief's heading, per kind of target: "Where could the task T.9.1 … spread?"
+# The brief's heading, per kind of target: "Where could the task T.9.1 … spread?" (the template
+# translates it and fills in the heading, escaped).
 TARGET_QUESTIONS = {
-    "Task": N_("Where could the task {heading} spread?"),
-    "WorkPackage": N_("Where could the work package {heading} spread?"),
-    "Theme": N_("Where could the theme {heading} spread?"),
+    "Task": N_("Where could the task %(heading)s spread?"),
+    "WorkPackage": N_("Where could the work package %(heading)s spread?"),
+    "Theme": N_("Where could the theme %(heading)s spread?"),
 }
 # How dates read in each language (CLDR patterns, formatted by Babel).
 DATE_PATTERNS = {"da": "d. MMMM y, 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
@@ -413,7 +414,7 @@ def brief_context(
                 if any(t["slug"] == p["slug"] for t in tables.task_themes.get(task["code"], [])):
                     source = _theme_sources(model, task["id"]).get(node.name) or p["source"]
                     provenance.append({"fact": _addresses(task["code"], theme_name(p)), "source": source})
-    subject["question"] = _(TARGET_QUESTIONS[node.kind]).format(heading=subject["heading"])
+    subject["question"] = TARGET_QUESTIONS[node.kind]
 
     work_packages = [_work_package_section(model, code, provenance) for code in result.work_packages]
 
