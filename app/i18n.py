@@ -53,9 +53,11 @@ def current_language() -> str:
 
 
 def language_in_links() -> str | None:
-    """The `lang` a link inside a page should carry: the one chosen, or any other than the default."""
+    """The `lang` a link inside a page should carry: the one chosen with `?lang=`. A language that
+    came from Accept-Language is not written into links: the next request brings the same header,
+    and a permalink passed on opens in its reader's language."""
     state = _current.get()
-    return state.code if state.explicit or state.code != DEFAULT_LANGUAGE else None
+    return state.code if state.explicit else None
 
 
 def set_language(code: str, explicit: bool = False, path: str = "", query: str = "") -> Any:

@@ -221,7 +221,8 @@ class NameIndex:
         if not isinstance(state, tuple) or len(state) != 9 or state[0] != cls.SNAPSHOT_FORMAT or state[1] != version:
             return None
         index = cls()
-        _, _, nodes, index._aliases, index._rank, index._whole, index._words, index._sorted_whole, index._sorted_all = state
+        nodes = state[2]
+        index._aliases, index._rank, index._whole, index._words, index._sorted_whole, index._sorted_all = state[3:]
         index._nodes = [None if n is None else NodeRef(*n) for n in nodes]
         index._position = {n.id: i for i, n in enumerate(index._nodes) if n is not None}
         return index
@@ -413,7 +414,7 @@ class NameIndex:
                 for position in self._leading(_positions(self._words.get(candidate)), limit):
                     offer(position, candidate, 78.0 + bonus)
             if len(key) >= 3:
-                for candidate, score, _ in process.extract(
+                for candidate, score, _index in process.extract(
                     key, self._sorted_all, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=70
                 ):
                     for table in (self._whole, self._words):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import models, provenance
+from app.i18n import current_language, localized, ngettext
 from app.i18n import gettext as _
-from app.i18n import localized, ngettext
 from app.services import entities, overlap, replication, traversal
 from app.services.read_model import ReadModel
 from app.views.styles import (
@@ -95,8 +95,14 @@ def _facts(kind: str, properties: dict[str, Any], degree: int) -> list[list[str]
 
 def property_sources(properties: dict[str, Any]) -> list[list[str]]:
     """[label, provenance] for each property whose provenance is not the node's `source`."""
-    sources = provenance.decode(properties.get("property_sources"))
-    return [[property_label(key), text] for key, text in sources.items()]
+    rows: dict[str, str] = {}
+    for key, text in provenance.decode(properties.get("property_sources")).items():
+        field_name = LANGUAGE_PAIRS.get(key)
+        label = property_label(field_name or key)
+        # a description in two languages is one line, as in the facts: the source of the page's language wins
+        if field_name is None or label not in rows or key.endswith("_da") == (current_language() == "da"):
+            rows[label] = text
+    return [[label, text] for label, text in rows.items()]
 
 
 def _vis_node(
