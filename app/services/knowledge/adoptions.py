@@ -146,8 +146,8 @@ def _event(model: ReadModel, key: str, adoption: str) -> tuple[str, dict[str, An
         if row["adoption"]["id"] == wanted:
             return solution.id, row
     raise NotFound(
-        f"solution '{solution.name}' has no adoption '{shorten(adoption)}'",
-        expected="the id of one of its adoptions (GET /api/solutions/{key})",
+        _("solution '{name}' has no adoption '{id}'").format(name=solution.name, id=shorten(adoption)),
+        expected=_("the id of one of its adoptions (GET /api/solutions/{key})"),
     )
 
 
