@@ -385,8 +385,8 @@ def test_route_download_is_an_attachment(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [
-        ({"target": "Atlantis"}, 404, "no work package, task or theme called"),
-        ({"target": "T.99.9"}, 404, "no work package, task or theme called"),
+        ({"target": "Atlantis"}, 404, "no work package, task, theme or solution called"),
+        ({"target": "T.99.9"}, 404, "no work package, task, theme or solution called"),
         ({}, 422, "target is missing"),
         ({"target": "  "}, 422, "target is missing"),
         ({"target": "T.9.1", "limit": "0"}, 422, "limit=0 is out of range"),
@@ -465,9 +465,9 @@ def test_command_writes_refuses_to_overwrite_and_forces(embedded_path: Path, tmp
     [
         (
             ["--target", "T.99.1"],
-            ["no work package, task or theme called 'T.99.1'", "did you mean", "T.9.1", "Nothing was written"],
+            ["no work package, task, theme or solution called 'T.99.1'", "did you mean", "T.9.1", "Nothing was written"],
         ),
-        (["--target", "Atlantis"], ["no work package, task or theme called 'Atlantis'"]),
+        (["--target", "Atlantis"], ["no work package, task, theme or solution called 'Atlantis'"]),
         (["--target", "T.9.1", "--limit", "0"], ["--limit 0 is out of range"]),
     ],
 )

@@ -224,7 +224,7 @@ def test_replication_view_shows_candidates_with_scores(views: TestClient, embedd
         ("/views/replication?target=WP99", 404, "WP9"),
         ("/views/replication?target=WP9&limit=0", 422, "limit from 1 to 100"),
         ("/views/work-packages/WP12", 404, "work package"),
-        ("/views/map?target=nothing-like-it", 404, "work package, task or theme"),
+        ("/views/map?target=nothing-like-it", 404, "work package, task, theme or solution"),
         ("/views/graph?center=Aalborg&download=maybe", 422, "download=1"),
         ("/views/no-such-view", 404, "no view called"),
     ],
