@@ -1,6 +1,7 @@
 # LIFE ACT Knowledge Explorer: what a newcomer runs. `make help` lists the targets.
 #   make run    set up, then serve the explorer on the embedded store (http://127.0.0.1:8000)
 #   make test   set up, then run every test (what .ci/run calls)
+#   make messages  extract the strings of app/ and add new ones to app/locale/{da,en} (then translate them)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,7 +9,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help setup browser run load stats test lint format clean
+.PHONY: help setup browser run load stats test lint format clean messages
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -50,6 +51,12 @@ lint: setup
 
 format: setup
 	$(VENV)/bin/ruff format app tests
+
+# The .po files are the source (app.i18n compiles them in memory); the .pot is a by-product.
+messages: setup
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project "LIFE ACT Knowledge Explorer" -o app/locale/messages.pot .
+	$(VENV)/bin/pybabel -q update -i app/locale/messages.pot -d app/locale -D messages --no-fuzzy-matching --ignore-obsolete
+	@$(PY) -m pytest -q tests/test_i18n_catalogues.py || echo "translate the empty msgstr entries above in app/locale/{da,en}/LC_MESSAGES/messages.po"
 
 clean:
 	rm -rf $(VENV) tools/*/node_modules data .pytest_cache .ruff_cache

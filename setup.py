@@ -27,8 +27,8 @@ def bundled_packages() -> dict[str, list[str]]:
 BUNDLED = bundled_packages()
 
 setup(
-    # app's folders without Python (static/, templates/) count as packages too, for their files.
+    # app's folders without Python (static/, templates/, locale/) count as packages too, for their files.
     packages=[*find_namespace_packages(include=["app", "app.*"], exclude=["*.__pycache__", "app.bundled*"]), *BUNDLED],
     package_dir={package: folder for folder, package in TOP_LEVEL.items()},
-    package_data={"app.static": ["**/*"], "app.templates": ["**/*"], **BUNDLED},
+    package_data={"app.static": ["**/*"], "app.templates": ["**/*"], "app.locale": ["*/LC_MESSAGES/*.po"], **BUNDLED},
 )

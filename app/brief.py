@@ -19,91 +19,113 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from app import models
+from app.i18n import N_, current_language, localized
+from app.i18n import gettext as _
 from app.provenance import GENERAL_KNOWLEDGE, OUR_READING, VOCABULARY
 from app.seed import REFERENCE_SOURCE, task_id
 from app.services import entities, exports, replication
-from app.services.errors import InvalidParameter
+from app.services.errors import out_of_range
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 from app.views import pages, static_image
-from app.views.boundaries import BOUNDARY_CREDIT
+from app.views.boundaries import BOUNDARY_SOURCE, boundary_credit
 from app.views.graphs import replication_graph
 from app.views.render import ENVIRONMENT
-from app.views.styles import ROLE_LABELS, kind_label
+from app.views.styles import kind_label, role_label, theme_name, title_of
 
 DEFAULT_LIMIT = 10
 MAP_MARKS = 10  # the best candidates get their rank drawn on the map, as in the table
 
+# English msgids, marked here and translated where the brief is rendered (app.i18n).
 REASON_LABELS = {
-    "neighbour": "nabo",
-    "region": "samme region",
-    "lead-region": "ledende region",
-    "theme": "tema",
-    "pillar": "søjle",
-    "co-participation": "samarbejde",
+    "neighbour": N_("neighbour"),
+    "region": N_("same region"),
+    "lead-region": N_("leading region"),
+    "theme": N_("theme"),
+    "pillar": N_("pillar"),
+    "co-participation": N_("cooperation"),
 }
-PILLAR_LABELS = {"mitigation": "reduktion", "adaptation": "tilpasning"}
+PILLAR_LABELS = {"mitigation": N_("mitigation"), "adaptation": N_("adaptation")}
 CATEGORY_LABELS = {
-    "place-based": "stedbaseret",
-    "implementation-driver": "implementeringsdriver",
-    "project-management": "projektledelse",
+    "place-based": N_("place-based"),
+    "implementation-driver": N_("implementation driver"),
+    "project-management": N_("project management"),
 }
-TARGET_WORDS = {"Task": "opgaven", "WorkPackage": "arbejdspakken", "Theme": "temaet"}
-MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"]
+# The brief's heading, per kind of target: "Where could the task T.9.1 … spread?" (the template
+# translates it and fills in the heading, escaped).
+TARGET_QUESTIONS = {
+    "Task": N_("Where could the task %(heading)s spread?"),
+    "WorkPackage": N_("Where could the work package %(heading)s spread?"),
+    "Theme": N_("Where could the theme %(heading)s spread?"),
+}
+# How dates read in each language (CLDR patterns, formatted by Babel).
+DATE_PATTERNS = {"da": "d. MMMM y, 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
+UNKNOWN = N_("(unknown)")
+
+
+def _label(labels: dict[str, str], key: str) -> str:
+    return _(labels[key]) if key in labels else key
 
 
 def scoring_rules() -> list[dict[str, str]]:
-    """How the score is computed, in Danish, from the weights the service uses (so the two cannot drift)."""
-    w = {k: f"{v:g}".replace(".", ",") for k, v in replication.WEIGHTS.items()}
+    """How the score is computed, in the current language, from the weights the service uses (so the two cannot drift)."""
+    w = {k: local_number(v) for k, v in replication.WEIGHTS.items()}
     return [
         {
             "kind": "neighbour",
-            "label": REASON_LABELS["neighbour"],
-            "when": "grænser op til en deltager",
-            "weight": f"{w['neighbour']}, +{w['neighbour_extra']} for hver yderligere deltager, højst {w['neighbour_cap']}",
+            "label": _label(REASON_LABELS, "neighbour"),
+            "when": _("borders a participant"),
+            "weight": _("{weight}, +{extra} for each further participant, at most {cap}").format(
+                weight=w["neighbour"], extra=w["neighbour_extra"], cap=w["neighbour_cap"]
+            ),
         },
         {
             "kind": "region",
-            "label": REASON_LABELS["region"],
-            "when": "ligger i en region, hvor der er deltagere",
-            "weight": f"{w['region']} pr. deltager i regionen, højst {w['region_cap']}",
+            "label": _label(REASON_LABELS, "region"),
+            "when": _("lies in a region where participants are"),
+            "weight": _("{weight} per participant in the region, at most {cap}").format(weight=w["region"], cap=w["region_cap"]),
         },
         {
             "kind": "lead-region",
-            "label": REASON_LABELS["lead-region"],
-            "when": "ligger i den region, der leder en af målets arbejdspakker",
+            "label": _label(REASON_LABELS, "lead-region"),
+            "when": _("lies in the region that leads one of the target's work packages"),
             "weight": w["lead-region"],
         },
         {
             "kind": "theme",
-            "label": REASON_LABELS["theme"],
-            "when": "arbejder allerede med et af målets temaer i en anden arbejdspakke",
-            "weight": f"{w['theme']} pr. tema, højst {w['theme_cap']} i alt",
+            "label": _label(REASON_LABELS, "theme"),
+            "when": _("already works on one of the target's themes in another work package"),
+            "weight": _("{weight} per theme, at most {cap} together").format(weight=w["theme"], cap=w["theme_cap"]),
         },
         {
             "kind": "pillar",
-            "label": REASON_LABELS["pillar"],
-            "when": "deltager i en anden arbejdspakke under samme søjle (reduktion/tilpasning)",
+            "label": _label(REASON_LABELS, "pillar"),
+            "when": _("takes part in another work package under the same pillar (mitigation/adaptation)"),
             "weight": w["pillar"],
         },
         {
             "kind": "co-participation",
-            "label": REASON_LABELS["co-participation"],
-            "when": "arbejder allerede sammen med deltagere i andre arbejdspakker",
-            "weight": f"{w['co-participation']} pr. deltager, højst {w['co-participation_cap']}",
+            "label": _label(REASON_LABELS, "co-participation"),
+            "when": _("already works with participants in other work packages"),
+            "weight": _("{weight} per participant, at most {cap}").format(
+                weight=w["co-participation"], cap=w["co-participation_cap"]
+            ),
         },
     ]
 
 
-def danish_number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+def local_number(value: float) -> str:
+    """2.5 as the reader writes it: `2,5` in Danish, `2.5` in English (CLDR, through Babel)."""
+    return format_decimal(value, format="#,##0.##", locale=current_language())
 
 
-def danish_date(moment: datetime) -> str:
-    return f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year}, kl. {moment:%H.%M}"
+def local_date(moment: datetime) -> str:
+    return format_datetime(moment, DATE_PATTERNS[current_language()], locale=current_language())
 
 
 def split_source(source: str) -> tuple[str, str]:
@@ -113,7 +135,7 @@ def split_source(source: str) -> tuple[str, str]:
     if source in (GENERAL_KNOWLEDGE, VOCABULARY):
         return source, ""
     document, comma, section = (source or "").rpartition(", ")
-    return (document, section) if comma else (source or "(ukendt)", "")
+    return (document, section) if comma else (source or _(UNKNOWN), "")
 
 
 def source_rows(fact: str, source: str) -> list[dict[str, str]]:
@@ -122,15 +144,22 @@ def source_rows(fact: str, source: str) -> list[dict[str, str]]:
     return [dict(zip(("fact", "document", "section"), (fact, *split_source(claim)), strict=True)) for claim in claims]
 
 
-# What the provenance table calls the properties of a work package and of a task.
-WORK_PACKAGE_WORDS = {"title_da": "titel", "summary": "resumé", "category": "kategori", "pillars": "søjler", "tasks": "opgaver"}
-TASK_WORDS = {"title_da": "titel", "summary": "beskrivelse", "work_package": "arbejdspakke"}
+# What the provenance table calls the properties of a work package and of a task (msgids).
+WORK_PACKAGE_WORDS = {
+    "title_da": N_("title"),
+    "summary": N_("summary"),
+    "category": N_("category"),
+    "pillars": N_("pillars"),
+    "tasks": N_("tasks"),
+}
+TASK_WORDS = {"title_da": N_("title"), "summary": N_("description"), "work_package": N_("work package")}
 
 
 def _property_facts(subject: str, words: dict[str, str], source: str, property_sources: dict[str, str]) -> list[dict[str, str]]:
     """'<subject>: <words>' with the node's source, less the properties that have their own
     provenance, which get a line each (a Danish or English twin of a property goes with it)."""
     twins = {"summary_da": "summary", "title_en": "title_da"}
+    words = {name: _(word) for name, word in words.items()}
     own = {words.get(twins.get(name, name), name): text for name, text in property_sources.items()}
     facts = [{"fact": f"{subject}: {', '.join(w for w in words.values() if w not in own)}", "source": source}]
     facts += [{"fact": f"{subject}: {word}", "source": text} for word, text in sorted(own.items())]
@@ -216,7 +245,7 @@ def replication_map(model: ReadModel, target: str, marks: int = MAP_MARKS) -> Re
     # The legend goes in the picture, so that the map alone (as a file, in a notebook) still explains itself.
     legend_x, legend_y = 8.0, height - 14.0 * (len(context["legend"]) + 1) - 6
     parts.append(f'<g class="map-legend" font-size="9" fill="#222222"><text x="{legend_x:g}" y="{legend_y:g}" font-weight="700">')
-    parts.append("Signaturforklaring</text>")
+    parts.append(f"{escape(_('Legend'))}</text>")
     for i, (color, label) in enumerate(context["legend"], start=1):
         top = legend_y + 14.0 * i - 9
         parts.append(
@@ -225,14 +254,14 @@ def replication_map(model: ReadModel, target: str, marks: int = MAP_MARKS) -> Re
         )
     parts.append("</g>")
     parts.append(f'<text x="{width - 6:g}" y="{height - 6:g}" text-anchor="end" font-size="6.5" fill="#555555">')
-    parts.append(f"{escape(BOUNDARY_CREDIT)}</text></svg>")
+    parts.append(f"{escape(boundary_credit())}</text></svg>")
     caption = (
-        f"{context['caption']} Tallene er kandidaternes placering i tabellen; Bornholm er vist i rammen."
+        f"{context['caption']} " + _("The numbers are the candidates' places in the table; Bornholm is shown in the frame.")
         if ranks
         else context["caption"]
     )
     return ReplicationMap(
-        title=context["title"], caption=caption, credit=BOUNDARY_CREDIT, legend=context["legend"], svg=Markup("".join(parts))
+        title=context["title"], caption=caption, credit=boundary_credit(), legend=context["legend"], svg=Markup("".join(parts))
     )
 
 
@@ -272,36 +301,50 @@ def _work_package_section(model: ReadModel, code: str, provenance: list[dict[str
     lead = tables.leads[code]
     partner_rows = {p["name"]: p for p in tables.partners.get(code, [])}
     provenance.extend(_property_facts(code, WORK_PACKAGE_WORDS, wp.source, wp.property_sources))
-    provenance.append({"fact": f"{lead['name']} leder {code}", "source": lead["source"]})
+    provenance.append({"fact": _("{name} leads {code}").format(name=lead["name"], code=code), "source": lead["source"]})
     partners = []
     for partner in wp.partners:
         source = partner_rows.get(partner.name, {}).get("source", wp.source)
-        role = ROLE_LABELS.get(partner.role, partner.role)
+        role = role_label(partner.role)
         partners.append({"name": partner.name, "kind": kind_label(partner.kind), "role": role, "role_key": partner.role})
-        provenance.append({"fact": f"{partner.name} er partner i {code} ({role})", "source": source})
+        provenance.append(
+            {
+                "fact": _("{name} is a partner in {code} ({role})").format(name=partner.name, code=code, role=role),
+                "source": source,
+            }
+        )
     participants = []
     for p in _people(tables.participants.get(code, [])):
         participants.append({"name": p["name"], "region": p["region"], "code": p["code"]})
-        provenance.append({"fact": f"{p['name']} deltager i {code}", "source": p["source"]})
+        provenance.append({"fact": _("{name} takes part in {code}").format(name=p["name"], code=code), "source": p["source"]})
     for task in wp.tasks:
         task_source = next((t["source"] for t in tables.tasks.get(code, []) if t["code"] == task.code), wp.source)
-        provenance.append({"fact": f"opgave {task.code}: titel og beskrivelse", "source": task_source})
-        for theme_name, source in sorted(_theme_sources(model, task_id(task.code)).items()):  # the themes shown per task
-            provenance.append({"fact": f"{task.code} handler om {theme_name}", "source": source})
+        provenance.append({"fact": _("task {code}: title and description").format(code=task.code), "source": task_source})
+        for name, source in sorted(_theme_sources(model, task_id(task.code)).items()):  # the themes shown per task
+            provenance.append({"fact": _addresses(task.code, name), "source": source})
     return {
         "code": wp.code,
-        "title": wp.title_da,
-        "title_en": wp.title_en,
-        "category": CATEGORY_LABELS.get(wp.category, wp.category),
-        "pillars": [PILLAR_LABELS.get(p, p) for p in wp.pillars],
-        "summary": wp.summary,
+        "title": title_of(wp),
+        "title_other": _other_title(wp.title_da, wp.title_en),
+        "category": _label(CATEGORY_LABELS, wp.category),
+        "pillars": [_label(PILLAR_LABELS, p) for p in wp.pillars],
+        "summary": localized(wp.model_dump(include={"summary", "summary_da"}), "summary"),
         "lead": {"name": wp.lead.name, "kind": kind_label(wp.lead.kind)},
         "partners": partners,
         "participants": participants,
-        "tasks": [{"code": t.code, "title": t.title, "themes": [th.name for th in t.themes]} for t in wp.tasks],
-        "themes": [t.name for t in wp.themes],
+        "tasks": [{"code": t.code, "title": title_of(t), "themes": [theme_name(th) for th in t.themes]} for t in wp.tasks],
+        "themes": [theme_name(t) for t in wp.themes],
         "source": wp.source,
     }
+
+
+def _other_title(danish: str, english: str) -> str:
+    """The title in the other language, shown beside the reader's (names stay as the sources write them)."""
+    return english if current_language() == "da" else danish
+
+
+def _addresses(code: str, theme: str) -> str:
+    return _("{code} addresses {theme}").format(code=code, theme=theme)
 
 
 def _theme_sources(model: ReadModel, node_id: str) -> dict[str, str]:
@@ -321,56 +364,57 @@ def brief_context(
     node = model.resolve(result.target.id)
     provenance: list[dict[str, str]] = []
 
-    subject: dict[str, Any] = {"kind": node.kind, "kind_label": kind_label(node.kind), "word": TARGET_WORDS[node.kind]}
+    subject: dict[str, Any] = {"kind": node.kind, "kind_label": kind_label(node.kind)}
     if node.kind == "Task":
         task = entities.get_task(model, node.id)
         subject |= {
             "code": task.code,
-            "title": task.title,
-            "title_en": task.title_en,
-            "summary": task.summary,
+            "title": title_of(task),
+            "title_other": _other_title(task.title, task.title_en),
+            "summary": localized(task.model_dump(include={"summary", "summary_da"}), "summary"),
             "source": task.source,
-            "heading": f"{task.code} {task.title}",
+            "heading": f"{task.code} {title_of(task)}",
         }
-        provenance.extend(_property_facts(f"opgave {task.code}", TASK_WORDS, task.source, task.property_sources))
+        subject_words = _("task {code}").format(code=task.code)
+        provenance.extend(_property_facts(subject_words, TASK_WORDS, task.source, task.property_sources))
         theme_sources = _theme_sources(model, node.id)
         for theme in task.themes:
-            provenance.append(
-                {"fact": f"{task.code} handler om {theme.name}", "source": theme_sources.get(theme.name) or "seed/themes.yaml"}
-            )
+            source = theme_sources.get(theme.name) or "seed/themes.yaml"
+            provenance.append({"fact": _addresses(task.code, theme_name(theme)), "source": source})
     elif node.kind == "WorkPackage":
         code = node.key
         wp = tables.work_packages[code]
         subject |= {
             "code": code,
-            "title": wp["title_da"],
-            "title_en": wp["title_en"],
-            "summary": wp["summary"],
+            "title": title_of(wp),
+            "title_other": _other_title(wp["title_da"], wp["title_en"]),
+            "summary": localized(wp, "summary"),
             "source": wp["source"],
-            "heading": f"{code} {wp['title_da']}",
+            "heading": f"{code} {title_of(wp)}",
         }
         theme_sources = _theme_sources(model, node.id)
-        for theme_name, source in sorted(theme_sources.items()):
-            provenance.append({"fact": f"{code} handler om {theme_name}", "source": source})
+        for name, source in sorted(theme_sources.items()):
+            provenance.append({"fact": _addresses(code, name), "source": source})
     else:
         p = entities.node_properties(model, node)
+        pillar = _label(PILLAR_LABELS, p["pillar"])
         subject |= {
             "code": p["slug"],
-            "title": p["name_da"],
-            "title_en": p["name_en"],
-            "summary": (
-                f"Et tema i projektets kontrollerede ordforråd ({PILLAR_LABELS.get(p['pillar'], p['pillar'])}); "
-                f"det behandles i {', '.join(result.work_packages) or 'ingen arbejdspakker'}."
+            "title": theme_name(p),
+            "title_other": _other_title(p["name_da"], p["name_en"]),
+            "summary": _("A theme in the project's controlled vocabulary ({pillar}); it is addressed in {work_packages}.").format(
+                pillar=pillar, work_packages=", ".join(result.work_packages) or _("no work package")
             ),
             "source": p["source"],
-            "heading": p["name_da"],
+            "heading": theme_name(p),
         }
-        provenance.append({"fact": f"temaet {p['name_da']}", "source": p["source"]})
+        provenance.append({"fact": _("the theme {name}").format(name=theme_name(p)), "source": p["source"]})
         for code in result.work_packages:
             for task in tables.tasks.get(code, []):
                 if any(t["slug"] == p["slug"] for t in tables.task_themes.get(task["code"], [])):
                     source = _theme_sources(model, task["id"]).get(node.name) or p["source"]
-                    provenance.append({"fact": f"{task['code']} handler om {p['name_da']}", "source": source})
+                    provenance.append({"fact": _addresses(task["code"], theme_name(p)), "source": source})
+    subject["question"] = TARGET_QUESTIONS[node.kind]
 
     work_packages = [_work_package_section(model, code, provenance) for code in result.work_packages]
 
@@ -394,13 +438,13 @@ def brief_context(
                 "code": candidate.code,
                 "name": candidate.name,
                 "region": candidate.region,
-                "score": danish_number(candidate.score),
+                "score": local_number(candidate.score),
                 "reasons": [
                     {
                         "kind": r.kind,
-                        "label": REASON_LABELS.get(r.kind, r.kind),
+                        "label": _label(REASON_LABELS, r.kind),
                         "detail": r.detail,
-                        "weight": danish_number(r.weight),
+                        "weight": local_number(r.weight),
                     }
                     for r in candidate.reasons
                 ],
@@ -410,15 +454,21 @@ def brief_context(
         other_facts = entities.work_package_facts(model, others)
         for code in others:
             source = next(p["source"] for p in other_facts.participants[code] if p["code"] == candidate.code)
-            provenance.append({"fact": f"{candidate.name} deltager i {code} (kandidat nr. {rank})", "source": source})
+            fact = _("{name} takes part in {code} (candidate no. {rank})").format(name=candidate.name, code=code, rank=rank)
+            provenance.append({"fact": fact, "source": source})
 
     shown = sorted({p["name"] for p in participants} | {c["name"] for c in candidates}, key=danish_key)
     reference = sorted({by_name[n]["source"] for n in shown})
     for source in reference:
-        provenance.append({"fact": f"kommunekoder, navne og regioner for de {len(shown)} viste kommuner", "source": source})
-    provenance.append({"fact": "landgrænser mellem kommuner (begrundelsen nabo)", "source": f"{REFERENCE_SOURCE}, neighbours"})
-    provenance.append({"fact": "kommunegrænser på kortet", "source": BOUNDARY_CREDIT.removeprefix("Kommunegrænser: ")})
-    provenance.append({"fact": "replikationsscoren (vægtene nedenfor)", "source": "LIFE ACT Knowledge Explorer, scoring model"})
+        fact = _("municipality codes, names and regions of the {count} municipalities shown").format(count=len(shown))
+        provenance.append({"fact": fact, "source": source})
+    provenance.append(
+        {"fact": _("land borders between municipalities (the reason neighbour)"), "source": f"{REFERENCE_SOURCE}, neighbours"}
+    )
+    provenance.append({"fact": _("municipal boundaries on the map"), "source": BOUNDARY_SOURCE})
+    provenance.append(
+        {"fact": _("the replication score (the weights below)"), "source": "LIFE ACT Knowledge Explorer, scoring model"}
+    )
     rows = []
     seen: set[tuple[str, str]] = set()
     for item in provenance:
@@ -432,13 +482,18 @@ def brief_context(
     figure = replication_map(model, target, min(MAP_MARKS, limit))
     network, network_caption = network_svg(model, target, limit)
     moment = generated_at or datetime.now().astimezone()
-    themes = [{"name": t.name, "name_en": t.name_en, "pillar": PILLAR_LABELS.get(t.pillar, t.pillar)} for t in result.themes]
+    themes = [
+        {"name": theme_name(t), "name_other": _other_title(t.name, t.name_en), "pillar": _label(PILLAR_LABELS, t.pillar)}
+        for t in result.themes
+    ]
+    generation = model.store.generation or _(UNKNOWN)
+    iso = moment.isoformat(timespec="seconds")
     return {
         "target": result.target,
         "subject": subject,
         "work_packages": work_packages,
         "themes": themes,
-        "pillars": [PILLAR_LABELS.get(p, p) for p in result.pillars],
+        "pillars": [_label(PILLAR_LABELS, p) for p in result.pillars],
         "participants": participants,
         "candidates": candidates,
         "limit": limit,
@@ -448,10 +503,12 @@ def brief_context(
         "rules": scoring_rules(),
         "provenance": rows,
         "documents": documents,
-        "credit": BOUNDARY_CREDIT,
-        "generated": danish_date(moment),
-        "generated_iso": moment.isoformat(timespec="seconds"),
-        "generation": model.store.generation or "(ukendt)",
+        "credit": boundary_credit(),
+        "generated": local_date(moment),
+        "generated_iso": iso,
+        "iso_time": Markup('<time datetime="{0}">{0}</time>').format(iso),
+        "generation": generation,
+        "generation_code": Markup("<code>{}</code>").format(generation),
         "backend": model.store.backend,
     }
 
@@ -459,7 +516,7 @@ def brief_context(
 def render_brief(model: ReadModel, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None) -> str:
     """The brief's HTML: one self-contained page."""
     if not 1 <= limit <= 100:
-        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
+        raise out_of_range("limit", limit, 1, 100)
     return ENVIRONMENT.get_template("brief.html").render(**brief_context(model, target, limit, generated_at))
 
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.errors import install_error_handlers
+from app.api.language import LANGUAGE_PARAMETER
 from app.api.routes import (
     health,
     knowledge_reads,
@@ -39,7 +40,10 @@ The LIFE ACT Knowledge Explorer: the five Danish regions and the municipalities 
 carry out their climate action plans in LIFE ACT's 11 work packages, as a graph.
 
 Names are Danish and may be typed with or without æ, ø and å (`Kobenhavn`, `Århus`).
-Every error is JSON: `{"error": {"status", "message", "expected", "suggestions"}}`.
+Every error is JSON: `{"error": {"status", "code", "message", "expected", "suggestions"}}`; `code` is
+stable, `message` and `expected` are in the request's language.
+
+Danish by default; English with `?lang=en` or `Accept-Language: en` (`lang` wins).
 """
 
 
@@ -108,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resources,
         knowledge_reads,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[LANGUAGE_PARAMETER])
     return app
 
 

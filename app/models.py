@@ -15,6 +15,9 @@ class Model(BaseModel):
 
 class ErrorBody(Model):
     status: int
+    # Stable and machine-readable (`not_found`, `invalid_parameter` …): the same in every language,
+    # while `message` and `expected` are in the language of the request.
+    code: str = Field(default="error", examples=["not_found"])
     message: str
     expected: str | None = None
     suggestions: list[str] = Field(default_factory=list)

@@ -4,9 +4,10 @@ Pure ASGI middleware (no BaseHTTPMiddleware) so that streaming responses, static
 and the views pass through untouched apart from the headers. Installed first
 (app.main APP_HOOKS), with these layers from the outside in:
 
-    security headers -> CORS (only when LIFEACT_CORS_ORIGINS is set) -> size limit -> methods -> app
+    security headers -> CORS (only when LIFEACT_CORS_ORIGINS is set) -> language -> size limit -> methods -> app
 
-so that a 413 and a CORS preflight answer carry the security headers too. "methods"
+so that a 413 and a CORS preflight answer carry the security headers too, and a 413 is in the
+request's language (app.api.language). "methods"
 (app.api.methods) answers HEAD wherever GET is and puts `Allow` on every 405.
 """
 
@@ -22,7 +23,9 @@ from starlette.middleware.cors import CORSMiddleware
 
 from app.api.answer_cache import AnswerCacheMiddleware
 from app.api.errors import error_response
+from app.api.language import LanguageMiddleware
 from app.api.methods import HttpMethodsMiddleware
+from app.i18n import gettext as _
 from app.settings import Settings
 
 Scope = MutableMapping[str, Any]
@@ -86,12 +89,16 @@ class BodyTooLarge(StarletteHTTPException):
     """
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, "the request body is too large")
+        super().__init__(413, "the request body is too large")  # replaced by too_large_response, in the request's language
         self.max_bytes = max_bytes
 
 
 def too_large_response(max_bytes: int) -> JSONResponse:
-    return error_response(413, "the request body is too large", f"at most {max_bytes} bytes (LIFEACT_MAX_REQUEST_BYTES)")
+    return error_response(
+        413,
+        _("the request body is too large"),
+        _("at most {count} bytes (LIFEACT_MAX_REQUEST_BYTES)").format(count=max_bytes),
+    )
 
 
 class RequestSizeLimitMiddleware:
@@ -114,7 +121,9 @@ class RequestSizeLimitMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await error_response(400, "the Content-Length header is not a number", "a byte count")(scope, receive, send)
+                    await error_response(400, _("the Content-Length header is not a number"), _("a byte count"))(
+                        scope, receive, send
+                    )
                     return
                 if declared > self.max_bytes:
                     await too_large_response(self.max_bytes)(scope, receive, send)
@@ -156,6 +165,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(AnswerCacheMiddleware)  # innermost: it sees HEAD already turned into GET
     app.add_middleware(HttpMethodsMiddleware, routes=app.router.routes)
     app.add_middleware(RequestSizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(LanguageMiddleware)
     origins = cors_origins(settings.cors_origins)
     if origins:
         allow_any = "*" in origins

@@ -1,5 +1,5 @@
-"""`lifeact brief --target T.9.1 --output brief.html [--limit 10] [--force]`: a replication brief
-written to a file (the page itself is made in app/brief.py)."""
+"""`lifeact brief --target T.9.1 --output brief.html [--limit 10] [--lang da|en] [--force]`: a
+replication brief written to a file (the page itself is made in app/brief.py), in Danish by default."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from app.brief import DEFAULT_LIMIT, brief_filename, render_brief
 from app.cli import USAGE_ERROR
 from app.cli.output import check_output, write_output
 from app.explorer import open_loaded_store
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
 from app.services.errors import ServiceError
 from app.services.read_model import ReadModel
 from app.settings import get_settings
@@ -27,7 +28,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     try:
         model = ReadModel(handle.store)
         try:
-            html = render_brief(model, args.target, args.limit)
+            with use_language(args.lang):
+                html = render_brief(model, args.target, args.limit)
         except ServiceError as exc:
             hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
             expected = f" (expected {exc.expected})" if exc.expected else ""
@@ -61,4 +63,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, help="candidates listed, 1 to 100 (default 10)")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=f"the brief's language (default {DEFAULT_LANGUAGE})"
+    )
     parser.set_defaults(func=cmd_brief)

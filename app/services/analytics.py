@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from app import models
+from app.i18n import gettext as _
 from app.services.entities import (
     _sorted_municipalities,
     _summary,
@@ -12,7 +13,7 @@ from app.services.entities import (
     theme_work_package_ids,
     work_package_facts,
 )
-from app.services.errors import InvalidParameter
+from app.services.errors import InvalidParameter, out_of_range
 from app.services.paging import PageRequest, cached_total
 from app.services.read_model import ReadModel
 from app.services.replication import PILLARS
@@ -28,7 +29,10 @@ def gaps(
 ) -> models.Gaps:
     region_name = model.resolve(region, ("Region",)).name if region else None
     if pillar is not None and clean_input(pillar).lower() not in PILLARS:
-        raise InvalidParameter(f"unknown pillar '{shorten(pillar, 40)}'", expected="pillar=mitigation or pillar=adaptation")
+        raise InvalidParameter(
+            _("unknown pillar '{pillar}'").format(pillar=shorten(pillar, 40)),
+            expected=_("pillar=mitigation or pillar=adaptation"),
+        )
     pillar = clean_input(pillar).lower() if pillar else None
     theme_slug = model.resolve(theme, ("Theme",)).key if theme else None
     page = page or PageRequest.first("gaps")
@@ -74,7 +78,7 @@ def _gaps(
 
 def centrality(model: ReadModel, limit: int = 10) -> models.Centrality:
     if not 1 <= limit <= 100:
-        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
+        raise out_of_range("limit", limit, 1, 100)
     scores = model.cached("centrality", lambda: _centrality(model))
     return models.Centrality(
         municipalities=scores.get("Municipality", [])[:limit],

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
+from app.i18n import gettext as _
 from app.services.errors import Forbidden, TooManyRequests, Unauthorized
 from app.services.tokens import Principal, TokenFile
 
@@ -31,9 +32,9 @@ class Authenticator:
         with self._lock:
             if len(self._recent_failures(client, now)) >= self.failure_limit:
                 raise TooManyRequests(
-                    "too many failed authentications from this client", expected="wait a minute, then use a valid token"
+                    _("too many failed authentications from this client"), expected=_("wait a minute, then use a valid token")
                 )
-        scheme, _, token = (authorization or "").partition(" ")
+        scheme, _space, token = (authorization or "").partition(" ")
         principal = self.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
         if principal is None:
             with self._lock:
@@ -42,9 +43,12 @@ class Authenticator:
                     for key in [k for k, v in self._failures.items() if not v][:5000]:
                         del self._failures[key]
             raise Unauthorized(
-                "a valid bearer token is needed to write" if authorization else "writing needs a bearer token",
+                _("a valid bearer token is needed to write") if authorization else _("writing needs a bearer token"),
                 expected="Authorization: Bearer <token> (lifeact tokens create --name NAME --role editor)",
             )
         if role == "admin" and principal.role != "admin":
-            raise Forbidden(f"token {principal.name!r} is an {principal.role}; this needs an admin", expected="an admin token")
+            raise Forbidden(
+                _("token {name!r} is an {role}; this needs an admin").format(name=principal.name, role=principal.role),
+                expected=_("an admin token"),
+            )
         return principal

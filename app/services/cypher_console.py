@@ -25,19 +25,21 @@ import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from app.graph.store import GraphStore, ReadOnlyQueryError, ReadOnlyQueryTimedOut, ReadOnlyQueryWrote
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.services.errors import ServiceError
 from app.services.text import shorten
 
 SETTING = "LIFEACT_CYPHER_CONSOLE"
 MAX_QUERY_CHARS = 10_000
 MAX_CONCURRENT = 2
-EXPECTED_READ = "one read-only query, e.g. MATCH (m:Municipality) RETURN m.name LIMIT 10"
+EXPECTED_READ = N_("one read-only query, e.g. MATCH (m:Municipality) RETURN m.name LIMIT 10")
 
 
 class ConsoleDisabled(ServiceError):
@@ -103,7 +105,7 @@ def strip_literals(query: str) -> str:
 @dataclass(frozen=True)
 class Refusal:
     message: str
-    expected: str = EXPECTED_READ
+    expected: str = field(default_factory=lambda: _(EXPECTED_READ))  # in the language of the moment
 
 
 def normalise(query: str) -> str:
@@ -121,17 +123,20 @@ def check_read_only(query: str) -> Refusal | None:
     """Why `query` may not run in the console, or None. Works on both dialects."""
     text = normalise(query)
     if not text:
-        return Refusal("the query is empty")
+        return Refusal(_("the query is empty"))
     if len(text) > MAX_QUERY_CHARS:
-        return Refusal(f"the query is {len(text)} characters long", f"at most {MAX_QUERY_CHARS} characters")
+        return Refusal(
+            _("the query is {count} characters long").format(count=len(text)),
+            _("at most {count} characters").format(count=MAX_QUERY_CHARS),
+        )
     if "\x00" in text:
-        return Refusal("the query contains a NUL character", "plain Cypher text")
+        return Refusal(_("the query contains a NUL character"), _("plain Cypher text"))
     bare = strip_literals(text)
     if "`" in bare or "'" in bare.replace(" ''", "") or '"' in bare:
-        return Refusal("the query has an unclosed string or quoted name", "balanced quotes")
+        return Refusal(_("the query has an unclosed string or quoted name"), _("balanced quotes"))
     tokens = _TOKEN.findall(bare)
     if ";" in tokens:
-        return Refusal("the console runs one statement at a time", "one query without ';' between statements")
+        return Refusal(_("the console runs one statement at a time"), _("one query without ';' between statements"))
     for position, token in enumerate(tokens):
         word = token.upper()
         previous = tokens[position - 1] if position else ""
@@ -140,18 +145,26 @@ def check_read_only(query: str) -> Refusal | None:
         if previous in (".", ":", "$") or following in (":", "."):
             continue
         if position == 0 and word in ("EXPLAIN", "PROFILE"):
-            return Refusal(f"{word} is not available in the console", "the query without EXPLAIN or PROFILE")
+            return Refusal(
+                _("{word} is not available in the console").format(word=word), _("the query without EXPLAIN or PROFILE")
+            )
         if word in WRITE_OR_ADMIN_WORDS:
-            return Refusal(f"the console only reads: {word} is not allowed")
+            return Refusal(_("the console only reads: {word} is not allowed").format(word=word))
         if word in ADMIN_VERBS and following in ADMIN_OBJECTS:
-            return Refusal(f"the console only reads: {word} {following} is not allowed")
+            return Refusal(_("the console only reads: {word} is not allowed").format(word=f"{word} {following}"))
         if word == "TRANSACTIONS" and previous.upper() == "IN":
-            return Refusal("the console only reads: CALL … IN TRANSACTIONS is not allowed")
+            return Refusal(_("the console only reads: {word} is not allowed").format(word="CALL … IN TRANSACTIONS"))
         if _refused_namespace(token):
-            return Refusal(f"the console does not run {token}", "graph reads; file, network and admin procedures are off")
+            return Refusal(
+                _("the console does not run {name}").format(name=token),
+                _("graph reads; file, network and admin procedures are off"),
+            )
         if previous.upper() == "CALL" and token not in ("{", "(") and token.lower() not in READ_PROCEDURES:
             allowed = ", ".join(sorted(READ_PROCEDURES))
-            return Refusal(f"the console does not CALL {token}", f"a subquery CALL {{ … }} or one of: {allowed}")
+            return Refusal(
+                _("the console does not CALL {name}").format(name=token),
+                _("a subquery CALL {{ … }} or one of: {allowed}").format(allowed=allowed),
+            )
     return None
 
 
@@ -226,17 +239,16 @@ def run_console_query(
     row_limit: int,
 ) -> ConsoleResult:
     if not enabled:
-        raise ConsoleDisabled(
-            "the Cypher console is off on this server",
-            expected=f"set {SETTING}=true to turn it on (it only ever reads)",
-        )
+        raise console_disabled()
     query = normalise(query)
     refusal = check_read_only(query)
     if refusal is not None:
         raise QueryRefused(refusal.message, expected=refusal.expected)
     params = dict(parameters or {})
     if not _slots.acquire(blocking=False):
-        raise ConsoleBusy(f"{MAX_CONCURRENT} console queries are already running", expected="try again in a moment")
+        raise ConsoleBusy(
+            _("{count} console queries are already running").format(count=MAX_CONCURRENT), expected=_("try again in a moment")
+        )
     started = time.perf_counter()
     try:  # the store gives the slot back when it is really done with the query, not at the deadline
         columns, rows, truncated = store.run_read_only(
@@ -245,7 +257,9 @@ def run_console_query(
     except ReadOnlyQueryTimedOut as exc:
         raise _timed_out(timeout_seconds) from exc
     except ReadOnlyQueryWrote as exc:
-        raise QueryRefused(f"the console only reads: {shorten(str(exc), 200)}", expected=EXPECTED_READ) from exc
+        raise QueryRefused(
+            _("the console only reads: {reason}").format(reason=shorten(str(exc), 200)), expected=_(EXPECTED_READ)
+        ) from exc
     except ReadOnlyQueryError as exc:
         raise _failed(exc) from exc
     return ConsoleResult(
@@ -255,13 +269,20 @@ def run_console_query(
 
 def _failed(exc: BaseException) -> QueryFailed:
     message = str(exc).replace("Connection exception: ", "").replace("Binder exception: ", "")
-    return QueryFailed(f"the query failed: {shorten(message, 300)}", expected=EXPECTED_READ)
+    return QueryFailed(_("the query failed: {reason}").format(reason=shorten(message, 300)), expected=_(EXPECTED_READ))
 
 
 def _timed_out(timeout_seconds: float) -> QueryFailed:
     return QueryFailed(
-        f"the query ran longer than {timeout_seconds:g} s and was stopped",
-        expected="a narrower MATCH or a LIMIT (the limit is LIFEACT_CYPHER_TIMEOUT)",
+        _("the query ran longer than {seconds} s and was stopped").format(seconds=f"{timeout_seconds:g}"),
+        expected=_("a narrower MATCH or a LIMIT (the limit is LIFEACT_CYPHER_TIMEOUT)"),
+    )
+
+
+def console_disabled() -> ConsoleDisabled:
+    return ConsoleDisabled(
+        _("the Cypher console is off on this server"),
+        expected=_("set {setting}=true to turn it on (it only ever reads)").format(setting=SETTING),
     )
 
 

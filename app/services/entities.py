@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from app import models, provenance
 from app.graph.store import GraphStore
+from app.i18n import gettext as _
 from app.seed import work_package_id
 from app.services.errors import InvalidParameter, NotFound
 from app.services.names import NodeRef
@@ -131,7 +132,7 @@ def node_properties(model: ReadModel, node: NodeRef) -> dict[str, Any]:
     """Every property of one node, read from the store."""
     rows = model.store.read("node_by_id", {"id": node.id}, label=node.kind)
     if not rows:
-        raise NotFound(f"{node.name} is no longer in the graph", expected="a node of the current graph")
+        raise NotFound(_("{name} is no longer in the graph").format(name=node.name), expected=_("a node of the current graph"))
     return rows[0]["node"]
 
 
@@ -681,7 +682,9 @@ def parse_bool(value: str | None, name: str) -> bool | None:
         return True
     if folded in ("false", "0", "no", "nej"):
         return False
-    raise InvalidParameter(f"{name}='{shorten(value, 40)}' is not a yes/no value", expected="true or false")
+    raise InvalidParameter(
+        _("{name}='{value}' is not a yes/no value").format(name=name, value=shorten(value, 40)), expected=_("true or false")
+    )
 
 
 __all__ = ["NotFound"]

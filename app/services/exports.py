@@ -56,6 +56,7 @@ from rapidfuzz import process
 from app import provenance
 from app.graph.schema import LABELS, NODE_PROPERTIES, RELATIONSHIP_SHAPES, RELATIONSHIP_TYPES, WRITTEN, RelationshipShape
 from app.graph.store import GraphStore, Row
+from app.i18n import gettext
 from app.services.errors import InvalidParameter, ServiceError
 from app.services.read_model import ReadModel
 from app.services.text import shorten
@@ -85,7 +86,6 @@ FORMATS: dict[str, ExportFormat] = {
     )
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS)
-EXPECTED_FORMAT = f"format is one of {', '.join(FORMAT_NAMES)}"
 
 
 class OutputExists(ServiceError):
@@ -103,10 +103,12 @@ def export_format(name: str) -> ExportFormat:
     key = (name or "").strip().lower()
     if key in FORMATS:
         return FORMATS[key]
-    close = [match for match, score, _ in process.extract(key, FORMAT_NAMES, limit=2) if score >= 50] if key else []
+    close = [match for match, score, _index in process.extract(key, FORMAT_NAMES, limit=2) if score >= 50] if key else []
     raise InvalidParameter(
-        f"'{shorten(name or '')}' is not an export format" if key else "no export format was given",
-        expected=EXPECTED_FORMAT,
+        gettext("'{name}' is not an export format").format(name=shorten(name or ""))
+        if key
+        else gettext("no export format was given"),
+        expected=gettext("format is one of {formats}").format(formats=", ".join(FORMAT_NAMES)),
         suggestions=close,
     )
 

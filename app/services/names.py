@@ -25,6 +25,8 @@ from rapidfuzz import fuzz, process
 
 from app.graph.schema import LABELS
 from app.graph.store import GraphStore
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.services.errors import InvalidParameter, NotFound
 from app.services.text import clean_input, fold, natural_key, shorten
 
@@ -37,18 +39,18 @@ MUNICIPALITY_ALIASES = {
 }
 
 KIND_WORDS = {
-    "Region": "region",
-    "Municipality": "municipality",
-    "Programme": "programme",
-    "Organisation": "organisation",
-    "WorkPackage": "work package",
-    "Task": "task",
-    "Theme": "theme",
-    "Solution": "solution",
-    "Adoption": "adoption",
-    "Observation": "observation",
-    "Indicator": "indicator",
-    "Resource": "resource",
+    "Region": N_("region"),
+    "Municipality": N_("municipality"),
+    "Programme": N_("programme"),
+    "Organisation": N_("organisation"),
+    "WorkPackage": N_("work package"),
+    "Task": N_("task"),
+    "Theme": N_("theme"),
+    "Solution": N_("solution"),
+    "Adoption": N_("adoption"),
+    "Observation": N_("observation"),
+    "Indicator": N_("indicator"),
+    "Resource": N_("resource"),
 }
 
 # The named query that reads each label's names (cypher/names.cypher).
@@ -219,7 +221,8 @@ class NameIndex:
         if not isinstance(state, tuple) or len(state) != 9 or state[0] != cls.SNAPSHOT_FORMAT or state[1] != version:
             return None
         index = cls()
-        _, _, nodes, index._aliases, index._rank, index._whole, index._words, index._sorted_whole, index._sorted_all = state
+        nodes = state[2]
+        index._aliases, index._rank, index._whole, index._words, index._sorted_whole, index._sorted_all = state[3:]
         index._nodes = [None if n is None else NodeRef(*n) for n in nodes]
         index._position = {n.id: i for i, n in enumerate(index._nodes) if n is not None}
         return index
@@ -306,7 +309,7 @@ class NameIndex:
             return []
         names: list[str] = []
         wanted = limit * 2 if kinds is None else limit * 20
-        for match, score, _ in process.extract(key, self._sorted_whole, scorer=fuzz.WRatio, limit=wanted):
+        for match, score, _index in process.extract(key, self._sorted_whole, scorer=fuzz.WRatio, limit=wanted):
             if score < 60:
                 continue
             for node in self._nodes_at(_positions(self._whole.get(match)), kinds):
@@ -332,12 +335,19 @@ class NameIndex:
 
     def resolve(self, text: str, kinds: tuple[str, ...] | None = None, what: str | None = None) -> NodeRef:
         """The one node `text` names, or NotFound with suggestions."""
-        what = what or (" or ".join(KIND_WORDS.get(k, k.lower()) for k in kinds) if kinds else "node")
+        # `what` is an English phrase marked with N_ (KIND_WORDS, or the caller's), shown translated.
+        what = _(what) if what else (_(" or ").join(_(KIND_WORDS.get(k, k.lower())) for k in kinds) if kinds else _("node"))
         cleaned = clean_input(text or "")
         if not cleaned:
-            raise InvalidParameter(f"an empty {what} name was given", expected=f"the name or code of a {what}")
+            raise InvalidParameter(
+                _("an empty {what} name was given").format(what=what),
+                expected=_("the name or code of a {what}").format(what=what),
+            )
         if len(cleaned) > 200:
-            raise InvalidParameter(f"the {what} name is {len(cleaned)} characters long", expected="at most 200 characters")
+            raise InvalidParameter(
+                _("the {what} name is {count} characters long").format(what=what, count=len(cleaned)),
+                expected=_("at most 200 characters"),
+            )
         with self._lock:
             by_id = self.get(cleaned)
             if by_id is not None and (kinds is None or by_id.kind in kinds):
@@ -361,7 +371,9 @@ class NameIndex:
                 return (exact or preferred)[0]
             suggestions = self.suggestions(cleaned, kinds)
         raise NotFound(
-            f"no {what} called '{shorten(cleaned, 40)}'", expected=f"the name or code of a {what}", suggestions=suggestions
+            _("no {what} called '{name}'").format(what=what, name=shorten(cleaned, 40)),
+            expected=_("the name or code of a {what}").format(what=what),
+            suggestions=suggestions,
         )
 
     # -- search -------------------------------------------------------------------------
@@ -402,7 +414,7 @@ class NameIndex:
                 for position in self._leading(_positions(self._words.get(candidate)), limit):
                     offer(position, candidate, 78.0 + bonus)
             if len(key) >= 3:
-                for candidate, score, _ in process.extract(
+                for candidate, score, _index in process.extract(
                     key, self._sorted_all, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=70
                 ):
                     for table in (self._whole, self._words):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app import models
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.seed import work_package_id
 from app.services.entities import (
     _theme_ref,
@@ -45,16 +47,19 @@ def _overlap(model: ReadModel, id_a: str, id_b: str) -> models.Overlap:
     score = jaccard(set_a, set_b)
     name_a, name_b = row_a["name"], row_b["name"]
     if id_a == id_b:
-        explanation = f"{name_a} was compared with itself: it takes part in {len(set_a)} work packages."
+        explanation = _("{a} was compared with itself: it takes part in {count} work packages.").format(
+            a=name_a, count=len(set_a)
+        )
     elif shared:
-        explanation = (
-            f"{name_a} and {name_b} both take part in {len(shared)} work package"
-            f"{'s' if len(shared) != 1 else ''} ({', '.join(shared)}), {score:.0%} of the work packages either takes part in."
-        )
+        explanation = ngettext(
+            "{a} and {b} both take part in {count} work package ({codes}), {share} of the work packages either takes part in.",
+            "{a} and {b} both take part in {count} work packages ({codes}), {share} of the work packages either takes part in.",
+            len(shared),
+        ).format(a=name_a, b=name_b, count=len(shared), codes=", ".join(shared), share=f"{score:.0%}")
+    elif set_a or set_b:
+        explanation = _("{a} and {b} share no work package.").format(a=name_a, b=name_b)
     else:
-        explanation = f"{name_a} and {name_b} share no work package" + (
-            "." if set_a or set_b else ": neither takes part in LIFE ACT."
-        )
+        explanation = _("{a} and {b} share no work package: neither takes part in LIFE ACT.").format(a=name_a, b=name_b)
     return models.Overlap(
         a=name_a,
         b=name_b,
@@ -77,7 +82,9 @@ def overlaps(
     """One page of the pairs sharing at least `min_shared` work packages, most shared first,
     then by Jaccard: ranked and cut in the store."""
     if min_shared < 1:
-        raise InvalidParameter(f"min_shared={min_shared} is below 1", expected="min_shared ≥ 1")
+        raise InvalidParameter(
+            _("{name}={value} is below 1").format(name="min_shared", value=min_shared), expected="min_shared ≥ 1"
+        )
     page = page or PageRequest.first("overlaps")
     name = model.resolve(region, ("Region",)).name if region is not None else None
     params = {"any_region": name is None, "region": name or "", "min_shared": min_shared}
@@ -107,12 +114,15 @@ def overlap_matrix(
     MATRIX_LIMIT, checked with a count before anything is read."""
     scopes = [k for k, v in (("region", region), ("work_package", work_package), ("names", names)) if v is not None]
     if len(scopes) > 1:
-        raise InvalidParameter(f"{' and '.join(scopes)} were both given", expected="one of region, work_package and names")
+        raise InvalidParameter(
+            _("{names} were both given").format(names=" + ".join(scopes)),
+            expected=_("one of region, work_package and names"),
+        )
     if names is not None:
         wanted = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
         wanted = [n for n in wanted if n]
         if not wanted:
-            raise InvalidParameter("names is empty", expected="names=<municipality>,<municipality>,…")
+            raise InvalidParameter(_("names is empty"), expected="names=<municipality>,<municipality>,…")
         _check_matrix_size(len(dict.fromkeys(wanted)), "names")
         ids = list(dict.fromkeys(model.resolve(n, ("Municipality",)).id for n in wanted))
         return model.cached(
@@ -121,20 +131,27 @@ def overlap_matrix(
     if work_package is not None:
         code = resolve_work_package(model, work_package)
         page = municipality_page(model, PageRequest(MATRIX_LIMIT), via=("work_package", work_package_id(code)))
-        _check_matrix_size(page.total, f"work package {code}")
+        _check_matrix_size(page.total, _("work package {code}").format(code=code))
         return _matrix_of_page(model, page)
     name = model.resolve(region, ("Region",)).name if region is not None else None
     page = municipality_page(model, PageRequest(MATRIX_LIMIT), participating=True, region_name=name)
-    _check_matrix_size(page.total, f"the participating municipalities of {name}" if name else "the participating municipalities")
+    _check_matrix_size(
+        page.total,
+        _("the participating municipalities of {region}").format(region=name) if name else _("the participating municipalities"),
+    )
     return _matrix_of_page(model, page)
 
 
 def _check_matrix_size(count: int, what: str) -> None:
     if count > MATRIX_LIMIT:
         raise InvalidParameter(
-            f"the matrix of {what} would cover {count} municipalities, more than {MATRIX_LIMIT}",
-            expected=f"at most {MATRIX_LIMIT} municipalities: narrow it with region=<region>, work_package=<code> "
-            f"or names=<a>,<b>,… (up to {MATRIX_LIMIT} names); /api/overlaps ranks every pair, a page at a time",
+            _("the matrix of {what} would cover {count} municipalities, more than {limit}").format(
+                what=what, count=count, limit=MATRIX_LIMIT
+            ),
+            expected=_(
+                "at most {limit} municipalities: narrow it with region=<region>, work_package=<code> "
+                "or names=<a>,<b>,… (up to {limit} names); /api/overlaps ranks every pair, a page at a time"
+            ).format(limit=MATRIX_LIMIT),
         )
 
 

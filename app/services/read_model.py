@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from app.graph.store import GraphStore
+from app.i18n import current_language
 from app.services.names import NameIndex, NodeRef
 
 T = TypeVar("T")
@@ -173,8 +174,9 @@ class ReadModel:
         return self.names().get(node_id)
 
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The answer for `key` at the current version, computed at most once per version."""
-        return self.answers.get(self.version, key, build)
+        """The answer for `key` at the current version, computed at most once per version and
+        language (answers carry text in the language they were built in: reasons, explanations)."""
+        return self.answers.get(self.version, (current_language(), key), build)
 
     def warm(self) -> float:
         """Build the name index now (before the server answers); seconds it took."""

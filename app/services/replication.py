@@ -12,14 +12,17 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from app import models
+from app.i18n import N_, current_language, ngettext
+from app.i18n import gettext as _
 from app.services.entities import _theme_ref, municipalities_by_id, node_properties, work_package_facts, wp_sort_key
-from app.services.errors import InvalidParameter
+from app.services.errors import out_of_range
 from app.services.knowledge import adoptions
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 
 PILLARS = ("mitigation", "adaptation")
+PILLAR_WORDS = {"mitigation": N_("mitigation"), "adaptation": N_("adaptation")}  # the values stay English in the data
 MAX_CANDIDATES = 100  # the largest `limit` the API allows
 
 # Replication scoring: each kind of evidence adds weight; see README "Replication scoring".
@@ -47,8 +50,8 @@ WEIGHTS = {
 
 def replication(model: ReadModel, target: str, limit: int = 10) -> models.Replication:
     if not 1 <= limit <= MAX_CANDIDATES:
-        raise InvalidParameter(f"limit={limit} is out of range", expected=f"limit from 1 to {MAX_CANDIDATES}")
-    node = model.resolve(target, ("WorkPackage", "Task", "Theme", "Solution"), what="work package, task, theme or solution")
+        raise out_of_range("limit", limit, 1, MAX_CANDIDATES)
+    node = model.resolve(target, ("WorkPackage", "Task", "Theme", "Solution"), what=N_("work package, task, theme or solution"))
     build = _solution_replication if node.kind == "Solution" else _replication
     result = model.cached(("replication", node.id), lambda: build(model, node))
     return result.model_copy(update={"candidates": result.candidates[:limit]})
@@ -128,7 +131,7 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
         scores.pop(mid, None)
 
     best = _best_candidates(model, scores)
-    rows = municipalities_by_id(model, [mid for mid, _ in best])
+    rows = municipalities_by_id(model, [mid for mid, _score in best])
     other_codes = sorted(
         {code for row in rows.values() for code in row["work_packages"] if code not in target_wps}, key=wp_sort_key
     )
@@ -140,7 +143,7 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
         region: sorted((p["name"] for p in participants.values() if p["region"] == region), key=danish_key)
         for region in per_region
     }
-    theme_names = {slug: t["name"] for slug, t in themes.items()}
+    theme_names = {slug: _theme_name(t) for slug, t in themes.items()}
     candidates = []
     for mid, score in best:
         m = rows[mid]
@@ -149,7 +152,7 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             reasons.append(
                 models.Reason.model_construct(
                     kind="neighbour",
-                    detail=f"borders {', '.join(borders[mid])} (participants)",
+                    detail=_("borders {names} (participants)").format(names=", ".join(borders[mid])),
                     weight=_neighbour_weight(borders[mid]),
                 )
             )
@@ -159,7 +162,11 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             reasons.append(
                 models.Reason.model_construct(
                     kind="region",
-                    detail=f"in {m['region']}, like {count} participant{'s' if count != 1 else ''} ({who})",
+                    detail=ngettext(
+                        "in {region}, like {count} participant ({names})",
+                        "in {region}, like {count} participants ({names})",
+                        count,
+                    ).format(region=m["region"], count=count, names=who),
                     weight=min(WEIGHTS["region_cap"], WEIGHTS["region"] * count),
                 )
             )
@@ -167,7 +174,7 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             reasons.append(
                 models.Reason.model_construct(
                     kind="lead-region",
-                    detail=f"{m['region']} leads {', '.join(lead_regions[m['region']])}",
+                    detail=_("{region} leads {codes}").format(region=m["region"], codes=", ".join(lead_regions[m["region"]])),
                     weight=WEIGHTS["lead-region"],
                 )
             )
@@ -175,7 +182,9 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             codes = sorted(theme_wps[mid][slug], key=wp_sort_key)
             reasons.append(
                 models.Reason.model_construct(
-                    kind="theme", detail=f"works on {theme_names[slug]} in {', '.join(codes)}", weight=WEIGHTS["theme"]
+                    kind="theme",
+                    detail=_("works on {theme} in {codes}").format(theme=theme_names[slug], codes=", ".join(codes)),
+                    weight=WEIGHTS["theme"],
                 )
             )
         if mid in pillar_members:
@@ -184,7 +193,11 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             ]
             reasons.append(
                 models.Reason.model_construct(
-                    kind="pillar", detail=f"takes part in {'/'.join(pillars)} work in {', '.join(same)}", weight=WEIGHTS["pillar"]
+                    kind="pillar",
+                    detail=_("takes part in {pillars} work in {codes}").format(
+                        pillars="/".join(_(PILLAR_WORDS.get(p, p)) for p in pillars), codes=", ".join(same)
+                    ),
+                    weight=WEIGHTS["pillar"],
                 )
             )
         if mid in partners:
@@ -193,7 +206,7 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             reasons.append(
                 models.Reason.model_construct(
                     kind="co-participation",
-                    detail=f"already works with {', '.join(names)} in {where}",
+                    detail=_("already works with {names} in {codes}").format(names=", ".join(names), codes=where),
                     weight=_co_participation_weight(partners[mid]),
                 )
             )
@@ -236,6 +249,11 @@ def _pillar_members(model: ReadModel, pillar: str) -> frozenset[str]:
         return frozenset(mid for row in rows for mid in row["ids"])
 
     return model.cached(("pillar-members", pillar), build)
+
+
+def _theme_name(theme: dict[str, Any]) -> str:
+    english = theme.get("name_en")
+    return str(english) if current_language() == "en" and english else str(theme.get("name_da") or theme["name"])
 
 
 def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[str, float]]:
@@ -285,13 +303,13 @@ def _holders(model: ReadModel, solution_id: str) -> dict[str, str]:
     """Municipality id -> how it has the solution: developed it, or its latest adoption event is
     not 'dropped' (considering, planning and piloting count: it is taking the solution up)."""
     held = {
-        row["id"]: "developed it"
+        row["id"]: _("developed it")
         for row in model.store.read("solution_developers", {"id": solution_id})
         if row["kind"] == "Municipality"
     }
     for mid, row in adoptions.latest_events(model, solution_id).items():
         if row["status"] != "dropped" and mid not in held:
-            held[mid] = f"{row['status']} since {row['date']}"
+            held[mid] = _("{status} since {date}").format(status=row["status"], date=row["date"])
     return held
 
 
@@ -313,7 +331,7 @@ def _solution_replication(model: ReadModel, node: NodeRef) -> models.Replication
     for row in store.read("neighbours_of_participants", {"participants": ids}) if ids else []:
         bordered = sorted(mid for mid in ids if holder_rows[mid]["name"] in set(row["borders"]))
         weight = min(WEIGHTS["adopter-neighbour_cap"], WEIGHTS["adopter-neighbour"] * len(bordered))
-        detail = f"borders {', '.join(label[mid] for mid in bordered)}"
+        detail = _("borders {names}").format(names=", ".join(label[mid] for mid in bordered))
         evidence[row["id"]].append(models.Reason.model_construct(kind="adopter-neighbour", detail=detail, weight=weight))
     by_region: dict[str, list[str]] = defaultdict(list)
     for mid, row in holder_rows.items():
@@ -322,7 +340,7 @@ def _solution_replication(model: ReadModel, node: NodeRef) -> models.Replication
     for row in store.read("region_members", {"regions": region_ids, "participants": ids}) if ids else []:
         same = by_region[row["region"]]
         weight = min(WEIGHTS["adopter-region_cap"], WEIGHTS["adopter-region"] * len(same))
-        detail = f"in {row['region']}, like {', '.join(label[mid] for mid in same)}"
+        detail = _("in {region}, like {names}").format(region=row["region"], names=", ".join(label[mid] for mid in same))
         evidence[row["id"]].append(models.Reason.model_construct(kind="adopter-region", detail=detail, weight=weight))
     shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in store.read("co_participants", {"participants": ids, "exclude": [""]}) if ids else []:
@@ -331,7 +349,7 @@ def _solution_replication(model: ReadModel, node: NodeRef) -> models.Replication
         partners = sorted({name for group in by_wp.values() for name in group}, key=danish_key)
         weight = min(WEIGHTS["adopter-partner_cap"], WEIGHTS["adopter-partner"] * len(partners))
         where = ", ".join(sorted(by_wp, key=wp_sort_key))
-        detail = f"already works with {', '.join(partners)} in {where}"
+        detail = _("already works with {names} in {codes}").format(names=", ".join(partners), codes=where)
         evidence[mid].append(models.Reason.model_construct(kind="adopter-partner", detail=detail, weight=weight))
 
     candidates = {c.name: c for c in (base.candidates if base else [])}

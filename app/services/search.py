@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app import models
-from app.services.errors import InvalidParameter
+from app.i18n import gettext as _
+from app.services.errors import InvalidParameter, out_of_range
 from app.services.names import NodeRef
 from app.services.paging import LIMITS, PageRequest
 from app.services.read_model import ReadModel
@@ -16,12 +17,16 @@ SEARCH_DEPTH = 200
 def search(model: ReadModel, q: str, limit: int = 10, offset: int = 0) -> models.SearchResults:
     cleaned = clean_input(q or "")
     if not fold(cleaned):
-        raise InvalidParameter("the search text is empty (or only punctuation)", expected="q with at least one letter or digit")
+        raise InvalidParameter(
+            _("the search text is empty (or only punctuation)"), expected=_("q with at least one letter or digit")
+        )
     if len(cleaned) > 200:
-        raise InvalidParameter(f"the search text is {len(cleaned)} characters long", expected="q of at most 200 characters")
+        raise InvalidParameter(
+            _("the search text is {count} characters long").format(count=len(cleaned)), expected=_("q of at most 200 characters")
+        )
     maximum = LIMITS["search"].maximum
     if not 1 <= limit <= maximum:
-        raise InvalidParameter(f"limit={limit} is out of range", expected=f"limit from 1 to {maximum}")
+        raise out_of_range("limit", limit, 1, maximum)
     ranked = model.cached(("search", cleaned), lambda: _ranked(model, cleaned))
     page = PageRequest(limit, offset).page(ranked[offset : offset + limit], len(ranked))
     return models.SearchResults(

@@ -10,8 +10,9 @@ from typing import Any
 from app import models
 from app.graph.queries import MAX_HOPS_LIMIT
 from app.graph.schema import LABELS
+from app.i18n import gettext as _
 from app.services.entities import nodes_with_properties
-from app.services.errors import InvalidParameter
+from app.services.errors import InvalidParameter, out_of_range
 from app.services.names import KIND_WORDS, NodeRef
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, fold, natural_key, shorten
@@ -29,9 +30,9 @@ def _ref(node: NodeRef) -> models.Ref:
 
 def paths(model: ReadModel, source: str, target: str, max_hops: int = 6, limit: int = 10) -> models.Paths:
     if not 1 <= max_hops <= MAX_HOPS_LIMIT:
-        raise InvalidParameter(f"max_hops={max_hops} is out of range", expected=f"max_hops from 1 to {MAX_HOPS_LIMIT}")
+        raise out_of_range("max_hops", max_hops, 1, MAX_HOPS_LIMIT)
     if not 1 <= limit <= 100:
-        raise InvalidParameter(f"limit={limit} is out of range", expected="limit from 1 to 100")
+        raise out_of_range("limit", limit, 1, 100)
     a, b = model.resolve(source), model.resolve(target)
     if a.id == b.id:
         return models.Paths(
@@ -77,7 +78,8 @@ def parse_kinds(kinds: str | None) -> tuple[str, ...] | None:
             continue
         if key not in lookup:
             raise InvalidParameter(
-                f"unknown kind '{shorten(part, 40)}'", expected=f"a comma-separated list of {', '.join(LABELS)}"
+                _("unknown kind '{kind}'").format(kind=shorten(part, 40)),
+                expected=_("a comma-separated list of {kinds}").format(kinds=", ".join(LABELS)),
             )
         labels.append(lookup[key])
     return tuple(dict.fromkeys(labels)) or None
@@ -102,7 +104,7 @@ def neighbourhood(
     expand: str | Iterable[str] | None = None,
 ) -> models.Neighbourhood:
     if not 1 <= depth <= 3:
-        raise InvalidParameter(f"depth={depth} is out of range", expected="depth from 1 to 3")
+        raise out_of_range("depth", depth, 1, 3)
     allowed = parse_kinds(kinds) if isinstance(kinds, str) or kinds is None else kinds
     node = model.resolve(center)
     opened = parse_expand(model, expand)
@@ -193,7 +195,7 @@ def _neighbourhood(
     properties = nodes_with_properties(model, list(kinds))
     all_edges = sorted(edges) + [(g.id, g.hub, g.type) if g.direction == "in" else (g.hub, g.id, g.type) for g in groups]
     degree: Counter[str] = Counter()
-    for source, target, _ in all_edges:
+    for source, target, _type in all_edges:
         degree[source] += 1
         degree[target] += 1
     nodes: list[models.GraphNode] = [

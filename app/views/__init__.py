@@ -25,8 +25,9 @@ class CachedStaticFiles(StaticFiles):
 
 
 def install(app: FastAPI, settings: Settings) -> None:
+    from app.api.language import LANGUAGE_PARAMETER
     from app.api.routes import views
     from app.paths import STATIC_DIR
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(views.router)
+    app.include_router(views.router, dependencies=[LANGUAGE_PARAMETER])

@@ -16,12 +16,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.i18n import gettext as _
 from app.paths import STATIC_DIR
 
 BOUNDARY_FILE = STATIC_DIR / "data" / "kommuner-dagi-2014-simplified.geojson"
-BOUNDARY_CREDIT = (
-    "Kommunegrænser: Geodatastyrelsen og Danske Kommuner, FOT-datasæt (DAGI), 2014-02-13, 1:500.000, via Neogeografen/dagi"
-)
+BOUNDARY_SOURCE = "Geodatastyrelsen og Danske Kommuner, FOT-datasæt (DAGI), 2014-02-13, 1:500.000, via Neogeografen/dagi"
+BOUNDARY_CREDIT = f"Kommunegrænser: {BOUNDARY_SOURCE}"  # the Danish credit (pages show boundary_credit(), in their language)
+
+
+def boundary_credit() -> str:
+    return _("Municipal boundaries: {source}").format(source=BOUNDARY_SOURCE)
+
+
 NOT_A_MUNICIPALITY = {"0411"}  # Christiansø: outside the division into municipalities
 
 Ring = list[tuple[float, float]]

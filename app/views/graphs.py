@@ -10,17 +10,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import models, provenance
+from app.i18n import current_language, localized, ngettext
+from app.i18n import gettext as _
 from app.services import entities, overlap, replication, traversal
 from app.services.read_model import ReadModel
 from app.views.styles import (
-    EDGE_LABELS,
     HIDDEN_PROPERTIES,
     KIND_STYLES,
-    PROPERTY_LABELS,
-    ROLE_LABELS,
+    edge_label,
     kind_label,
+    kind_plural,
     node_size,
+    property_label,
+    role_label,
+    title_of,
 )
+
+# A description or title comes in two languages (`summary` English and `summary_da`, or
+# `summary` Danish and `summary_en` for knowledge; `title_da`/`title_en`): the details show the
+# one of the page's language, once, where the first of the pair stood.
+LANGUAGE_PAIRS = {
+    variant: field for field in ("summary", "description", "title") for variant in (field, f"{field}_da", f"{field}_en")
+}
 
 # Above this many nodes the browser gets positions instead of running physics (see README "Views").
 BROWSER_LAYOUT_LIMIT = 500
@@ -46,7 +57,7 @@ def _format(value: Any) -> str | None:
     if value is None or value == [] or value == "":
         return None
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -64,21 +75,34 @@ def node_ref(kind: str, name: str, properties: dict[str, Any]) -> str:
 
 
 def _facts(kind: str, properties: dict[str, Any], degree: int) -> list[list[str]]:
-    facts = [["type", kind_label(kind)]]
+    facts = [[_("type"), kind_label(kind)]]
+    paired: set[str] = set()
     for key, value in properties.items():
         if key in HIDDEN_PROPERTIES:
             continue
+        field_name = LANGUAGE_PAIRS.get(key)
+        if field_name is not None:
+            if field_name in paired:
+                continue
+            paired.add(field_name)
+            key, value = field_name, localized(properties, field_name)
         text = _format(value)
         if text is not None:
-            facts.append([PROPERTY_LABELS.get(key, key.replace("_", " ")), text])
-    facts.append(["forbindelser i visningen", str(degree)])
+            facts.append([property_label(key), text])
+    facts.append([_("connections in the view"), str(degree)])
     return facts
 
 
 def property_sources(properties: dict[str, Any]) -> list[list[str]]:
     """[label, provenance] for each property whose provenance is not the node's `source`."""
-    sources = provenance.decode(properties.get("property_sources"))
-    return [[PROPERTY_LABELS.get(key, key.replace("_", " ")), text] for key, text in sources.items()]
+    rows: dict[str, str] = {}
+    for key, text in provenance.decode(properties.get("property_sources")).items():
+        field_name = LANGUAGE_PAIRS.get(key)
+        label = property_label(field_name or key)
+        # a description in two languages is one line, as in the facts: the source of the page's language wins
+        if field_name is None or label not in rows or key.endswith("_da") == (current_language() == "da"):
+            rows[label] = text
+    return [[label, text] for label, text in rows.items()]
 
 
 def _vis_node(
@@ -124,7 +148,7 @@ def assemble(
     present = {n[0] for n in node_list}
     edge_list = [e for e in edge_list if e[0] in present and e[1] in present]
     degree: Counter[str] = Counter()
-    for source, target, _, _ in edge_list:
+    for source, target, _type, _note in edge_list:
         degree[source] += 1
         degree[target] += 1
     extra_facts = extra_facts or {}
@@ -189,17 +213,22 @@ def neighbourhood_graph(neighbourhood: models.Neighbourhood) -> ViewGraph:
     edges = ((e.source, e.target, e.type, None) for e in neighbourhood.edges)
     groups = [n for n in neighbourhood.nodes if isinstance(n, models.GroupNode)]
     drawn = len(neighbourhood.nodes) - len(groups)
-    caption = (
-        f"Alt inden for {neighbourhood.depth} skridt fra {center.name} ({kind_label(center.kind).lower()}): "
-        f"{drawn} knuder og {len(neighbourhood.edges) - len(groups)} forbindelser."
+    caption = _("Everything within {depth} steps of {center} ({kind}): {nodes} nodes and {edges} connections.").format(
+        depth=neighbourhood.depth,
+        center=center.name,
+        kind=kind_label(center.kind).lower(),
+        nodes=drawn,
+        edges=len(neighbourhood.edges) - len(groups),
     )
     if groups:
-        caption += (
-            f" Mange forbindelser af samme slags til én knude er samlet i {len(groups)} "
-            f"{'gruppe' if len(groups) == 1 else 'grupper'} ({', '.join(_group_label(g) for g in groups)}); "
-            "klik på en gruppe for at folde den ud."
-        )
-    graph = assemble(f"{center.name}: netværk, dybde {neighbourhood.depth}", caption, center.id, nodes, edges)
+        caption += " " + ngettext(
+            "Many relationships of one kind to one node are collapsed into {count} group ({groups}); click a group to expand it.",
+            "Many relationships of one kind to one node are collapsed into {count} groups ({groups}); "
+            "click a group to expand it.",
+            len(groups),
+        ).format(count=len(groups), groups=", ".join(_group_label(g) for g in groups))
+    heading = _("{center}: network, depth {depth}").format(center=center.name, depth=neighbourhood.depth)
+    graph = assemble(heading, caption, center.id, nodes, edges)
     by_id = {n.id: n for n in neighbourhood.nodes}
     for vis_node in graph.nodes:
         group = by_id[vis_node["id"]]
@@ -212,25 +241,30 @@ def neighbourhood_graph(neighbourhood: models.Neighbourhood) -> ViewGraph:
 def _group_label(group: models.GroupNode) -> str:
     members = group.properties.get("members") or {}
     kinds = list(members) if isinstance(members, dict) else []
-    word = KIND_STYLES[kinds[0]].plural.lower() if len(kinds) == 1 and kinds[0] in KIND_STYLES else "forbindelser"
+    word = kind_plural(kinds[0]).lower() if len(kinds) == 1 and kinds[0] in KIND_STYLES else _("connections")
     return f"{group.count} {word}"
 
 
 def _group_node(vis_node: dict[str, Any], group: models.GroupNode, hub_name: str, hub_ref: str) -> None:
     """A collapsed hub relationship as the page draws it: the count as its label, and what a click unfolds."""
-    relation = EDGE_LABELS.get(group.type, group.type.lower())
+    relation = edge_label(group.type)
     label = _group_label(group)
+    link = (
+        f"{relation} {hub_name}"
+        if group.direction == "in"
+        else _("{hub} {relation} them").format(hub=hub_name, relation=relation)
+    )
     vis_node.update(
         label=label,
-        name=f"{label}: {relation} {hub_name}" if group.direction == "in" else f"{label}: {hub_name} {relation} dem",
+        name=f"{label}: {link}",
         size=node_size(min(group.count, 150)),
         expand=hub_ref,
         facts=[
-            ["type", KIND_STYLES["Group"].label],
-            ["antal", str(group.count)],
-            ["heraf i visningen", str(group.shown)],
-            ["forbindelse", f"{relation} {hub_name}" if group.direction == "in" else f"{hub_name} {relation} dem"],
-            ["fold ud", f"klik for at vise alle {label}"],
+            [_("type"), kind_label("Group")],
+            [_("count"), str(group.count)],
+            [_("of which in the view"), str(group.shown)],
+            [_("relationship"), link],
+            [_("expand"), _("click to show all {label}").format(label=label)],
         ],
     )
 
@@ -255,8 +289,8 @@ def overlap_graph(model: ReadModel, a: str, b: str) -> ViewGraph:
     extra: dict[str, list[list[str]]] = defaultdict(list)
     for code in codes:
         nodes[wp_ids[code]] = details[wp_ids[code]]
-        who = "begge" if code in result.shared_work_packages else (result.a if code in result.only_a else result.b)
-        extra[wp_ids[code]].append(["i overlappet", who])
+        who = _("both") if code in result.shared_work_packages else (result.a if code in result.only_a else result.b)
+        extra[wp_ids[code]].append([_("in the overlap"), who])
     for code in result.shared_work_packages + result.only_a:
         edges.append((node_a.id, wp_ids[code], "PARTICIPATES_IN", None))
     for code in result.shared_work_packages + result.only_b:
@@ -266,15 +300,24 @@ def overlap_graph(model: ReadModel, a: str, b: str) -> ViewGraph:
             if theme["slug"] in shared_slugs:
                 theme_id = f"theme:{theme['slug']}"
                 nodes.setdefault(theme_id, details[theme_id])
-                edges.append((wp_ids[code], theme_id, "ADDRESSES", "direkte eller gennem en opgave"))
+                edges.append((wp_ids[code], theme_id, "ADDRESSES", _("directly or through a task")))
     for theme_id in [i for i in nodes if i.startswith("theme:")]:
-        extra[theme_id].append(["i overlappet", "tema begge når"])
-    caption = (
-        f"{result.explanation} Fælles arbejdspakker: {', '.join(result.shared_work_packages) or 'ingen'}; "
-        f"kun {result.a}: {', '.join(result.only_a) or 'ingen'}; kun {result.b}: {', '.join(result.only_b) or 'ingen'}; "
-        f"Jaccard {result.jaccard:.2f}. Temaer vises, når begge når dem."
+        extra[theme_id].append([_("in the overlap"), _("a theme both reach")])
+    none = _("none")
+    caption = _(
+        "{explanation} Shared work packages: {shared}; only {a}: {only_a}; only {b}: {only_b}; "
+        "Jaccard {jaccard}. Themes are shown when both reach them."
+    ).format(
+        explanation=result.explanation,
+        shared=", ".join(result.shared_work_packages) or none,
+        a=result.a,
+        only_a=", ".join(result.only_a) or none,
+        b=result.b,
+        only_b=", ".join(result.only_b) or none,
+        jaccard=f"{result.jaccard:.2f}",
     )
-    return assemble(f"Overlap: {result.a} og {result.b}", caption, node_a.id, nodes.values(), edges, extra)
+    heading = _("Overlap: {a} and {b}").format(a=result.a, b=result.b)
+    return assemble(heading, caption, node_a.id, nodes.values(), edges, extra)
 
 
 def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGraph:
@@ -295,23 +338,28 @@ def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGra
             edges.append((wp_id, target_id, "HAS_TASK" if result.target.kind == "Task" else "ADDRESSES", None))
         for participant in facts.participants.get(code, []):
             nodes.setdefault(participant["id"], details[participant["id"]])
-            extra[participant["id"]] = [["replikation", "deltager allerede"]]
+            extra[participant["id"]] = [[_("replication"), _("already takes part")]]
             edges.append((participant["id"], wp_id, "PARTICIPATES_IN", None))
     for rank, (candidate, node_id) in enumerate(zip(result.candidates, candidate_ids, strict=True), start=1):
         nodes[node_id] = details[node_id]
-        extra[node_id] = [["replikationsscore", f"{candidate.score:g} (nr. {rank})"]] + [
-            ["begrundelse", f"{r.detail} (+{r.weight:g})"] for r in candidate.reasons
+        extra[node_id] = [[_("replication score"), _("{score} (no. {rank})").format(score=f"{candidate.score:g}", rank=rank)]] + [
+            [_("reason"), f"{r.detail} (+{r.weight:g})"] for r in candidate.reasons
         ]
         edges.append((node_id, target_id, "CANDIDATE_FOR", f"score {candidate.score:g}"))
     edges.extend(
         (participant, candidate, "NEIGHBOURS", None) for participant, candidate in replication.participant_borders(model, result)
     )
-    caption = (
-        f"Hvor {result.target.name} kan spredes: de {len(result.candidates)} bedste kandidater (stiplet, med score) "
-        f"blandt kommuner, der ikke deltager, og de {len(result.participants)} deltagere i "
-        f"{', '.join(result.work_packages)}. Begrundelserne står i hver kandidats detaljer."
+    caption = _(
+        "Where {target} could spread: the {count} best candidates (dashed, with their score) among the municipalities "
+        "not taking part, and the {participants} participants in {work_packages}. The reasons are in each candidate's details."
+    ).format(
+        target=result.target.name,
+        count=len(result.candidates),
+        participants=len(result.participants),
+        work_packages=", ".join(result.work_packages),
     )
-    return assemble(f"Replikation: {result.target.name}", caption, target_id, nodes.values(), edges, extra)
+    heading = _("Replication: {target}").format(target=result.target.name)
+    return assemble(heading, caption, target_id, nodes.values(), edges, extra)
 
 
 def work_package_graph(model: ReadModel, code: str) -> ViewGraph:
@@ -323,7 +371,8 @@ def work_package_graph(model: ReadModel, code: str) -> ViewGraph:
     names = {n.id: n.name for n in hood.nodes}
     edges = []
     for e in hood.edges:
-        note = ROLE_LABELS.get(roles.get(names.get(e.source, ""), ""), None) if e.type == "PARTNER_IN" else None
+        role = roles.get(names.get(e.source, ""), "")
+        note = role_label(role) if e.type == "PARTNER_IN" and role else None
         edges.append((e.source, e.target, e.type, note))
     theme_ids = [f"theme:{theme.slug}" for task in wp.tasks for theme in task.themes]
     details = _details(model, theme_ids)
@@ -333,8 +382,15 @@ def work_package_graph(model: ReadModel, code: str) -> ViewGraph:
             theme_id = f"theme:{theme.slug}"
             nodes.setdefault(theme_id, details[theme_id])
             edges.append((task_id, theme_id, "ADDRESSES", None))
-    caption = (
-        f"{wp.code} {wp.title_da} ({wp.title_en}): ledes af {wp.lead.name}; {len(wp.municipalities)} kommuner, "
-        f"{len(wp.tasks)} opgaver, {len(wp.themes)} temaer. {wp.summary}"
+    caption = _(
+        "{code} {title}: led by {lead}; {municipalities} municipalities, {tasks} tasks, {themes} themes. {summary}"
+    ).format(
+        code=wp.code,
+        title=title_of(wp),
+        lead=wp.lead.name,
+        municipalities=len(wp.municipalities),
+        tasks=len(wp.tasks),
+        themes=len(wp.themes),
+        summary=localized(wp.model_dump(include={"summary", "summary_da"}), "summary"),
     )
-    return assemble(f"{wp.code}: {wp.title_da}", caption, wp_id, nodes.values(), edges)
+    return assemble(f"{wp.code}: {title_of(wp)}", caption, wp_id, nodes.values(), edges)

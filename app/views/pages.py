@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from app import models
+from app.i18n import gettext as _
+from app.i18n import language_in_links, ngettext
 from app.services import entities, overlap, replication, search
 from app.services.errors import ServiceError
 from app.services.paging import PageRequest, decode_cursor, encode_cursor
 from app.services.read_model import ReadModel
 from app.services.text import danish_key, shorten
-from app.views.boundaries import BOUNDARY_CREDIT, projected_map
+from app.views.boundaries import boundary_credit, projected_map
 from app.views.graphs import node_ref
 from app.views.render import render_page, with_query
-from app.views.styles import kind_label
+from app.views.styles import KIND_STYLES, kind_label, theme_name, title_of
 
 NO_DATA = "#e3e3e3"
 PARTICIPANT = "#1b4f9c"
@@ -64,14 +66,13 @@ def map_context(model: ReadModel, target: str | None, base: str = "") -> dict[st
         scores = {c.code: c for c in result.candidates}
         participants = set(result.participants)
         bins = _bins([c.score for c in result.candidates] or [0.0], ORANGES)
-        title = f"Kort: hvor kan {result.target.name} spredes?"
-        caption = (
-            f"Replikationsscore for {result.target.name} ({', '.join(result.work_packages)}): "
-            "mørkere orange er en bedre kandidat; "
-            f"blå kommuner deltager allerede ({len(participants)})."
-        )
-        legend = [(PARTICIPANT, "deltager allerede")] + [(c, f"score {lo:.2g}–{hi:.2g}") for lo, hi, c in bins]
-        legend.append((NO_DATA, "ingen score"))
+        title = _("Map: where could {target} spread?").format(target=result.target.name)
+        caption = _(
+            "Replication score for {target} ({work_packages}): darker orange is a better candidate; "
+            "blue municipalities already take part ({count})."
+        ).format(target=result.target.name, work_packages=", ".join(result.work_packages), count=len(participants))
+        legend = [(PARTICIPANT, _("already takes part"))] + [(c, f"score {lo:.2g}–{hi:.2g}") for lo, hi, c in bins]
+        legend.append((NO_DATA, _("no score")))
         ranking = [
             (c.name, graph_href(c.name, 1, base), f"{c.score:g}: {c.reasons[0].detail if c.reasons else ''}")
             for c in result.candidates[:15]
@@ -79,16 +80,18 @@ def map_context(model: ReadModel, target: str | None, base: str = "") -> dict[st
     else:
         counts = [len(m["work_packages"]) for m in municipalities if m["work_packages"]]
         high = max(counts, default=1)
-        title = "Kort: deltagelse i LIFE ACT"
-        caption = f"Antal arbejdspakker, hver kommune deltager i ({len(counts)} af {len(municipalities)} kommuner deltager)."
+        title = _("Map: participation in LIFE ACT")
+        caption = _(
+            "Number of work packages each municipality takes part in ({count} of {total} municipalities take part)."
+        ).format(count=len(counts), total=len(municipalities))
         legend = [
             (
                 GREENS[min(len(GREENS) - 1, round((n - 1) * (len(GREENS) - 1) / max(high - 1, 1)))],
-                f"{n} arbejdspakke{'r' if n != 1 else ''}",
+                ngettext("{count} work package", "{count} work packages", n).format(count=n),
             )
             for n in range(1, high + 1)
         ]
-        legend.append((NO_DATA, "deltager ikke"))
+        legend.append((NO_DATA, _("does not take part")))
         top = sorted(
             (m for m in municipalities if m["work_packages"]),
             key=lambda m: (-len(m["work_packages"]), danish_key(m["name"])),
@@ -99,17 +102,23 @@ def map_context(model: ReadModel, target: str | None, base: str = "") -> dict[st
         name = m["name"] if m else shape.name
         if target:
             if name in participants:
-                fill, note = PARTICIPANT, "deltager allerede"
+                fill, note = PARTICIPANT, _("already takes part")
             elif shape.code in scores:
                 candidate = scores[shape.code]
-                fill, note = _color(candidate.score, bins), f"replikationsscore {candidate.score:g}"
+                fill, note = _color(candidate.score, bins), _("replication score {score}").format(score=f"{candidate.score:g}")
             else:
-                fill, note = NO_DATA, "ingen score"
+                fill, note = NO_DATA, _("no score")
         else:
             wps = m["work_packages"] if m else []
             count = len(wps)
             fill = GREENS[min(len(GREENS) - 1, round((count - 1) * (len(GREENS) - 1) / max(high - 1, 1)))] if count else NO_DATA
-            note = f"{count} arbejdspakker: {', '.join(wps)}" if count else "deltager ikke i LIFE ACT"
+            note = (
+                ngettext("{count} work package: {codes}", "{count} work packages: {codes}", count).format(
+                    count=count, codes=", ".join(wps)
+                )
+                if count
+                else _("does not take part in LIFE ACT")
+            )
         region = m["region"] if m else ""
         shapes.append(
             {
@@ -121,21 +130,22 @@ def map_context(model: ReadModel, target: str | None, base: str = "") -> dict[st
                 "href": graph_href(name, 1, base),
             }
         )
-    targets = [(wp.code, f"{wp.code} {wp.title_da}") for wp in entities.list_work_packages(model).data]
-    targets += [(t.slug, f"temaet {t.name}") for t in sorted(entities.list_themes(model).data, key=lambda t: danish_key(t.name))]
+    targets = [(wp.code, f"{wp.code} {title_of(wp)}") for wp in entities.list_work_packages(model).data]
+    themes = sorted(entities.list_themes(model).data, key=lambda t: danish_key(theme_name(t)))
+    targets += [(t.slug, _("the theme {name}").format(name=theme_name(t))) for t in themes]
     return {
         "title": title,
         "caption": caption,
         "shapes": shapes,
         "legend": legend,
         "ranking": ranking,
-        "ranking_title": "Bedste kandidater" if target else "Flest arbejdspakker",
+        "ranking_title": _("Best candidates") if target else _("Most work packages"),
         "targets": targets,
         "selected": target or "",
         "width": projected.width,
         "height": projected.height,
         "inset": projected.inset_frame,
-        "credit": BOUNDARY_CREDIT,
+        "credit": boundary_credit(),
     }
 
 
@@ -153,7 +163,7 @@ def _pager(page: PageRequest, shown: models.Page[Any], param: str, state: dict[s
     first = page.offset + 1 if shown.count else 0
     return {
         "id": param,
-        "span": f"{first}–{page.offset + shown.count} af {shown.total}",
+        "span": _("{first}–{last} of {total}").format(first=first, last=page.offset + shown.count, total=shown.total),
         "previous": link(max(page.offset - page.limit, 0)) if page.offset else "",
         "next": link(page.offset + page.limit) if shown.next_cursor else "",
     }
@@ -180,16 +190,16 @@ def home_context(
         else:
             for hit in results.data:
                 if hit.kind == "WorkPackage":
-                    href = f"/views/work-packages/{node_key(hit.id)}"
+                    href = with_query(f"/views/work-packages/{node_key(hit.id)}")
                 else:
                     href = graph_href(node_ref(hit.kind, hit.name, {_KEY_PROPERTY.get(hit.kind, "key"): node_key(hit.id)}), 1)
                 hits.append({"name": hit.name, "kind": kind_label(hit.kind).lower(), "href": href})
             if not hits:
-                message = f"Intet fundet for '{shorten(query, 80)}'."
+                message = _("Nothing found for '{query}'.").format(query=shorten(query, 80))
     work_packages = [
         {
-            "label": f"{wp.code} {wp.title_da}",
-            "href": f"/views/work-packages/{wp.code}",
+            "label": f"{wp.code} {title_of(wp)}",
+            "href": with_query(f"/views/work-packages/{wp.code}"),
             "replication": with_query("/views/replication", target=wp.code),
             "map": with_query("/views/map", target=wp.code),
         }
@@ -208,22 +218,29 @@ def home_context(
                 "a": p.a,
                 "b": p.b,
                 "href": with_query("/views/overlap", a=p.a, b=p.b),
-                "note": f"{len(p.shared_work_packages)} fælles ({', '.join(p.shared_work_packages)})",
+                "note": _("{count} shared ({codes})").format(
+                    count=len(p.shared_work_packages), codes=", ".join(p.shared_work_packages)
+                ),
             }
             for p in pairs
         ],
         "regions": [{"name": r.name, "href": graph_href(r.name, 1)} for r in region_page.data],
         "themes": [
             {
-                "name": t.name,
+                "name": theme_name(t),
                 "href": graph_href(t.slug, 1),
                 "replication": with_query("/views/replication", target=t.slug),
             }
-            for t in sorted(theme_page.data, key=lambda t: danish_key(t.name))
+            for t in sorted(theme_page.data, key=lambda t: danish_key(theme_name(t)))
         ],
         "pagers": {
             name: _pager(pages[name], shown, name, state)
             for name, shown in zip(HOME_LISTS, (wp_page, municipality_page, region_page, theme_page), strict=True)
+        },
+        # what home.js needs to write its suggestions in the page's language
+        "home_data": {
+            "kinds": {kind: kind_label(kind).lower() for kind in KIND_STYLES},
+            "lang": language_in_links() or "",
         },
     }
 
@@ -244,7 +261,7 @@ def render_map(model: ReadModel, target: str | None, *, inline_assets: bool = Fa
 
 
 def render_error(status: int, message: str, expected: str | None, suggestions: list[tuple[str, str]]) -> str:
-    heading = {404: "Ikke fundet", 422: "Ugyldig parameter"}.get(status, "Fejl")
+    heading = {404: _("Not found"), 422: _("Invalid parameter")}.get(status, _("Error"))
     return render_page(
         "error.html", "error", status=status, heading=heading, message=message, expected=expected, suggestions=suggestions
     )

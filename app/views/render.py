@@ -17,11 +17,12 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from app import models
+from app import i18n, models
+from app.i18n import gettext as _
 from app.paths import STATIC_DIR, TEMPLATE_DIR
-from app.views.boundaries import BOUNDARY_CREDIT
+from app.views.boundaries import boundary_credit
 from app.views.graphs import ViewGraph, neighbourhood_graph
-from app.views.styles import DASHED_TYPES, EDGE_LABELS, KIND_STYLES, UNDIRECTED_TYPES
+from app.views.styles import DASHED_TYPES, EDGE_LABELS, KIND_STYLES, UNDIRECTED_TYPES, edge_label, kind_label, kind_plural
 
 VIS_DIR = "vendor/vis-network-9.1.2"
 
@@ -47,10 +48,18 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     auto_reload=False,
+    extensions=["jinja2.ext.i18n"],
 )
+# `_()` in templates reads the language of the moment (app.i18n's ContextVar), like the services.
+ENVIRONMENT.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 ENVIRONMENT.filters["script_json"] = _script_json
 ENVIRONMENT.globals["kind_styles"] = KIND_STYLES
-ENVIRONMENT.globals["boundary_credit"] = BOUNDARY_CREDIT
+ENVIRONMENT.globals["kind_label"] = kind_label
+ENVIRONMENT.globals["kind_plural"] = kind_plural
+ENVIRONMENT.globals["current_language"] = i18n.current_language
+ENVIRONMENT.globals["language_switch"] = i18n.language_switch
+ENVIRONMENT.globals["link_language"] = i18n.language_in_links
+ENVIRONMENT.globals["boundary_credit"] = boundary_credit
 
 
 @cache
@@ -120,11 +129,32 @@ def vis_options() -> dict[str, Any]:
     return options
 
 
-EDGE_STYLES = {
-    rel_type: {"label": label, "dashes": rel_type in DASHED_TYPES, "arrows": "" if rel_type in UNDIRECTED_TYPES else "to"}
-    for rel_type, label in EDGE_LABELS.items()
-}
-EDGE_STYLES["CANDIDATE_FOR"]["color"] = "#D55E00"
+def edge_styles() -> dict[str, dict[str, Any]]:
+    """How each relationship type is drawn and read, in the current language."""
+    styles: dict[str, dict[str, Any]] = {
+        rel_type: {
+            "label": edge_label(rel_type),
+            "dashes": rel_type in DASHED_TYPES,
+            "arrows": "" if rel_type in UNDIRECTED_TYPES else "to",
+        }
+        for rel_type in EDGE_LABELS
+    }
+    styles["CANDIDATE_FOR"]["color"] = "#D55E00"
+    return styles
+
+
+def page_texts() -> dict[str, str]:
+    """What graph.js writes into the page, in the current language (the script holds no words of its own)."""
+    return {
+        "source": _("Source"),
+        "sourceFor": _("Source for {name}"),
+        "sourceTerm": _("source"),  # the details panel's terms are lower case
+        "sourceForTerm": _("source for {name}"),
+        "expand": _("Expand: show all {label}"),
+        "recenter": _("Centre the view on {name}"),
+        "noMatch": _("No node in the view matches."),
+        "matches": _("{count} matches; showing {name}"),
+    }
 
 
 @dataclass(frozen=True)
@@ -142,7 +172,12 @@ class GraphLinks:
 
 
 def with_query(path: str, **params: Any) -> str:
-    query = urlencode({k: v for k, v in params.items() if v is not None and v != ""})
+    """A link inside a page; it carries `lang` when the reader chose one, so a click keeps the language."""
+    wanted = {k: v for k, v in params.items() if v is not None and v != ""}
+    lang = i18n.language_in_links()
+    if lang and "lang" not in wanted:
+        wanted["lang"] = lang
+    query = urlencode(wanted)
     return f"{path}?{query}" if query else path
 
 
@@ -164,8 +199,10 @@ def render_graph_html(
         "depth": links.depth,
         "centerRef": links.center_ref,
         "expand": list(links.expand),
-        "kinds": {k: {"label": KIND_STYLES[k].label, "color": KIND_STYLES[k].color} for k in graph.kinds},
-        "edgeStyles": EDGE_STYLES,
+        "kinds": {k: {"label": kind_label(k), "color": KIND_STYLES[k].color} for k in graph.kinds},
+        "edgeStyles": edge_styles(),
+        "lang": i18n.language_in_links() or "",
+        "text": page_texts(),
     }
     return ENVIRONMENT.get_template("graph.html").render(
         graph=graph,
@@ -205,3 +242,6 @@ def content_security_policy(frame_ancestors: str) -> str:
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data:; connect-src 'self'; frame-ancestors {sources}"
     )
+
+
+ENVIRONMENT.globals["link"] = with_query

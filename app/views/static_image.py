@@ -8,8 +8,9 @@ import textwrap
 from functools import cache
 from types import ModuleType
 
+from app.i18n import gettext as _
 from app.views.graphs import ViewGraph
-from app.views.styles import DASHED_TYPES, KIND_STYLES
+from app.views.styles import DASHED_TYPES, KIND_STYLES, kind_label
 
 LABEL_ALL_BELOW = 60  # larger graphs label only their centre and their best-connected nodes
 
@@ -96,12 +97,12 @@ def draw(graph: ViewGraph, image_format: str) -> bytes:
             markersize=8,
             markerfacecolor=KIND_STYLES[k].color,
             markeredgecolor="#333333",
-            label=KIND_STYLES[k].label,
+            label=kind_label(k),
         )
         for k in graph.kinds
     ]
-    axes.legend(handles=handles, loc="upper right", fontsize=8, frameon=True, title="Signaturforklaring", title_fontsize=8)
-    caption = graph.caption + " Størrelse: antal forbindelser. Kilde: LIFE ACT Knowledge Explorer."
+    axes.legend(handles=handles, loc="upper right", fontsize=8, frameon=True, title=_("Legend"), title_fontsize=8)
+    caption = graph.caption + " " + _("Size: number of connections. Source: LIFE ACT Knowledge Explorer.")
     figure.text(0.01, 0.02, "\n".join(textwrap.wrap(caption, 170)[:5]), fontsize=7.5, ha="left", va="bottom", color="#333333")
 
     buffer = io.BytesIO()

@@ -178,13 +178,13 @@ def test_matrix_of_named_municipalities_and_of_a_work_package(client: TestClient
 
 def test_matrix_beyond_its_maximum_is_a_422_saying_how_to_narrow_it(client: TestClient, monkeypatch) -> None:
     names = ",".join(m["name"] for m in client.get("/api/municipalities?limit=98").json()["data"][:61])
-    response = client.get("/api/overlaps/matrix", params={"names": names})
+    response = client.get("/api/overlaps/matrix", params={"names": names, "lang": "en"})
     assert response.status_code == 422
     error = response.json()["error"]
     assert "61 municipalities, more than 60" in error["message"]
     assert "region=" in error["expected"] and "work_package=" in error["expected"] and "names=" in error["expected"]
     monkeypatch.setattr(overlap_service, "MATRIX_LIMIT", 10)  # the seed's 26 participants then are too many
-    response = client.get("/api/overlaps/matrix")
+    response = client.get("/api/overlaps/matrix?lang=en")
     assert response.status_code == 422 and "26 municipalities, more than 10" in response.json()["error"]["message"]
     assert client.get("/api/overlaps/matrix?region=Nordjylland").status_code == 200  # 2 participants
     assert client.get("/api/overlaps/matrix?region=Nordjylland&work_package=WP9").status_code == 422

@@ -126,7 +126,7 @@ def test_replication_candidates_are_ranked_non_participants_with_reasons(client:
 
 def test_replication_reasons_are_checkable(client: TestClient) -> None:
     """Each reason states a fact the graph holds: check neighbour and region reasons."""
-    body = client.get("/api/replication?target=WP9&limit=100").json()
+    body = client.get("/api/replication?target=WP9&limit=100&lang=en").json()  # the reasons read in English here
     participants = set(body["participants"])
     for candidate in body["candidates"]:
         profile = client.get(f"/api/municipalities/{candidate['code']}").json()
@@ -303,9 +303,10 @@ def test_out_of_range_parameters_are_422_with_the_range(client: TestClient, url:
     "url", ["/api/overlap?a=Atlantis&b=Samsø", "/api/paths?source=Samsø&target=Narnia", "/api/graph?center=Gotham"]
 )
 def test_unknown_names_are_404_with_suggestions(client: TestClient, url: str) -> None:
-    response = client.get(url)
+    response = client.get(url, headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert response.json()["error"]["message"].startswith("no ")
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_unknown_kind_is_422(client: TestClient) -> None:

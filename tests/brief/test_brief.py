@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import brief
+from app.i18n import gettext
 from app.main import create_app
 from app.services import entities
 from app.services import replication as replication_service
@@ -69,12 +70,13 @@ def test_the_brief_names_the_task_and_its_work_package(page: Element, cache: Rea
     task = entities.get_task(cache, "T.9.1")
     assert T91_TITLE in page.find("h1").text() and "T.9.1" in page.find("h1").text()
     target = page.find("section", id="maal")
-    assert task.summary in target.text()
+    assert task.summary_da in target.text()  # the Danish brief gives the Danish description
+    assert task.summary not in target.text()
     assert task.title_en in target.text()
     assert "WP9 Havvandsstigninger" in " ".join(target.text().split())
     wp = page.find("article", cls="work-package", data_code="WP9")
     assert "WP9: Havvandsstigninger" in wp.find("h2").text()
-    assert entities.get_work_package(cache, "WP9").summary in wp.text()
+    assert entities.get_work_package(cache, "WP9").summary_da in wp.text()
     tasks = row_texts(wp.find("table", cls="tasks"))
     assert [row[0] for row in tasks] == ["T.9.1", "T.9.2"]
     assert "(målet)" in tasks[0][1]
@@ -129,7 +131,7 @@ def test_candidates_in_the_services_order_with_their_reasons(cache: ReadModel, l
             text = " ".join(li.text().split())
             assert reason.detail in text
             assert text.endswith(f"(+{reason.weight:g})".replace(".", ","))
-            assert text.startswith(brief.REASON_LABELS[reason.kind] + ":")
+            assert text.startswith(gettext(brief.REASON_LABELS[reason.kind]) + ":")
 
 
 def test_the_top_candidate_and_its_reasons(page: Element) -> None:
@@ -138,7 +140,7 @@ def test_the_top_candidate_and_its_reasons(page: Element) -> None:
     assert first.attrs["data-name"] == "Aalborg"
     kinds = [li.attrs["data-kind"] for li in first.find_all("li")]
     assert "neighbour" in kinds and "co-participation" in kinds
-    assert "borders Mariagerfjord" in first.text()
+    assert "grænser op til Mariagerfjord" in first.text()
 
 
 def test_the_map_has_every_municipality_and_marks_participants_and_ranks(page: Element, cache: ReadModel) -> None:
@@ -383,8 +385,8 @@ def test_route_download_is_an_attachment(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [
-        ({"target": "Atlantis"}, 404, "no work package, task or theme called"),
-        ({"target": "T.99.9"}, 404, "no work package, task or theme called"),
+        ({"target": "Atlantis"}, 404, "no work package, task, theme or solution called"),
+        ({"target": "T.99.9"}, 404, "no work package, task, theme or solution called"),
         ({}, 422, "target is missing"),
         ({"target": "  "}, 422, "target is missing"),
         ({"target": "T.9.1", "limit": "0"}, 422, "limit=0 is out of range"),
@@ -394,7 +396,7 @@ def test_route_download_is_an_attachment(client: TestClient) -> None:
     ],
 )
 def test_route_errors_are_html_pages(client: TestClient, query: dict[str, str], status: int, words: str) -> None:
-    response = client.get("/views/brief", params=query)
+    response = client.get("/views/brief", params={**query, "lang": "en"})  # the words are the English ones
     assert response.status_code == status
     if status == 422 and not words:  # FastAPI's own validation (max_length) answers as the API does
         return
@@ -406,7 +408,9 @@ def test_route_errors_are_html_pages(client: TestClient, query: dict[str, str], 
 def test_route_suggestions_link_to_briefs(client: TestClient) -> None:
     response = client.get("/views/brief", params={"target": "T.9.9"})
     assert response.status_code == 404
-    links = re.findall(r'<a href="(/views/brief\?[^"]+)"', response.text)
+    suggestions = re.search(r'<ul class="suggestions">(.*?)</ul>', response.text, re.S)
+    assert suggestions, "no suggestions on the page"
+    links = re.findall(r'<a href="(/views/brief\?[^"]+)"', suggestions.group(1))
     assert links and all("target=" in link for link in links)
     followed = client.get(links[0].replace("&amp;", "&"))
     assert followed.status_code == 200
@@ -461,15 +465,15 @@ def test_command_writes_refuses_to_overwrite_and_forces(embedded_path: Path, tmp
     [
         (
             ["--target", "T.99.1"],
-            ["no work package, task or theme called 'T.99.1'", "did you mean", "T.9.1", "Nothing was written"],
+            ["no work package, task, theme or solution called 'T.99.1'", "did you mean", "T.9.1", "Nothing was written"],
         ),
-        (["--target", "Atlantis"], ["no work package, task or theme called 'Atlantis'"]),
+        (["--target", "Atlantis"], ["no work package, task, theme or solution called 'Atlantis'"]),
         (["--target", "T.9.1", "--limit", "0"], ["--limit 0 is out of range"]),
     ],
 )
 def test_command_errors_exit_2_and_write_nothing(embedded_path: Path, tmp_path: Path, args: list[str], words: list[str]) -> None:
     output = tmp_path / "out" / "brief.html"
-    result = lifeact("brief", *args, "--output", str(output), store=embedded_path)
+    result = lifeact("brief", *args, "--lang", "en", "--output", str(output), store=embedded_path)
     assert result.returncode == 2
     for word in words:
         assert word in result.stderr

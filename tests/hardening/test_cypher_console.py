@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.i18n import use_language
 from app.main import create_app
 from app.services import cypher_console
 from app.services.cypher_console import QueryFailed, QueryRefused, check_read_only, jsonable, run_console_query
@@ -27,7 +28,15 @@ from tests.hardening.conftest import graph_snapshot
 def console(embedded_path: Path) -> Iterator[TestClient]:
     settings = embedded_settings(embedded_path, cypher_console=True, cypher_row_limit=25, cypher_timeout=1.0)
     with TestClient(create_app(settings)) as client:
+        client.headers["Accept-Language"] = "en"  # the messages are checked in English here (Danish is the default)
         yield client
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Direct calls of the console service answer in English too."""
+    with use_language("en"):
+        yield
 
 
 def run(client: TestClient, query: str, **parameters: Any) -> Any:

@@ -107,6 +107,7 @@ def test_dead_neo4j_starts_and_answers_503_quickly(kind: str, request: pytest.Fi
     app = create_app(neo4j_settings_at(port))
     started = time.perf_counter()
     with TestClient(app) as client:
+        client.headers["Accept-Language"] = "en"  # the messages checked below are the English ones
         assert time.perf_counter() - started < ANSWER_WITHIN  # the lifespan gave up on the store, it did not hang
         health = assert_quick_503(client, "/health")
         assert health["status"] == "unavailable" and health["backend"] == "neo4j"

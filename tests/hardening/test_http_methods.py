@@ -128,13 +128,13 @@ def test_head_on_a_static_file(methods_client: TestClient) -> None:
     ],
 )
 def test_405_carries_allow_and_the_error_format(methods_client: TestClient, method: str, url: str, allow: str) -> None:
-    response = methods_client.request(method, url)
+    response = methods_client.request(method, url, headers={"Accept-Language": "en"})
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.headers["content-type"] == "application/json"
     error = response.json()["error"]
-    assert set(error) == {"status", "message", "expected", "suggestions"}
-    assert error["status"] == 405
+    assert set(error) == {"status", "code", "message", "expected", "suggestions"}
+    assert error["status"] == 405 and error["code"] == "method_not_allowed"
     assert method in error["message"]
     assert error["expected"] == f"one of {allow}"
     assert response.headers["x-content-type-options"] == "nosniff"  # still inside the security headers

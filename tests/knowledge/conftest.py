@@ -38,5 +38,6 @@ def tokens(store_path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def api(store_path: Path, tokens: dict[str, str]) -> Iterator[TestClient]:
     with TestClient(create_app(embedded_settings(store_path, auth_failure_limit=5))) as client:
+        client.headers["Accept-Language"] = "en"  # the messages are checked in English here (Danish is the default)
         yield client
     gc.unfreeze()

@@ -39,6 +39,7 @@ def api(request: pytest.FixtureRequest, store_path: Path, tokens: dict[str, str]
         neo4j: Settings = request.getfixturevalue("neo4j_settings")
         settings = neo4j.model_copy(update={"tokens_path": store_path / "tokens.json", "auth_failure_limit": 5})
     with TestClient(create_app(settings)) as client:
+        client.headers["Accept-Language"] = "en"  # the reasons and messages are checked in English here
         yield client
     gc.unfreeze()
 

@@ -15,12 +15,14 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import SettingsDep, StoreDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.language import LANGUAGE_PARAMETER
 from app.models import ErrorResponse
-from app.services.cypher_console import MAX_QUERY_CHARS, SETTING, ConsoleDisabled, run_console_query
+from app.services.cypher_console import MAX_QUERY_CHARS, console_disabled, run_console_query
 from app.settings import Settings
 
 CONSOLE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
+    400: {"model": ErrorResponse, "description": "The body is not UTF-8 JSON"},
     403: {"model": ErrorResponse, "description": "The query would write, load files or administer; the console only reads"},
     413: {"model": ErrorResponse, "description": "The request body is larger than LIFEACT_MAX_REQUEST_BYTES"},
     429: {"model": ErrorResponse, "description": "Too many console queries are running; try again in a moment"},
@@ -47,9 +49,7 @@ class CypherResult(BaseModel):
 def require_console(app_settings: SettingsDep) -> None:
     """Runs before the body is validated, so a server with the console off says only that."""
     if not app_settings.cypher_console:
-        raise ConsoleDisabled(
-            "the Cypher console is off on this server", expected=f"set {SETTING}=true to turn it on (it only ever reads)"
-        )
+        raise console_disabled()
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -90,7 +90,7 @@ def build_router(settings: Settings) -> APIRouter:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    app.include_router(build_router(settings))
+    app.include_router(build_router(settings), dependencies=[LANGUAGE_PARAMETER])
 
 
 # Inline script and style are allowed by the CSP ('unsafe-inline'); fetch goes to 'self' only.

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.language import LANGUAGE_PARAMETER
 from app.services import exports
 from app.settings import Settings
 
@@ -73,4 +74,4 @@ def export(
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    app.include_router(router)
+    app.include_router(router, dependencies=[LANGUAGE_PARAMETER])

@@ -4,7 +4,9 @@ from fastapi.responses import JSONResponse
 from app.api.deps import StoreDep
 from app.api.errors import ERROR_RESPONSES
 from app.graph.store import StoreUnavailable
+from app.i18n import gettext as _
 from app.models import ErrorBody, ErrorResponse, Health
+from app.services.errors import error_code
 
 router = APIRouter(tags=["health"])
 
@@ -16,6 +18,7 @@ def health(store: StoreDep) -> Health | JSONResponse:
         store.ping()
         generation = store.generation
     except StoreUnavailable as exc:
-        body = ErrorResponse(error=ErrorBody(status=503, message=f"{store.backend} store unavailable: {exc}"[:400]))
+        message = _("the {backend} store is unavailable: {reason}").format(backend=store.backend, reason=exc)[:400]
+        body = ErrorResponse(error=ErrorBody(status=503, code=error_code(503), message=message))
         return JSONResponse({"status": "unavailable", "backend": store.backend, **body.model_dump()}, status_code=503)
     return Health(status="ok", backend=store.backend, generation=generation)

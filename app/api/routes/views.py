@@ -15,8 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from app import brief
 from app.api.deps import ModelDep, SettingsDep
 from app.graph.store import StoreUnavailable
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.services import traversal
-from app.services.errors import InvalidParameter, NotFound, ServiceError
+from app.services.errors import InvalidParameter, NotFound, ServiceError, out_of_range
 from app.services.text import fold, shorten
 from app.settings import Settings
 from app.views import graphs, pages, static_image
@@ -49,7 +51,7 @@ def _error_page(settings: Settings, error: ServiceError, suggest: Callable[[str]
 
 def _required(name: str, value: str | None, what: str) -> str:
     if value is None or not value.strip():
-        raise InvalidParameter(f"{name} is missing", expected=f"{name}=<{what}>")
+        raise InvalidParameter(_("{name} is missing").format(name=name), expected=f"{name}=<{_(what)}>")
     return value
 
 
@@ -60,10 +62,11 @@ def _integer(name: str, value: str | None, default: int, low: int, high: int) ->
         number = int(value)
     except ValueError:
         raise InvalidParameter(
-            f"{name}='{shorten(value, 20)}' is not a whole number", expected=f"{name} from {low} to {high}"
+            _("{name}='{value}' is not a whole number").format(name=name, value=shorten(value, 20)),
+            expected=_("{name} from {low} to {high}").format(name=name, low=low, high=high),
         ) from None
     if not low <= number <= high:
-        raise InvalidParameter(f"{name}={number} is out of range", expected=f"{name} from {low} to {high}")
+        raise out_of_range(name, number, low, high)
     return number
 
 
@@ -73,7 +76,10 @@ def _flag(name: str, value: str | None) -> bool:
         return True
     if text in FALSE:
         return False
-    raise InvalidParameter(f"{name}='{shorten(value or '', 20)}' is not understood", expected=f"{name}=1 or {name}=0")
+    raise InvalidParameter(
+        _("{name}='{value}' is not understood").format(name=name, value=shorten(value or "", 20)),
+        expected=_("{name}=1 or {name}=0").format(name=name),
+    )
 
 
 def _slug(*parts: str) -> str:
@@ -96,7 +102,10 @@ def _view(settings: Settings, build: Callable[[], Response], suggest: Callable[[
         return _error_page(settings, exc, suggest)
     except StoreUnavailable as exc:
         return _error_page(
-            settings, ServiceError(f"the graph store is unavailable: {shorten(str(exc), 200)}", "try again shortly")
+            settings,
+            ServiceError(
+                _("the graph store is unavailable: {reason}").format(reason=shorten(str(exc), 200)), _("try again shortly")
+            ),
         )
 
 
@@ -166,7 +175,7 @@ def graph_view(
     A hub's many relationships of one type are one group node; a click on it (or `expand`) unfolds it."""
 
     def build() -> Response:
-        name = _required("center", center, "a name or code")
+        name = _required("center", center, N_("a name or code"))
         steps = _integer("depth", depth, 1, 1, 3)
         wanted = _flag("download", download)
         hood = traversal.neighbourhood(model, name, steps, expand=expand)
@@ -200,7 +209,7 @@ def _image(
     request: Request, model: ModelDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str, expand: str | None
 ) -> Response:
     def build() -> Response:
-        name = _required("center", center, "a name or code")
+        name = _required("center", center, N_("a name or code"))
         steps = _integer("depth", depth, 1, 1, 3)
         graph = graphs.neighbourhood_graph(traversal.neighbourhood(model, name, steps, expand=expand))
         media = "image/svg+xml" if fmt == "svg" else "image/png"
@@ -242,7 +251,7 @@ def overlap_view(
     """What two municipalities share: their work packages and the themes both reach."""
 
     def build() -> Response:
-        first, second = _required("a", a, "a municipality"), _required("b", b, "a municipality")
+        first, second = _required("a", a, N_("a municipality")), _required("b", b, N_("a municipality"))
         wanted = _flag("download", download)
         graph = graphs.overlap_graph(model, first, second)
         return _graph_page(settings, request, "overlap", graph, "/views/overlap", {"a": first, "b": second}, wanted)
@@ -269,7 +278,7 @@ def replication_view(
     """Where a solution could spread next: the participants and the best-scored candidates."""
 
     def build() -> Response:
-        name = _required("target", target, "a work package, task, theme or solution")
+        name = _required("target", target, N_("a work package, task, theme or solution"))
         count = _integer("limit", limit, 10, 1, 100)
         wanted = _flag("download", download)
         graph = graphs.replication_graph(model, name, count)
@@ -285,14 +294,14 @@ def work_package_view(request: Request, model: ModelDep, settings: SettingsDep, 
 
     def build() -> Response:
         if len(code) > 200:
-            raise InvalidParameter("the work package code is too long", expected="a code such as WP9")
+            raise InvalidParameter(_("the work package code is too long"), expected=_("a code such as WP9"))
         wanted = _flag("download", download)
         graph = graphs.work_package_graph(model, code)
         wp_code = graph.nodes[0]["ref"] if graph.nodes else code
         path = f"/views/work-packages/{wp_code}"
         return _graph_page(settings, request, "work-package", graph, path, {}, wanted, label=wp_code)
 
-    return _view(settings, build, lambda s: f"/views/work-packages/{_wp_code(s)}")
+    return _view(settings, build, lambda s: with_query(f"/views/work-packages/{_wp_code(s)}"))
 
 
 def _wp_code(suggestion: str) -> str:
@@ -314,7 +323,7 @@ def map_view(
         wanted = _flag("download", download)
         chosen = target.strip() if target and target.strip() else None
         html = pages.render_map(model, chosen, inline_assets=wanted, base=_base(request) if wanted else "")
-        return _html(settings, html, wanted, f"lifeact-map-{_slug(chosen or 'deltagelse')}.html")
+        return _html(settings, html, wanted, f"lifeact-map-{_slug(chosen or _('participation'))}.html")
 
     return _view(settings, build, lambda s: with_query("/views/map", target=s))
 
@@ -330,7 +339,7 @@ def brief_view(
     """A replication brief: one self-contained, printable page (what `lifeact brief` writes)."""
 
     def build() -> Response:
-        name = _required("target", target, "a work package, task, theme or solution")
+        name = _required("target", target, N_("a work package, task, theme or solution"))
         count = _integer("limit", limit, brief.DEFAULT_LIMIT, 1, 100)
         wanted = _flag("download", download)
         return _html(settings, brief.render_brief(model, name, count), wanted, brief.brief_filename(name))
@@ -341,8 +350,8 @@ def brief_view(
 @router.get("/views/{rest:path}", response_class=HTMLResponse, include_in_schema=False)
 def unknown_view(settings: SettingsDep, rest: str) -> Response:
     error = NotFound(
-        f"there is no view called '{shorten(rest, 60)}'",
-        expected="one of the views linked from the home page",
+        _("there is no view called '{name}'").format(name=shorten(rest, 60)),
+        expected=_("one of the views linked from the home page"),
         suggestions=["graph?center=LIFE ACT", "work-packages/WP1", "map"],
     )
     return _error_page(settings, error, lambda s: "/views/" + s.replace(" ", "+"))

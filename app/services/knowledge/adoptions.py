@@ -11,6 +11,7 @@ from pydantic import Field
 
 from app.graph.schema import ADOPTION_STATUSES, WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
+from app.i18n import gettext as _
 from app.services.errors import NotFound
 from app.services.knowledge.writes import (
     PastDate,
@@ -106,7 +107,7 @@ def _verify(tx: WriteTx, solution_id: str, adoption_id: str, municipality_id: st
 
 
 def record(model: ReadModel, who: Principal, key: str, request: AdoptionIn) -> dict[str, Any]:
-    solution, _ = find(model, key, "Solution", "solution")
+    solution, _stored = find(model, key, "Solution", "solution")
     municipality = model.resolve(request.municipality, ("Municipality",), what="municipality")
     adoption_id = f"adoption:{uuid.uuid4().hex[:12]}"
     name = _name(municipality.name, solution.name, request.status, request.date.isoformat())
@@ -140,14 +141,14 @@ def record(model: ReadModel, who: Principal, key: str, request: AdoptionIn) -> d
 
 def _event(model: ReadModel, key: str, adoption: str) -> tuple[str, dict[str, Any]]:
     """The solution's id and the adoption event (a row of `solution_adoptions`) that `adoption` names."""
-    solution, _ = find(model, key, "Solution", "solution")
+    solution, _stored = find(model, key, "Solution", "solution")
     wanted = adoption if adoption.startswith("adoption:") else f"adoption:{adoption}"
     for row in model.store.read("solution_adoptions", {"id": solution.id}):
         if row["adoption"]["id"] == wanted:
             return solution.id, row
     raise NotFound(
-        f"solution '{solution.name}' has no adoption '{shorten(adoption)}'",
-        expected="the id of one of its adoptions (GET /api/solutions/{key})",
+        _("solution '{name}' has no adoption '{id}'").format(name=solution.name, id=shorten(adoption)),
+        expected=_("the id of one of its adoptions (GET /api/solutions/{key})"),
     )
 
 

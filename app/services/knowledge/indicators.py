@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from app.graph.schema import WRITTEN
 from app.graph.store import ChangeRecord, WriteTx
+from app.i18n import gettext as _
 from app.seed import indicator_id
 from app.services.errors import Conflict, InvalidParameter, NotFound
 from app.services.knowledge import observations
@@ -108,7 +109,11 @@ def create(model: ReadModel, who: Principal, request: IndicatorIn) -> dict[str, 
 
     def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
         if tx.run("node_by_id", {"id": node_id}, label="Indicator"):
-            raise Conflict(f"an indicator '{request.slug}' exists", expected="another slug", suggestions=[request.slug])
+            raise Conflict(
+                _("an indicator '{slug}' exists").format(slug=request.slug),
+                expected=_("another slug"),
+                suggestions=[request.slug],
+            )
         row = _row(values, node_id, f"written by {who.name} through the API")
         _write(tx, row)
         return row, ChangeRecord(who.name, "create", node_id, None, values)
@@ -119,23 +124,27 @@ def create(model: ReadModel, who: Principal, request: IndicatorIn) -> dict[str, 
 
 
 def update(model: ReadModel, who: Principal, key: str, request: IndicatorPatch) -> dict[str, Any]:
-    ref, _ = find(model, key, "Indicator", "indicator")
+    ref, _stored = find(model, key, "Indicator", "indicator")
     changes = request.model_dump(exclude_unset=True)
     empty_not_allowed(changes, tuple(changes))
 
     def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
         stored = tx.run("node_by_id", {"id": ref.id}, label="Indicator")
         if not stored:
-            raise NotFound(f"no indicator '{key}'", expected="an indicator of GET /api/indicators")
+            raise NotFound(_("no indicator '{key}'").format(key=key), expected=_("an indicator of GET /api/indicators"))
         node = stored[0]["node"]
         if node.get("generation") != WRITTEN:
             raise Conflict(
-                f"indicator '{node['slug']}' comes from the seed; change it in {SEED_FILE}", expected="a written indicator"
+                _("indicator '{slug}' comes from the seed; change it in {file}").format(slug=node["slug"], file=SEED_FILE),
+                expected=_("a written indicator"),
             )
         before = {k: v for k, v in body(node).items() if k in FIELDS}
         after = before | changes
         if after["min"] >= after["max"]:
-            raise InvalidParameter(f"max ({after['max']:g}) must be above min ({after['min']:g})", expected="min below max")
+            raise InvalidParameter(
+                _("max ({max}) must be above min ({min})").format(max=f"{after['max']:g}", min=f"{after['min']:g}"),
+                expected=_("min below max"),
+            )
         outside = [
             r["observation"]["id"]
             for r in tx.run("observations_of", observations.series_params(indicator=ref.id))
@@ -143,8 +152,8 @@ def update(model: ReadModel, who: Principal, key: str, request: IndicatorPatch) 
         ]
         if outside:
             raise Conflict(
-                f"{len(outside)} observations would lie outside the new range",
-                expected="a range that holds them",
+                _("{count} observations would lie outside the new range").format(count=len(outside)),
+                expected=_("a range that holds them"),
                 suggestions=outside[:5],
             )
         row = _row(after, ref.id, node.get("source") or "")

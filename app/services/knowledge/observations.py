@@ -11,6 +11,8 @@ from pydantic import Field
 
 from app.graph.schema import WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.seed import indicator_id as indicator_id_of
 from app.services.errors import InvalidParameter, NotFound
 from app.services.knowledge.writes import (
@@ -33,7 +35,7 @@ from app.services.text import shorten
 from app.services.tokens import Principal
 
 SUBJECTS = ("Municipality", "WorkPackage", "Solution")
-SUBJECT_WORDS = "municipality, work package or solution"
+SUBJECT_WORDS = N_("municipality, work package or solution")
 FIELDS = ("id", "value", "date", "source_title", "source_url", "version")
 SERIES_LIMIT = 10_000
 
@@ -84,7 +86,9 @@ def series(
 ) -> dict[str, Any]:
     """Observations oldest first; each filter optional (a subject and an indicator make one time series)."""
     if start and end and start > end:
-        raise InvalidParameter(f"from ({start}) is after to ({end})", expected="from on or before to")
+        raise InvalidParameter(
+            _("from ({start}) is after to ({end})").format(start=start, end=end), expected=_("from on or before to")
+        )
     subject_ref = model.resolve(subject, SUBJECTS, what=SUBJECT_WORDS) if subject else None
     indicator_ref = model.resolve(indicator, ("Indicator",), what="indicator") if indicator else None
     rows = model.store.read(
@@ -112,20 +116,25 @@ def _ref(node: NodeRef | None) -> dict[str, str] | None:
 def get(model: ReadModel, observation_id: str) -> dict[str, Any]:
     rows = model.store.read("observation_by_id", {"id": observation_id})
     if not rows:
-        raise NotFound(f"no observation '{shorten(observation_id)}'", expected="the id of an observation (GET /api/observations)")
+        raise NotFound(
+            _("no observation '{id}'").format(id=shorten(observation_id)),
+            expected=_("the id of an observation (GET /api/observations)"),
+        )
     return _body(rows[0])
 
 
 def _in_range(model: ReadModel, indicator_id: str, value: float) -> None:
     rows = model.store.read("node_by_id", {"id": indicator_id}, label="Indicator")
     if not rows:
-        raise NotFound(f"no indicator '{indicator_id}'", expected="an indicator of GET /api/indicators")
+        raise NotFound(_("no indicator '{key}'").format(key=indicator_id), expected=_("an indicator of GET /api/indicators"))
     node = rows[0]["node"]
     low, high = node["min_value"], node["max_value"]
     if not low <= value <= high:
         raise InvalidParameter(
-            f"{value:g} is outside the range of {node['slug']} ({low:g} to {high:g} {node['unit']})",
-            expected=f"a value from {low:g} to {high:g}",
+            _("{value} is outside the range of {indicator} ({low} to {high} {unit})").format(
+                value=f"{value:g}", indicator=node["slug"], low=f"{low:g}", high=f"{high:g}", unit=node["unit"]
+            ),
+            expected=_("a value from {low} to {high}").format(low=f"{low:g}", high=f"{high:g}"),
         )
 
 

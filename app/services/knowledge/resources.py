@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field
 
 from app.graph.schema import RESOURCE_KINDS, WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
+from app.i18n import gettext as _
 from app.seed import resource_id
 from app.services.errors import Conflict, InvalidParameter
 from app.services.knowledge.writes import (
@@ -116,7 +117,7 @@ def list_resources(
 
 
 def get(model: ReadModel, key: str) -> dict[str, Any]:
-    _, node = find(model, key, "Resource", "resource")
+    _ref, node = find(model, key, "Resource", "resource")
     return body(model, node)
 
 
@@ -127,7 +128,7 @@ def _targets(model: ReadModel, values: dict[str, Any]) -> dict[str, list[NodeRef
 
 
 def _write_targets(tx: WriteTx, node_id: str, targets: dict[str, list[NodeRef]], provenance: str) -> None:
-    for label, _ in TARGETS.values():
+    for label, _kinds in TARGETS.values():
         tx.run("delete_out_relationships", {"id": node_id}, rel=shape("SERVES", "Resource", label))
     for refs in targets.values():
         for ref in refs:
@@ -169,13 +170,15 @@ def create(model: ReadModel, who: Principal, request: ResourceIn) -> dict[str, A
     targets = _targets(model, values) or {}
     slug = slugify(request.title)
     if not slug:
-        raise InvalidParameter("the title has no letters or digits", expected="a title such as 'Vejledning i klimaskov'")
+        raise InvalidParameter(_("the title has no letters or digits"), expected=_("a title such as 'Vejledning i klimaskov'"))
     node_id = resource_id(slug)
     provenance = f"written by {who.name} through the API"
 
     def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
         if tx.run("node_by_id", {"id": node_id}, label="Resource"):
-            raise Conflict(f"a resource with the slug '{slug}' exists", expected="another title", suggestions=[slug])
+            raise Conflict(
+                _("a resource with the slug '{slug}' exists").format(slug=slug), expected=_("another title"), suggestions=[slug]
+            )
         at = now()
         row = _apply(blank_row("Resource"), values) | {
             "id": node_id,
@@ -196,7 +199,7 @@ def create(model: ReadModel, who: Principal, request: ResourceIn) -> dict[str, A
 
 
 def update(model: ReadModel, who: Principal, key: str, request: ResourcePatch, if_match: str | None) -> dict[str, Any]:
-    ref, _ = find(model, key, "Resource", "resource")
+    ref, _stored = find(model, key, "Resource", "resource")
     changes = request.model_dump(exclude_unset=True)
     empty_not_allowed(changes, ("title", "kind", "language"))
     new_targets = _targets(model, changes)
@@ -218,7 +221,7 @@ def update(model: ReadModel, who: Principal, key: str, request: ResourcePatch, i
 
 
 def delete(model: ReadModel, who: Principal, key: str, if_match: str | None) -> None:
-    ref, _ = find(model, key, "Resource", "resource")
+    ref, _stored = find(model, key, "Resource", "resource")
 
     def write(tx: WriteTx) -> tuple[None, ChangeRecord]:
         stored = current(tx, "Resource", ref.id, "resource", if_match, SEED_FILE)

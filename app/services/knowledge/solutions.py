@@ -10,6 +10,7 @@ from pydantic import Field
 
 from app.graph.schema import SOLUTION_STATUSES, WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
+from app.i18n import gettext as _
 from app.services.errors import Conflict, InvalidParameter
 from app.services.knowledge import adoptions, observations, resources
 from app.services.knowledge.writes import (
@@ -99,7 +100,7 @@ def list_solutions(model: ReadModel, page: PageRequest | None = None) -> dict[st
 
 
 def get_solution(model: ReadModel, key: str) -> dict[str, Any]:
-    _, node = find(model, key, "Solution", "solution")
+    _ref, node = find(model, key, "Solution", "solution")
     return solution_body(model, node)
 
 
@@ -164,7 +165,9 @@ def _name_taken(model: ReadModel, name: str, other_than: str | None = None) -> N
     key = fold(name)
     for node in model.names().of_kind("Solution"):
         if node.id != other_than and fold(node.name) == key:
-            raise Conflict(f"a solution called '{node.name}' exists", expected="another name", suggestions=[node.name])
+            raise Conflict(
+                _("a solution called '{name}' exists").format(name=node.name), expected=_("another name"), suggestions=[node.name]
+            )
 
 
 def create_solution(model: ReadModel, who: Principal, body: SolutionIn) -> dict[str, Any]:
@@ -173,7 +176,7 @@ def create_solution(model: ReadModel, who: Principal, body: SolutionIn) -> dict[
     themes = resolve_all(model, body.themes, ("Theme",), "theme")
     slug = slugify(body.name)
     if not slug:
-        raise InvalidParameter("the name has no letters or digits", expected="a name such as 'Klimaskovsaftaler'")
+        raise InvalidParameter(_("the name has no letters or digits"), expected=_("a name such as 'Klimaskovsaftaler'"))
     node_id = f"solution:{slug}"
     values = body.model_dump()
     provenance = f"written by {who.name} through the API"
@@ -181,7 +184,7 @@ def create_solution(model: ReadModel, who: Principal, body: SolutionIn) -> dict[
     def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
         _name_taken(model, body.name)
         if tx.run("node_by_id", {"id": node_id}, label="Solution"):
-            raise Conflict(f"a solution with the slug '{slug}' exists", expected="another name")
+            raise Conflict(_("a solution with the slug '{slug}' exists").format(slug=slug), expected=_("another name"))
         row = _solution_row(node_id, slug, values, 1, now(), provenance)
         tx.run("merge_solution_nodes", {"rows": [row], "generation": WRITTEN})
         _write_solution_links(tx, node_id, developers, tasks, themes, provenance)
@@ -194,7 +197,7 @@ def create_solution(model: ReadModel, who: Principal, body: SolutionIn) -> dict[
 
 
 def update_solution(model: ReadModel, who: Principal, key: str, body: SolutionPatch, if_match: str | None) -> dict[str, Any]:
-    ref, _ = find(model, key, "Solution", "solution")
+    ref, _stored = find(model, key, "Solution", "solution")
     changes = body.model_dump(exclude_unset=True)
     empty_not_allowed(changes, ("name", "summary", "status"))
     developers = (
@@ -255,15 +258,17 @@ def update_solution(model: ReadModel, who: Principal, key: str, body: SolutionPa
 
 
 def delete_solution(model: ReadModel, who: Principal, key: str, if_match: str | None) -> None:
-    ref, _ = find(model, key, "Solution", "solution")
+    ref, _stored = find(model, key, "Solution", "solution")
 
     def write(tx: WriteTx) -> tuple[None, ChangeRecord]:
         stored = current(tx, "Solution", ref.id, "solution", if_match, SEED_FILE)
         if tx.run("solution_adoptions", {"id": ref.id}):
-            raise Conflict("the solution has adoptions; their history would be lost", expected="a solution without adoptions")
+            raise Conflict(
+                _("the solution has adoptions; their history would be lost"), expected=_("a solution without adoptions")
+            )
         if tx.run("observations_of", observations.series_params(subject=ref.id, limit=1)):
             raise Conflict(
-                "the solution has observations; they would lose their subject", expected="a solution without observations"
+                _("the solution has observations; they would lose their subject"), expected=_("a solution without observations")
             )
         delete_verified(tx, "Solution", ref.id)
         before = {k: stored.get(k) for k in ("id", "slug", "name", "summary", "status", "started", "version")}

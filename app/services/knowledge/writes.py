@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.graph.schema import NODE_PROPERTIES, WRITTEN, RelationshipShape, node_columns
 from app.graph.store import WriteTx
+from app.i18n import gettext as _
 from app.services.errors import Conflict, InvalidParameter, NotFound, PreconditionFailed, PreconditionRequired
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
@@ -64,11 +65,14 @@ def etag(version: int) -> str:
 
 def check_if_match(if_match: str | None, current: int, what: str = "solution") -> None:
     if if_match is None:
-        raise PreconditionRequired("this change needs If-Match with the current version", expected=f"If-Match: {etag(current)}")
+        raise PreconditionRequired(
+            _("this change needs If-Match with the current version"), expected=f"If-Match: {etag(current)}"
+        )
     wanted = [part.strip().removeprefix("W/").strip('"') for part in if_match.split(",")]
     if "*" not in wanted and str(current) not in wanted:
         raise PreconditionFailed(
-            f"the {what} was changed in between: it is at version {current}", expected=f"If-Match: {etag(current)}"
+            _("the {what} was changed in between: it is at version {version}").format(what=_(what), version=current),
+            expected=f"If-Match: {etag(current)}",
         )
 
 
@@ -90,7 +94,10 @@ def find(model: ReadModel, key: str, label: str, what: str) -> tuple[NodeRef, di
     node = model.resolve(key, (label,), what=what)
     rows = model.store.read("node_by_id", {"id": node.id}, label=label)
     if not rows:
-        raise NotFound(f"no {what} called '{shorten(key)}'", expected=f"the id, slug or name of a {what}")
+        raise NotFound(
+            _("no {what} called '{name}'").format(what=_(what), name=shorten(key)),
+            expected=_("the id, slug or name of a {what}").format(what=_(what)),
+        )
     return node, rows[0]["node"]
 
 
@@ -98,11 +105,14 @@ def current(tx: WriteTx, label: str, node_id: str, what: str, if_match: str | No
     """The stored node inside the write's transaction, once it may be changed at the version asked for."""
     stored = tx.run("node_by_id", {"id": node_id}, label=label)
     if not stored:
-        raise NotFound(f"no {what} '{node_id}'", expected=f"the id of a {what}")
+        raise NotFound(
+            _("no {what} '{id}'").format(what=_(what), id=node_id), expected=_("the id of a {what}").format(what=_(what))
+        )
     node = stored[0]["node"]
     if node.get("generation") != WRITTEN:
         raise Conflict(
-            f"'{node.get('name')}' comes from the seed; change it in {seed_file}", expected=f"a {what} written through the API"
+            _("'{name}' comes from the seed; change it in {file}").format(name=node.get("name"), file=seed_file),
+            expected=_("a {what} written through the API").format(what=_(what)),
         )
     check_if_match(if_match, int(node.get("version") or 1), what)
     return node
@@ -127,4 +137,7 @@ def stored_row(label: str, node: dict[str, Any]) -> dict[str, Any]:
 def empty_not_allowed(changes: dict[str, Any], fields: tuple[str, ...]) -> None:
     for field_name in fields:
         if field_name in changes and changes[field_name] is None:
-            raise InvalidParameter(f"{field_name} cannot be emptied", expected=f"a {field_name}")
+            raise InvalidParameter(
+                _("{field} cannot be emptied").format(field=field_name),
+                expected=_("a value for {field}").format(field=field_name),
+            )

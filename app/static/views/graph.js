@@ -1,5 +1,6 @@
 /* LIFE ACT Knowledge Explorer: the network views (vis-network).
-   Data arrives as JSON in #graph-data; everything shown from it is set as text, never as HTML. */
+   Data arrives as JSON in #graph-data; everything shown from it is set as text, never as HTML.
+   The words come with it too (data.text, in the page's language): this script holds none. */
 (function () {
   "use strict";
   var started = performance.now();
@@ -21,6 +22,18 @@
     return node;
   }
 
+  // data.text's "{name}" placeholders filled in; the values are set as text like everything else.
+  function say(key, values) {
+    return data.text[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
+  // The page's language, when the reader chose one, travels with every link the script makes.
+  function withLang(url) {
+    return data.lang ? url + "&lang=" + encodeURIComponent(data.lang) : url;
+  }
+
   function shorten(text, limit) {
     return text.length > limit ? text.slice(0, limit - 1) + "…" : text;
   }
@@ -32,9 +45,9 @@
     node.facts.forEach(function (fact) {
       box.appendChild(element("div", fact[0] + ": " + shorten(fact[1], 90)));
     });
-    if (node.source) box.appendChild(element("div", "Kilde: " + node.source, "tip-source"));
+    if (node.source) box.appendChild(element("div", say("source") + ": " + node.source, "tip-source"));
     (node.sources || []).forEach(function (pair) {
-      box.appendChild(element("div", "Kilde for " + pair[0] + ": " + pair[1], "tip-source"));
+      box.appendChild(element("div", say("sourceFor", { name: pair[0] }) + ": " + pair[1], "tip-source"));
     });
     return box;
   }
@@ -98,14 +111,14 @@
   var details = document.getElementById("details");
 
   function recenterUrl(node) {
-    return data.recenter + "?center=" + encodeURIComponent(node.ref) + "&depth=" + encodeURIComponent(data.depth);
+    return withLang(data.recenter + "?center=" + encodeURIComponent(node.ref) + "&depth=" + encodeURIComponent(data.depth));
   }
 
   // A group node stands for a hub's many relationships of one type: its URL is this view with the hub expanded.
   function expandUrl(node) {
     var expand = data.expand.concat([node.expand]).join(",");
-    return data.recenter + "?center=" + encodeURIComponent(data.centerRef) + "&depth=" + encodeURIComponent(data.depth) +
-      "&expand=" + encodeURIComponent(expand);
+    return withLang(data.recenter + "?center=" + encodeURIComponent(data.centerRef) + "&depth=" + encodeURIComponent(data.depth) +
+      "&expand=" + encodeURIComponent(expand));
   }
 
   function showDetails(id) {
@@ -118,17 +131,17 @@
       list.appendChild(element("dd", fact[1]));
     });
     if (node.source) {
-      list.appendChild(element("dt", "kilde"));
+      list.appendChild(element("dt", say("sourceTerm")));
       list.appendChild(element("dd", node.source));
     }
     (node.sources || []).forEach(function (pair) {
-      list.appendChild(element("dt", "kilde for " + pair[0]));
+      list.appendChild(element("dt", say("sourceForTerm", { name: pair[0] })));
       list.appendChild(element("dd", pair[1]));
     });
     details.appendChild(list);
     var link = node.expand
-      ? element("a", "Fold ud: vis alle " + node.label, "expand-link")
-      : element("a", "Centrér visningen på " + node.name, "recenter-link");
+      ? element("a", say("expand", { label: node.label }), "expand-link")
+      : element("a", say("recenter", { name: node.name }), "recenter-link");
     link.href = node.expand ? expandUrl(node) : recenterUrl(node);
     details.appendChild(link);
   }
@@ -184,10 +197,10 @@
     var partial = all.filter(function (node) { return fold(node.name).indexOf(key) >= 0 || fold(node.ref).indexOf(key) >= 0; });
     var hit = exact[0] || partial[0];
     if (!hit) {
-      status.textContent = "Ingen knude i visningen matcher.";
+      status.textContent = say("noMatch");
       return;
     }
-    status.textContent = partial.length > 1 ? partial.length + " træffere; viser " + hit.name : "";
+    status.textContent = partial.length > 1 ? say("matches", { count: partial.length, name: hit.name }) : "";
     select(hit.id);
     network.focus(hit.id, { scale: 1.2, animation: false });
   });

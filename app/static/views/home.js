@@ -4,17 +4,21 @@
   "use strict";
   var input = document.getElementById("q");
   var list = document.getElementById("search-results");
-  var kinds = {
-    Region: "region", Municipality: "kommune", Programme: "program", Organisation: "organisation",
-    WorkPackage: "arbejdspakke", Task: "opgave", Theme: "tema",
-  };
+  // The words for each kind, in the page's language, come from the page (#home-data).
+  var page = JSON.parse(document.getElementById("home-data").textContent);
+  var kinds = page.kinds;
   var timer = null;
   var latest = 0;
 
+  function withLang(url) {
+    if (!page.lang) return url.replace(/\?$/, "");
+    return url + (url.slice(-1) === "?" ? "" : "&") + "lang=" + encodeURIComponent(page.lang);
+  }
+
   function viewUrl(hit) {
-    if (hit.kind === "WorkPackage") return "/views/work-packages/" + encodeURIComponent(hit.id.split(":")[1]);
+    if (hit.kind === "WorkPackage") return withLang("/views/work-packages/" + encodeURIComponent(hit.id.split(":")[1]) + "?");
     var center = hit.kind === "Municipality" || hit.kind === "Region" ? hit.name : hit.id;
-    return "/views/graph?center=" + encodeURIComponent(center) + "&depth=1";
+    return withLang("/views/graph?center=" + encodeURIComponent(center) + "&depth=1");
   }
 
   function show(hits) {
