@@ -15,9 +15,10 @@ from typing import Any
 
 import neo4j
 from neo4j import Driver
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Relationship
 
+from app.graph.budget import BudgetExceeded, current_budget
 from app.graph.queries import Dialect
 from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, WRITTEN
 from app.graph.store import (
@@ -46,6 +47,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def _timed_out(exc: ClientError) -> bool:
+    """Neo4j ended the transaction at its timeout (Neo.ClientError.Transaction.TransactionTimedOut…)."""
+    code = exc.code or ""
+    return "Timeout" in code or "TimedOut" in code
 
 
 def _records(result: neo4j.Result) -> list[Row]:
@@ -78,12 +85,18 @@ class Neo4jStore(GraphStore):
         """
         if time.monotonic() < self._down_until:
             raise StoreUnavailable(self._down_reason)
-        deadline = time.monotonic() + self.retry_seconds
+        budget = current_budget()
+        timeout = self.timeout_seconds
+        if budget is not None:
+            budget.check()
+            # The server ends the transaction at the deadline, so an abandoned request stops there.
+            timeout = max(0.001, min(timeout, budget.remaining()))
+        deadline = time.monotonic() + min(self.retry_seconds, timeout)
         delay = 0.05
         while True:
             try:
                 with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                    return _records(session.run(neo4j.Query(text, timeout=self.timeout_seconds), dict(params)))
+                    return _records(session.run(neo4j.Query(text, timeout=timeout), dict(params)))
             except (ServiceUnavailable, SessionExpired) as exc:
                 if time.monotonic() + delay < deadline:
                     time.sleep(delay)
@@ -92,6 +105,10 @@ class Neo4jStore(GraphStore):
                 self._down_reason = f"Neo4j at {self._address()} cannot be reached: {exc}"
                 self._down_until = time.monotonic() + self.DOWN_COOLDOWN
                 raise StoreUnavailable(self._down_reason) from exc
+            except ClientError as exc:
+                if budget is not None and _timed_out(exc):
+                    raise BudgetExceeded(budget.seconds) from exc
+                raise
             except DriverError as exc:
                 raise StoreUnavailable(f"Neo4j at {self._address()} did not answer: {exc}") from exc
 
@@ -156,9 +173,7 @@ class Neo4jStore(GraphStore):
             steps,
         )
 
-    def _replace(
-        self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str, step: str, steps: Steps
-    ) -> LoadReport:
+    def _replace(self, graph: SeedGraph, write: Callable[[Execute, str], int], what: str, step: str, steps: Steps) -> LoadReport:
         """One write transaction: write, prune what an earlier load left, verify the counts, or roll back."""
         started = time.perf_counter()
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -170,8 +185,7 @@ class Neo4jStore(GraphStore):
             dangling = dangling_facts(knowledge, graph)
             if dangling:
                 raise LoadVerificationError(
-                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  "
-                    + "\n  ".join(dangling)
+                    "the new seed would leave written facts pointing at nothing; nothing was loaded:\n  " + "\n  ".join(dangling)
                 )
             steps.begin(step, total=graph.row_count())
             rows = write(counting(lambda text, params: tx.run(text, dict(params)).consume(), steps), generation)
@@ -213,8 +227,6 @@ class Neo4jStore(GraphStore):
         self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]
     ) -> tuple[list[str], list[list[Any]], bool]:
         """A READ-mode session; EXPLAIN first, and refused unless the plan's query type is read-only."""
-        from neo4j.exceptions import ClientError
-
         try:
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 plan = session.run(neo4j.Query("EXPLAIN " + query, timeout=timeout_seconds), dict(params)).consume()
@@ -235,7 +247,7 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"Neo4j cannot be reached: {exc}") from exc
         except ClientError as exc:
             code = exc.code or ""
-            if "Timeout" in code or "TimedOut" in code:
+            if _timed_out(exc):
                 raise ReadOnlyQueryTimedOut(exc.message or code) from exc
             if "Forbidden" in code or "Security" in code or "AccessMode" in code:
                 raise ReadOnlyQueryWrote(exc.message or code) from exc
