@@ -194,7 +194,7 @@ def test_the_budget_is_a_documented_setting(synth_path: Path) -> None:
     from app.settings import Settings
 
     assert Settings(request_time_budget=2.5).request_time_budget == 2.5
-    assert Settings().request_time_budget == 5.0
+    assert Settings().request_time_budget == 10.0
     with pytest.raises(ValueError):
         Settings(request_time_budget=0)
 
