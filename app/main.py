@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 log.info("loaded %d rows in %.2f s", report.rows, report.seconds)
             if settings.warm_on_start:
                 log.info("name index built in %.3f s", app.state.model.warm())
+            app.state.model.start_background()  # centrality etc., on their own threads (app.services.read_model)
         except StoreUnavailable as exc:
             # Serve anyway: /health says why, and the API answers 503 until the store is back.
             log.warning("starting without a reachable store: %s", exc)

@@ -423,3 +423,8 @@ class Centrality(Model):
     work_packages: list[CentralityScore]
     themes: list[CentralityScore]
     note: str
+    method: str = Field(description="`exact betweenness`, or how many sampled sources estimated it (large graphs)")
+    graph_version: str | None = Field(description="The version of the graph the scores were computed from")
+    stale: bool = Field(
+        description="True while the current version's scores are being computed: these are the previous version's"
+    )

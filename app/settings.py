@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Write tokens (hashes only); empty: tokens.json in the embedded store's folder.
     tokens_path: Path | None = Field(None, validation_alias=env("LIFEACT_TOKENS_PATH"))
     auth_failure_limit: int = Field(10, ge=1, le=10_000, validation_alias=env("LIFEACT_AUTH_FAILURE_LIMIT"))
+    # Seconds a read (GET) may take before it is stopped and answered 503 (app/api/budget.py).
+    request_time_budget: float = Field(10.0, gt=0, le=600, validation_alias=env("LIFEACT_REQUEST_TIME_BUDGET"))
     keep_alive_seconds: float = Field(75.0, gt=0, le=3600, validation_alias=env("LIFEACT_KEEP_ALIVE_SECONDS"))
 
     frame_ancestors: str = Field("'self'", validation_alias=env("LIFEACT_FRAME_ANCESTORS"))

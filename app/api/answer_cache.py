@@ -4,7 +4,8 @@ computed at the graph's current version is sent again as it was, bytes and heade
 This is the bounded cache of answers keyed by the graph's version (app.services.read_model):
 every change to the graph moves the version, so an answer is never served from an older
 graph, and several API processes over one Neo4j stay consistent with each other. Only
-200 answers to anonymous GETs are kept (no Authorization, no cookie), within a byte budget;
+200 answers to anonymous GETs are kept (no Authorization, no cookie, no `Cache-Control: no-store`),
+within a byte budget;
 exports (streamed), the console and the audit trail are never cached.
 """
 
@@ -24,6 +25,12 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CACHED_PREFIX = "/api/"
 NEVER_CACHED = ("/api/export", "/api/cypher", "/api/changes")
 VARY = (b"accept-language", b"accept")  # request headers an answer may depend on
+
+
+def _uncacheable(name: bytes, value: bytes) -> bool:
+    """A cookie, or an answer that says it must not be kept (a stale analysis: `no-store`)."""
+    name = name.lower()
+    return name == b"set-cookie" or (name == b"cache-control" and b"no-store" in value.lower())
 
 
 class AnswerCacheMiddleware:
@@ -69,7 +76,7 @@ class AnswerCacheMiddleware:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and start.get("status") == 200:
                     stored = list(start.get("headers", []))
-                    if not any(name.lower() == b"set-cookie" for name, _ in stored):
+                    if not any(_uncacheable(name, value) for name, value in stored):
                         cache.put(version, key, (200, stored, b"".join(chunks)), model.version)
             await send(message)
 

@@ -27,7 +27,13 @@ log = logging.getLogger("lifeact.api")
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "Nothing by that name; close matches in `suggestions`"},
     422: {"model": ErrorResponse, "description": "A parameter is out of range or malformed; `expected` says what fits"},
-    503: {"model": ErrorResponse, "description": "The graph store cannot be reached"},
+    503: {
+        "model": ErrorResponse,
+        "description": "The graph store cannot be reached; or the request needed more than its time budget "
+        "(LIFEACT_REQUEST_TIME_BUDGET) and was stopped, the message saying how to narrow it; or an analysis "
+        "of the graph is still being computed",
+        "headers": {"Retry-After": {"description": "Seconds to wait before asking again", "schema": {"type": "integer"}}},
+    },
 }
 
 # What a write (and the audit trail, which needs a token) may answer besides the above.

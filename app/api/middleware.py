@@ -4,7 +4,8 @@ Pure ASGI middleware (no BaseHTTPMiddleware) so that streaming responses, static
 and the views pass through untouched apart from the headers. Installed first
 (app.main APP_HOOKS), with these layers from the outside in:
 
-    security headers -> CORS (only when LIFEACT_CORS_ORIGINS is set) -> language -> size limit -> methods -> app
+    security headers -> CORS (only when LIFEACT_CORS_ORIGINS is set) -> language -> size limit -> methods
+    -> answer cache -> time budget (app.api.budget) -> app
 
 so that a 413 and a CORS preflight answer carry the security headers too, and a 413 is in the
 request's language (app.api.language). "methods"
@@ -21,6 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from app.api import budget
 from app.api.answer_cache import AnswerCacheMiddleware
 from app.api.errors import error_response
 from app.api.language import LanguageMiddleware
@@ -162,6 +164,7 @@ async def _body_too_large(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(BodyTooLarge, _body_too_large)
     # add_middleware wraps what is there, so the last one added is the outermost.
+    budget.install(app, settings.request_time_budget)  # innermost: a cached answer costs no budget
     app.add_middleware(AnswerCacheMiddleware)  # innermost: it sees HEAD already turned into GET
     app.add_middleware(HttpMethodsMiddleware, routes=app.router.routes)
     app.add_middleware(RequestSizeLimitMiddleware, max_bytes=settings.max_request_bytes)

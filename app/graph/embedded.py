@@ -28,6 +28,7 @@ from typing import Any
 
 import ladybug
 
+from app.graph.budget import Budget, BudgetExceeded, current_budget
 from app.graph.queries import Dialect
 from app.graph.schema import (
     INTERNAL_NODE_PROPERTIES,
@@ -140,7 +141,8 @@ class _Generation:
         self.retired = False
 
     @contextmanager
-    def connection(self) -> Iterator[ladybug.Connection]:
+    def connection(self, budget: Budget | None = None) -> Iterator[ladybug.Connection]:
+        """A pooled connection; under a budget, waiting for one (every one busy) counts against it."""
         try:
             conn = self._pool.get_nowait()
         except queue.Empty:
@@ -148,7 +150,13 @@ class _Generation:
                 make_new = self._created < self._pool_size
                 if make_new:
                     self._created += 1
-            conn = ladybug.Connection(self.database) if make_new else self._pool.get()
+            if make_new:
+                conn = ladybug.Connection(self.database)
+            else:
+                try:
+                    conn = self._pool.get(timeout=budget.remaining() if budget else None)
+                except queue.Empty:
+                    raise BudgetExceeded(budget.seconds if budget else 0, "every connection to the store stayed busy") from None
         try:
             yield conn
         finally:
@@ -331,9 +339,15 @@ class EmbeddedStore(GraphStore):
         with self._use() as generation:
             if generation is None:
                 return _run_on_empty(text)
-            with generation.connection() as conn:
+            budget = current_budget()
+            if budget is not None:
+                budget.check()
+            with generation.connection(budget) as conn:
                 try:
-                    return _rows(conn, text, params)
+                    if budget is None:
+                        return _rows(conn, text, params)
+                    with _bounded(conn, budget):
+                        return _rows(conn, text, params)
                 except RuntimeError as exc:  # LadybugDB's own failures (memory, interrupts): a 503, never a 500
                     raise StoreUnavailable(f"the embedded store could not answer: {exc}") from exc
 
@@ -342,9 +356,9 @@ class EmbeddedStore(GraphStore):
     ) -> tuple[list[str], list[list[Any]], bool]:
         """On a fresh connection to the live generation (opened read-only, so LadybugDB refuses any
         write), in a worker thread so that the caller gets its answer at the deadline even when
-        LadybugDB is slow to notice its interrupt."""
+        LadybugDB is slow to notice its interrupt. Bounded as every API read is (`_bounded`)."""
         outcome: dict[str, Any] = {}
-        connection_box: list[ladybug.Connection] = []
+        budget = Budget(timeout_seconds)
         finished = threading.Event()
 
         def work() -> None:
@@ -354,22 +368,21 @@ class EmbeddedStore(GraphStore):
                         outcome["value"] = ([], [], False)
                         return
                     conn = ladybug.Connection(generation.database)
-                    connection_box.append(conn)
                     try:
                         conn.set_max_threads_for_exec(1)
-                        conn.set_query_timeout(max(1, int(timeout_seconds * 1000)))
-                        result = conn.execute(query, dict(params))
-                        if isinstance(result, list):  # several statements: refused earlier, but never trust that alone
-                            for extra in result:
-                                extra.close()
-                            raise ReadOnlyQueryError("the console runs one statement at a time")
-                        try:
-                            columns = list(result.get_column_names())
-                            rows: list[list[Any]] = []
-                            while result.has_next() and len(rows) <= row_limit:
-                                rows.append(list(result.get_next()))
-                        finally:
-                            result.close()
+                        with _bounded(conn, budget):
+                            result = conn.execute(query, dict(params))
+                            if isinstance(result, list):  # several statements: refused earlier, but never trust that alone
+                                for extra in result:
+                                    extra.close()
+                                raise ReadOnlyQueryError("the console runs one statement at a time")
+                            try:
+                                columns = list(result.get_column_names())
+                                rows: list[list[Any]] = []
+                                while result.has_next() and len(rows) <= row_limit:
+                                    rows.append(list(result.get_next()))
+                            finally:
+                                result.close()
                     finally:
                         conn.close()
                 outcome["value"] = (columns, rows[:row_limit], len(rows) > row_limit)
@@ -386,17 +399,15 @@ class EmbeddedStore(GraphStore):
             release()
             raise
         if not finished.wait(timeout_seconds + 0.5):
-            if connection_box:
-                with contextlib.suppress(Exception):  # the query may end between the check and the interrupt
-                    connection_box[0].interrupt()
+            budget.cancel(f"ran longer than {timeout_seconds:g} s")
             if not finished.wait(1.0):
                 raise ReadOnlyQueryTimedOut(f"ran longer than {timeout_seconds:g} s")
         if "error" in outcome:
             exc = outcome["error"]
             if isinstance(exc, ReadOnlyQueryError | StoreUnavailable):
                 raise exc
-            if "Interrupted" in str(exc) or "timeout" in str(exc).lower():
-                raise ReadOnlyQueryTimedOut(str(exc)) from exc
+            if isinstance(exc, BudgetExceeded):
+                raise ReadOnlyQueryTimedOut(f"ran longer than {timeout_seconds:g} s") from exc
             if "read-only" in str(exc):
                 raise ReadOnlyQueryWrote("the store refused a write") from exc
             raise ReadOnlyQueryError(str(exc)) from exc
@@ -572,6 +583,24 @@ def keep_statements(conn: ladybug.Connection, limit: int) -> int:
                 with contextlib.suppress(RuntimeError):
                     close()
         return len(cache)
+
+
+@contextmanager
+def _bounded(conn: ladybug.Connection, budget: Budget) -> Iterator[None]:
+    """Runs the block's query within what is left of `budget`: LadybugDB stops it at the deadline
+    (its query timeout) or when the budget is cancelled (its interrupt), and either becomes
+    BudgetExceeded. The pooled connection is handed back without a timeout."""
+    budget.check()
+    conn.set_query_timeout(max(1, int(budget.remaining() * 1000)))
+    try:
+        with budget.interruptible(conn.interrupt):
+            yield
+    except RuntimeError as exc:
+        if budget.spent or "Interrupted" in str(exc):
+            raise BudgetExceeded(budget.seconds, budget.cancelled_because or "") from exc
+        raise
+    finally:
+        conn.set_query_timeout(0)
 
 
 def _run_on_empty(text: str) -> list[Row]:

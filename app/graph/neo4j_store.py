@@ -15,9 +15,10 @@ from typing import Any
 
 import neo4j
 from neo4j import Driver
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Relationship
 
+from app.graph.budget import BudgetExceeded, current_budget
 from app.graph.queries import Dialect
 from app.graph.schema import LABELS, RELATIONSHIP_SHAPES, WRITTEN
 from app.graph.store import (
@@ -58,6 +59,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _timed_out(exc: ClientError) -> bool:
+    """Neo4j ended the transaction at its timeout (Neo.ClientError.Transaction.TransactionTimedOut…)."""
+    code = exc.code or ""
+    return "Timeout" in code or "TimedOut" in code
+
+
 def _records(result: neo4j.Result) -> list[Row]:
     return [{key: _plain(value) for key, value in record.items()} for record in result]
 
@@ -90,12 +97,18 @@ class Neo4jStore(GraphStore):
         """
         if time.monotonic() < self._down_until:
             raise StoreUnavailable(self._down_reason)
-        deadline = time.monotonic() + self.retry_seconds
+        budget = current_budget()
+        timeout = self.timeout_seconds
+        if budget is not None:
+            budget.check()
+            # The server ends the transaction at the deadline, so an abandoned request stops there.
+            timeout = max(0.001, min(timeout, budget.remaining()))
+        deadline = time.monotonic() + min(self.retry_seconds, timeout)
         delay = 0.05
         while True:
             try:
                 with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                    return _records(session.run(neo4j.Query(text, timeout=self.timeout_seconds), dict(params)))
+                    return _records(session.run(neo4j.Query(text, timeout=timeout), dict(params)))
             except (ServiceUnavailable, SessionExpired) as exc:
                 if time.monotonic() + delay < deadline:
                     time.sleep(delay)
@@ -104,6 +117,10 @@ class Neo4jStore(GraphStore):
                 self._down_reason = f"Neo4j at {self._address()} cannot be reached: {exc}"
                 self._down_until = time.monotonic() + self.DOWN_COOLDOWN
                 raise StoreUnavailable(self._down_reason) from exc
+            except ClientError as exc:
+                if budget is not None and _timed_out(exc):
+                    raise BudgetExceeded(budget.seconds) from exc
+                raise
             except DriverError as exc:
                 raise StoreUnavailable(f"Neo4j at {self._address()} did not answer: {exc}") from exc
 
@@ -254,8 +271,6 @@ class Neo4jStore(GraphStore):
         self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]
     ) -> tuple[list[str], list[list[Any]], bool]:
         """A READ-mode session; EXPLAIN first, and refused unless the plan's query type is read-only."""
-        from neo4j.exceptions import ClientError
-
         try:
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 plan = session.run(neo4j.Query("EXPLAIN " + query, timeout=timeout_seconds), dict(params)).consume()
@@ -276,7 +291,7 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"Neo4j cannot be reached: {exc}") from exc
         except ClientError as exc:
             code = exc.code or ""
-            if "Timeout" in code or "TimedOut" in code:
+            if _timed_out(exc):
                 raise ReadOnlyQueryTimedOut(exc.message or code) from exc
             if "Forbidden" in code or "Security" in code or "AccessMode" in code:
                 raise ReadOnlyQueryWrote(exc.message or code) from exc

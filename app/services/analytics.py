@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from app import models
+from app.graph.budget import current_budget
 from app.i18n import gettext as _
 from app.services.entities import (
     _sorted_municipalities,
@@ -15,7 +21,7 @@ from app.services.entities import (
 )
 from app.services.errors import InvalidParameter, out_of_range
 from app.services.paging import PageRequest, cached_total
-from app.services.read_model import ReadModel
+from app.services.read_model import ReadModel, register_background
 from app.services.replication import PILLARS
 from app.services.text import clean_input, natural_key, shorten
 
@@ -76,20 +82,41 @@ def _gaps(
     )
 
 
+# Exact betweenness up to this many nodes (the project's graph has about 200); above it, Brandes'
+# algorithm from this many sampled sources (NetworkX's `k`, seeded, so the same graph gives the
+# same scores): the cost grows with the edges, not with nodes × edges.
+BETWEENNESS_EXACT_NODES = 2_000
+BETWEENNESS_SAMPLES = 100
+BETWEENNESS_SEED = 15
+BACKGROUND_NICENESS = 10
+# How long a request waits for the computation of its version before it is served the previous
+# version's result (stale) or 503: at the project's size it is ready within this.
+READY_WAIT = 2.0
+
+
 def centrality(model: ReadModel, limit: int = 10) -> models.Centrality:
     if not 1 <= limit <= 100:
         raise out_of_range("limit", limit, 1, 100)
-    scores = model.cached("centrality", lambda: _centrality(model))
+    budget = current_budget()
+    # Under a request's budget, leave it time to answer; a notebook (no budget) waits it out.
+    wait = max(0.0, min(READY_WAIT, budget.remaining() - 0.5)) if budget else 600.0
+    computed = model.background("centrality", wait)
+    scores: dict[str, list[models.CentralityScore]] = computed.value["scores"]
+    method = computed.value["method"]
     return models.Centrality(
         municipalities=scores.get("Municipality", [])[:limit],
         work_packages=scores.get("WorkPackage", [])[:limit],
         themes=scores.get("Theme", [])[:limit],
         note="Graph of municipalities, work packages and themes (participation, and themes each work package addresses "
-        "directly or through its tasks); degree centrality and normalised betweenness from NetworkX.",
+        f"directly or through its tasks); degree centrality and normalised betweenness from NetworkX ({method}), "
+        "computed once per version of the graph, outside any request.",
+        graph_version=computed.version,
+        stale=computed.stale,
+        method=method,
     )
 
 
-def _centrality(model: ReadModel) -> dict[str, list[models.CentralityScore]]:
+def _centrality(model: ReadModel) -> dict[str, Any]:
     import networkx as nx  # only the analyses need it
 
     wp_ids = {code: row["id"] for code, row in work_package_facts(model).work_packages.items()}
@@ -100,7 +127,17 @@ def _centrality(model: ReadModel) -> dict[str, list[models.CentralityScore]]:
         for code in theme.work_packages:
             graph.add_edge(wp_ids[code], f"theme:{slug}")
     degree = nx.degree_centrality(graph)
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    if graph.number_of_nodes() <= BETWEENNESS_EXACT_NODES:
+        betweenness = nx.betweenness_centrality(graph, normalized=True)
+        method = "exact betweenness"
+    else:
+        # In a process of its own, at a lower priority: in this one it would hold the interpreter
+        # lock for minutes and slow every request down.
+        samples = min(BETWEENNESS_SAMPLES, graph.number_of_nodes())
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            betweenness = pool.submit(_sampled_betweenness, list(graph.edges), samples, BETWEENNESS_SEED).result()
+        method = f"betweenness estimated from {samples} sampled sources of {graph.number_of_nodes()} nodes"
     names = model.names()
     result: dict[str, list[models.CentralityScore]] = defaultdict(list)
     for node_id in graph.nodes:
@@ -119,4 +156,15 @@ def _centrality(model: ReadModel) -> dict[str, list[models.CentralityScore]]:
         )
     for scores in result.values():
         scores.sort(key=lambda s: (-s.betweenness, -s.degree, natural_key(s.name)))
-    return dict(result)
+    return {"scores": dict(result), "method": method}
+
+
+def _sampled_betweenness(edges: list[tuple[str, str]], samples: int, seed: int) -> dict[str, float]:
+    import networkx as nx
+
+    with contextlib.suppress(OSError):  # a background analysis yields the CPU to the requests
+        os.nice(BACKGROUND_NICENESS)
+    return nx.betweenness_centrality(nx.Graph(edges), k=samples, normalized=True, seed=seed)
+
+
+register_background("centrality", _centrality)

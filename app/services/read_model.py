@@ -9,19 +9,29 @@ under an older version is never served again.
 
 from __future__ import annotations
 
+import functools
 import gc
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
 
+from app.graph.budget import current_budget, limited
 from app.graph.store import GraphStore
 from app.i18n import current_language
+from app.i18n import gettext as _
+from app.services.errors import ServiceError
 from app.services.names import NameIndex, NodeRef
+from app.services.text import shorten
 
 T = TypeVar("T")
+log = logging.getLogger("lifeact.analyses")
 
 ANSWER_CACHE_SIZE = 512
+BACKGROUND_RETRY_AFTER = 10  # seconds a client is told to wait for a background analysis
 BUILD_WAIT = 30.0  # seconds a request waits for the same answer being built by another
 # The collector's default first threshold (700) moves a request's short-lived objects into the
 # oldest generation, and every full collection then walks all of it, the name index included.
@@ -55,11 +65,14 @@ class AnswerCache:
             if building is None:
                 self._building[full_key] = threading.Event()
         if building is not None:
-            building.wait(BUILD_WAIT)
+            budget = current_budget()
+            building.wait(min(BUILD_WAIT, budget.remaining()) if budget else BUILD_WAIT)
             with self._lock:
                 if full_key in self._answers:
                     self._answers.move_to_end(full_key)
                     return self._answers[full_key]
+            if budget is not None:
+                budget.check()
             return build()  # the first build failed or is very slow: answer this caller anyway
         try:
             value = build()
@@ -122,8 +135,103 @@ class ResponseCache:
         return len(self._entries)
 
 
+class NotReady(ServiceError):
+    """An analysis of the whole graph is still being computed for this version, and none is kept."""
+
+    status = 503
+    headers: ClassVar[dict[str, str]] = {"Retry-After": str(BACKGROUND_RETRY_AFTER)}
+
+
+@dataclass(frozen=True)
+class Computed(Generic[T]):
+    value: T
+    version: str | None
+    stale: bool  # from an earlier version of the graph: the current one is still being computed
+    seconds: float  # how long the computation took
+
+
+# Analyses of the whole graph whose cost grows with it: name -> compute(model). Each runs once
+# per graph version on its own thread, outside any request (app.services.analytics registers).
+BACKGROUND: dict[str, Callable[[ReadModel], Any]] = {}
+
+
+def register_background(name: str, compute: Callable[[ReadModel], Any]) -> None:
+    BACKGROUND[name] = compute
+
+
+class Background(Generic[T]):
+    """One analysis computed per graph version on a thread of its own: a request never pays for
+    it, and it goes on whoever gives up waiting. The last finished result is kept and served,
+    marked stale, while the next version's is computed."""
+
+    def __init__(self, name: str, compute: Callable[[], T]) -> None:
+        self.name = name
+        self._compute = compute
+        self._changed = threading.Condition()
+        self._done: Computed[T] | None = None
+        self._running: str | None = None
+        self._wanted: str | None = None  # the newest version asked for
+        self._failure: str | None = None
+
+    def start(self, version: str | None) -> None:
+        """Compute for `version` unless that is done or under way. One computation at a time: a
+        version that moves meanwhile is computed when the running one ends."""
+        with self._changed:
+            self._wanted = version
+            if self._running is not None or (self._done is not None and self._done.version == version):
+                return
+            self._running = version
+        threading.Thread(target=self._work, args=(version,), name=f"analysis-{self.name}", daemon=True).start()
+
+    def _work(self, version: str | None) -> None:
+        started = time.perf_counter()
+        done: Computed[T] | None = None
+        failure = None
+        try:
+            done = Computed(self._compute(), version, False, round(time.perf_counter() - started, 3))
+            log.info("%s for %s computed in %.1f s", self.name, version, done.seconds)
+        except Exception as exc:  # kept for the answer; the next request tries again
+            log.exception("computing %s for %s failed", self.name, version)
+            failure = f"{type(exc).__name__}: {exc}"
+        with self._changed:
+            self._running = None
+            self._failure = failure
+            if done is not None:
+                self._done = done
+            wanted = self._wanted
+            self._changed.notify_all()
+        if done is not None and wanted != version:
+            self.start(wanted)
+
+    def get(self, version: str | None, wait: float) -> Computed[T]:
+        """The result for `version`, waiting up to `wait` seconds for it; else the previous
+        version's, marked stale; else NotReady (503 with Retry-After)."""
+        self.start(version)
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._running is None or (self._done is not None and self._done.version == version), timeout=wait
+            )
+            done, running, failure = self._done, self._running, self._failure
+        if done is not None and done.version == version:
+            return done
+        if done is not None:
+            return Computed(done.value, done.version, True, done.seconds)
+        why = (
+            _("the last attempt failed ({failure})").format(failure=shorten(failure, 200))
+            if failure and running is None
+            else _("it is being computed")
+        )
+        raise NotReady(
+            _("{name} is computed once per version of the graph, outside any request, and is not ready yet: {why}").format(
+                name=self.name, why=why
+            ),
+            expected=_("ask again in {seconds} s (Retry-After)").format(seconds=BACKGROUND_RETRY_AFTER),
+        )
+
+
 class ReadModel:
-    """The store, the name index that follows it, and the answer cache.
+    """The store, the name index that follows it, the answer cache, and the analyses of the whole
+    graph computed in the background (`Background`), each once per version.
 
     The index is rebuilt only when a load replaces the graph (a new generation); a write
     updates it in place (`NameIndex.put` / `remove`)."""
@@ -135,11 +243,32 @@ class ReadModel:
         self._names: NameIndex | None = None
         self._names_generation: str | None = None
         self._names_lock = threading.Lock()
+        self._background: dict[str, Background[Any]] = {
+            name: Background(name, functools.partial(compute, self)) for name, compute in BACKGROUND.items()
+        }
+        self._seen_version: str | None = None
 
     @property
     def version(self) -> str | None:
-        """Moves with every change to the graph: a load, or (later) a write."""
-        return self.store.version
+        """Moves with every change to the graph: a load, or a write. Read for every API answer,
+        so a change seen here starts the background analyses for the new version at once."""
+        version = self.store.version
+        if version != self._seen_version:
+            self._seen_version = version
+            self.start_background(version)
+        return version
+
+    def start_background(self, version: str | None = None) -> None:
+        """Start computing every background analysis for the current version (at start, on a change)."""
+        version = version if version is not None else self.store.version
+        if version is None:  # an empty store: nothing to analyse
+            return
+        for job in self._background.values():
+            job.start(version)
+
+    def background(self, name: str, wait: float) -> Computed[Any]:
+        """A background analysis's result for the current version (see Background.get)."""
+        return self._background[name].get(self.version, wait)
 
     def names(self) -> NameIndex:
         generation = self.store.generation
@@ -148,7 +277,10 @@ class ReadModel:
             return names
         with self._names_lock:
             if self._names is None or generation != self._names_generation:
-                index = self._load_or_build_names()
+                # Every later request needs it: built to the end even when this request's time
+                # budget runs out meanwhile (that request is answered 503 at its deadline anyway).
+                with limited(None):
+                    index = self._load_or_build_names()
                 gc.collect()
                 gc.freeze()  # long-lived: keep it out of every later collection's walk
                 self._names, self._names_generation = index, generation

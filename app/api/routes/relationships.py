@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
@@ -139,6 +139,12 @@ def gaps(
 
 
 @router.get("/analytics/centrality", response_model=Centrality)
-def centrality(model: ModelDep, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> Centrality:
-    """Which municipalities, work packages and themes hold the network together."""
-    return analytics.centrality(model, limit)
+def centrality(model: ModelDep, response: Response, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> Centrality:
+    """Which municipalities, work packages and themes hold the network together. Computed once per
+    version of the graph in the background: while the current version's is computed, the previous
+    one's is served with `stale: true` (not cached), and before any is ready the answer is 503 with
+    `Retry-After`."""
+    answer = analytics.centrality(model, limit)
+    if answer.stale:
+        response.headers["Cache-Control"] = "no-store"
+    return answer
