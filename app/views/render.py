@@ -31,7 +31,14 @@ PAGE_ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "map": ((), ("views/views.css",)),
     "home": (("views/home.js",), ("views/views.css",)),
     "error": ((), ("views/views.css",)),
+    "solutions": ((), ("views/views.css", "views/solutions.css")),
+    "solution": (("views/spread.js",), ("views/views.css", "views/solutions.css")),
 }
+
+
+def gettext(message: str, **values: Any) -> str:
+    """Until the catalogues arrive (app.i18n), the English msgid itself, with its %(name)s values."""
+    return message % values if values else message
 
 
 def _script_json(value: Any) -> Markup:
@@ -51,6 +58,7 @@ ENVIRONMENT = Environment(
 ENVIRONMENT.filters["script_json"] = _script_json
 ENVIRONMENT.globals["kind_styles"] = KIND_STYLES
 ENVIRONMENT.globals["boundary_credit"] = BOUNDARY_CREDIT
+ENVIRONMENT.globals.setdefault("_", gettext)
 
 
 @cache

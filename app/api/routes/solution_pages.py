@@ -1,0 +1,164 @@
+"""The pages for solutions (issue 13): reading is open; the forms need an editor's sign-in and the
+session's CSRF token, and write through the same services (and checks) as the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
+from app.api.forms import FormDep, editor, page, see_other
+from app.api.routes.views import _integer, _view
+from app.services import knowledge
+from app.services.errors import InvalidParameter, PreconditionFailed, ServiceError
+from app.services.read_model import ReadModel
+from app.services.sessions import Session
+from app.services.text import shorten
+from app.settings import Settings
+from app.views import solutions as views
+from app.views.render import with_query
+
+router = APIRouter(tags=["views"])
+Filter = Annotated[str | None, Query(max_length=200)]
+Key = Annotated[str, Path(max_length=200)]
+
+
+def _message(error: ServiceError) -> str:
+    hints = [f"expected: {error.expected}"] if error.expected else []
+    hints += [f"did you mean: {', '.join(error.suggestions[:5])}"] if error.suggestions else []
+    return error.message + (f" ({'; '.join(hints)})" if hints else "")
+
+
+def _form_write(settings: Settings, write: Callable[[], str], again: Callable[[list[str], int], str]) -> Response:
+    """Runs a form's write; on a refusal shows the same page again with the input kept and the reasons."""
+    try:
+        return see_other(write())
+    except ValidationError as exc:
+        return page(settings, again(views.validation_messages(exc), 422), 422)
+    except ServiceError as exc:
+        return page(settings, again([_message(exc)], exc.status), exc.status)
+
+
+@router.get("/views/solutions", response_class=HTMLResponse)
+def solutions_page(
+    model: ModelDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    task: Filter = None,
+    theme: Filter = None,
+    status: Filter = None,
+    region: Filter = None,
+    page_number: Annotated[str | None, Query(alias="page")] = None,
+) -> Response:
+    """The solutions, filtered by task, theme, status and region, a page at a time; a form for a new one."""
+
+    def build() -> Response:
+        number = _integer("page", page_number, 1, 1, 10_000)
+        filters = views.Filters(task or None, theme or None, status or None, region or None, number)
+        return page(settings, views.render_list(model, filters, session))
+
+    return _view(settings, build, lambda s: with_query("/views/solutions", task=s if task else None, theme=s if theme else None))
+
+
+@router.post("/views/solutions", response_class=HTMLResponse)
+def create_solution(
+    model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep
+) -> Response:
+    who = editor(settings, sessions, session, form)
+    if isinstance(who, Response):
+        return who
+
+    def write() -> str:
+        created = knowledge.create_solution(model, who, knowledge.SolutionIn.model_validate(views.solution_body(form)))
+        return f"/views/solutions/{created['slug']}"
+
+    return _form_write(settings, write, lambda errors, _status: views.render_list(model, views.Filters(), session, form, errors))
+
+
+def _as_of(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InvalidParameter(f"as_of='{shorten(value, 20)}' is not a date", expected="as_of=YYYY-MM-DD") from None
+
+
+@router.get("/views/solutions/{key}", response_class=HTMLResponse)
+def solution_page(
+    model: ModelDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    key: Key,
+    as_of: Annotated[str | None, Query(max_length=20, description="The date the map shows (YYYY-MM-DD)")] = None,
+) -> Response:
+    """A solution: facts, sources, developers, adoptions as a timeline, the map of its spread with a date
+    slider, its replication candidates; for editors, forms to record an adoption and to edit it."""
+    return _view(
+        settings,
+        lambda: page(settings, views.render_solution(model, key, session, _as_of(as_of))),
+        lambda s: f"/views/solutions/{s}",
+    )
+
+
+@router.post("/views/solutions/{key}/adoptions", response_class=HTMLResponse)
+def record_adoption(
+    model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, key: Key
+) -> Response:
+    who = editor(settings, sessions, session, form)
+    if isinstance(who, Response):
+        return who
+
+    def write() -> str:
+        adoption = knowledge.add_adoption(model, who, key, knowledge.AdoptionIn.model_validate(views.adoption_body(form)))
+        solution = knowledge.get_solution(model, adoption["solution"])
+        return with_query(f"/views/solutions/{solution['slug']}", as_of=adoption["date"])
+
+    return _view(
+        settings,
+        lambda: _form_write(
+            settings,
+            write,
+            lambda errors, _status: views.render_solution(model, key, session, adoption_form=form, adoption_errors=errors),
+        ),
+    )
+
+
+def _conflict_page(model: ReadModel, key: str, session: Session, form: dict[str, str], version: int) -> str:
+    """Someone saved in between: what they changed (the audit trail), the saved version, and the user's
+    input again in the form, over the current version, so that saving it again is a choice."""
+    current = knowledge.get_solution(model, key)
+    changes = views.changes_since_version(model, current["id"], version)
+    return views.render_solution(model, key, session, edit_form=form, conflict={"changes": changes})
+
+
+@router.post("/views/solutions/{key}/edit", response_class=HTMLResponse)
+def edit_solution(
+    model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, key: Key
+) -> Response:
+    """The edit form: a PATCH of the solution with the version the form was made from as If-Match."""
+    who = editor(settings, sessions, session, form)
+    if isinstance(who, Response):
+        return who
+
+    def build() -> Response:
+        version = _integer("version", form.get("version"), 0, 1, 10**9)
+        try:
+            patch = knowledge.SolutionPatch.model_validate(views.solution_body(form))
+            saved = knowledge.update_solution(model, who, key, patch, knowledge.etag(version))
+        except PreconditionFailed:
+            return page(settings, _conflict_page(model, key, session, form, version), 409)
+        except ValidationError as exc:
+            errors = views.validation_messages(exc)
+            return page(settings, views.render_solution(model, key, session, edit_form=form, edit_errors=errors), 422)
+        except ServiceError as exc:
+            html = views.render_solution(model, key, session, edit_form=form, edit_errors=[_message(exc)])
+            return page(settings, html, exc.status)
+        return see_other(f"/views/solutions/{saved['slug']}")
+
+    return _view(settings, build)
