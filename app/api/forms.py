@@ -20,9 +20,11 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 async def read_form(request: Request) -> dict[str, str]:
     """The fields of an urlencoded form post (the size limit middleware has bounded the body)."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    if not body:  # no fields at all: the checks then refuse it for its missing CSRF token
+        return {}
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
         raise InvalidParameter("this address takes a form post", expected=f"Content-Type: {FORM_TYPE}")
-    body = (await request.body()).decode("utf-8", errors="replace")
     return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=100))
 
 

@@ -62,7 +62,19 @@ def solutions_page(
         filters = views.Filters(task or None, theme or None, status or None, region or None, number)
         return page(settings, views.render_list(model, filters, session))
 
-    return _view(settings, build, lambda s: with_query("/views/solutions", task=s if task else None, theme=s if theme else None))
+    def suggest(name: str) -> str:
+        """The same list with the suggestion in place of whichever filter did not resolve."""
+        chosen = {"task": task, "theme": theme, "status": status, "region": region}
+        for field_name, kinds in (("task", ("Task",)), ("theme", ("Theme",)), ("region", ("Region",))):
+            try:
+                if chosen[field_name]:
+                    model.resolve(chosen[field_name] or "", kinds)
+            except ServiceError:
+                chosen[field_name] = name
+                break
+        return with_query("/views/solutions", **chosen)
+
+    return _view(settings, build, suggest)
 
 
 @router.post("/views/solutions", response_class=HTMLResponse)
