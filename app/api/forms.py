@@ -14,6 +14,7 @@ from app.services.errors import Forbidden, InvalidParameter
 from app.services.sessions import COOKIE, CSRF_FIELD, Session, Sessions
 from app.services.tokens import Principal
 from app.settings import Settings
+from app.views.render import gettext as _
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -40,8 +41,8 @@ def checked(settings: Settings, sessions: Sessions, session: Session | None, for
     if session is not None and sessions.csrf_ok(session, form.get(CSRF_FIELD)):
         return session
     error = Forbidden(
-        "this form was refused: its security token is missing or does not belong to your session",
-        expected="open the page again (the browser must keep its cookie) and send the form from there",
+        _("this form was refused: its security token is missing or does not belong to your session"),
+        expected=_("open the page again (the browser must keep its cookie) and send the form from there"),
     )
     return _error_page(settings, error)
 
@@ -52,7 +53,9 @@ def editor(settings: Settings, sessions: Sessions, session: Session | None, form
     if isinstance(sender, Response):
         return sender
     if sender.principal is None or not sender.can_edit:
-        error = Forbidden("recording knowledge needs an editor's sign-in", expected="sign in at /sign-in with an editor's token")
+        error = Forbidden(
+            _("recording knowledge needs an editor's sign-in"), expected=_("sign in at /sign-in with an editor's token")
+        )
         return _error_page(settings, error)
     return sender.principal
 
