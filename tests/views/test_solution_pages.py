@@ -281,6 +281,8 @@ def test_a_conflicting_edit_shows_who_changed_what_and_keeps_both_versions(web: 
         follow_redirects=False,
     )
     assert again.status_code == 303 and web.get(f"/api/solutions/{slug}").json()["summary"] == mine["summary"]
+    no_version = web.post(f"{location}/edit", data={"csrf_token": csrf, "version": "x", **mine})
+    assert no_version.status_code == 422 and "version" in no_version.text
 
 
 def test_seeded_solutions_offer_adoptions_but_not_edits(web: TestClient, tokens: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
 from app.api.forms import FormDep, editor, page, see_other
-from app.api.routes.views import _integer, _view
+from app.api.routes.views import _view
 from app.services import knowledge
 from app.services.errors import InvalidParameter, PreconditionFailed, ServiceError
 from app.services.read_model import ReadModel
@@ -53,13 +53,12 @@ def solutions_page(
     theme: Filter = None,
     status: Filter = None,
     region: Filter = None,
-    page_number: Annotated[str | None, Query(alias="page")] = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000, description="1 for the first 20")] = 1,
 ) -> Response:
     """The solutions, filtered by task, theme, status and region, a page at a time; a form for a new one."""
 
     def build() -> Response:
-        number = _integer("page", page_number, 1, 1, 10_000)
-        filters = views.Filters(task or None, theme or None, status or None, region or None, number)
+        filters = views.Filters(task or None, theme or None, status or None, region or None, page_number)
         return page(settings, views.render_list(model, filters, session))
 
     def suggest(name: str) -> str:
@@ -77,7 +76,7 @@ def solutions_page(
     return _view(settings, build, suggest)
 
 
-@router.post("/views/solutions", response_class=HTMLResponse)
+@router.post("/views/solutions", response_class=HTMLResponse, include_in_schema=False)
 def create_solution(
     model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep
 ) -> Response:
@@ -118,7 +117,7 @@ def solution_page(
     )
 
 
-@router.post("/views/solutions/{key}/adoptions", response_class=HTMLResponse)
+@router.post("/views/solutions/{key}/adoptions", response_class=HTMLResponse, include_in_schema=False)
 def record_adoption(
     model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, key: Key
 ) -> Response:
@@ -141,6 +140,13 @@ def record_adoption(
     )
 
 
+def _version(value: str | None) -> int:
+    """The version the edit form was made from (its hidden field)."""
+    if value is None or not value.isdigit() or not 1 <= int(value) <= 10**9:
+        raise InvalidParameter("the form has no valid version", expected="open the page again and edit from there")
+    return int(value)
+
+
 def _conflict_page(model: ReadModel, key: str, session: Session, form: dict[str, str], version: int) -> str:
     """Someone saved in between: what they changed (the audit trail), the saved version, and the user's
     input again in the form, over the current version, so that saving it again is a choice."""
@@ -149,7 +155,7 @@ def _conflict_page(model: ReadModel, key: str, session: Session, form: dict[str,
     return views.render_solution(model, key, session, edit_form=form, conflict={"changes": changes})
 
 
-@router.post("/views/solutions/{key}/edit", response_class=HTMLResponse)
+@router.post("/views/solutions/{key}/edit", response_class=HTMLResponse, include_in_schema=False)
 def edit_solution(
     model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, key: Key
 ) -> Response:
@@ -159,7 +165,7 @@ def edit_solution(
         return who
 
     def build() -> Response:
-        version = _integer("version", form.get("version"), 0, 1, 10**9)
+        version = _version(form.get("version"))
         try:
             patch = knowledge.SolutionPatch.model_validate(views.solution_body(form))
             saved = knowledge.update_solution(model, who, key, patch, knowledge.etag(version))
