@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.api.routes.views import _error_page, _headers
+from app.api.middleware import content_security_policy
+from app.api.routes.views import _error_page
 from app.services.errors import Forbidden, InvalidParameter
 from app.services.sessions import COOKIE, CSRF_FIELD, Session, Sessions
 from app.services.tokens import Principal
@@ -33,7 +34,14 @@ FormDep = Annotated[dict[str, str], Depends(read_form)]
 
 
 def page(settings: Settings, html: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(html, status_code=status, headers=_headers(settings, {"Cache-Control": "no-store"}))
+    """A planner page: no in-line script at all (its one script comes from /static), so the policy
+    forbids it, a second line of defence behind the escaping of what people type."""
+    headers = {
+        "Cache-Control": "no-store",
+        # as the views do: a ';' in the setting must not start a directive of its own
+        "Content-Security-Policy": content_security_policy(settings.frame_ancestors.replace(";", " "), inline_scripts=False),
+    }
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def checked(settings: Settings, sessions: Sessions, session: Session | None, form: dict[str, str]) -> Session | Response:
