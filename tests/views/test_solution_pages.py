@@ -92,6 +92,7 @@ def cookie_header(response) -> str:
 
 
 def test_reading_needs_no_sign_in_and_shows_no_edit_controls(web: TestClient) -> None:
+    assert 'href="/views/solutions"' in web.get("/").text  # found from the home page
     listing = web.get("/views/solutions")
     assert listing.status_code == 200 and "Living labs" in unescape(listing.text)
     assert 'action="/views/solutions"' in listing.text and 'method="post"' not in listing.text
