@@ -45,6 +45,7 @@ def app_client(store_path: Path, tokens: dict[str, str]) -> Iterator[TestClient]
 def web(app_client: TestClient) -> Iterator[TestClient]:
     """The module's app with a fresh cookie jar and a fresh count of failed sign-ins."""
     app_client.cookies.clear()
+    app_client.headers["Accept-Language"] = "en"  # the assertions read the English words
     app_client.app.state.authenticator = None  # built again on first use
     app_client.app.state.sessions = None
     yield app_client

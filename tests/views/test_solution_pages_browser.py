@@ -36,7 +36,7 @@ def fill_of(page: Any, code: str) -> str:
 
 def test_a_planner_records_a_solution_and_follows_its_spread(browser: Any, site: tuple[str, str]) -> None:
     origin, token = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")  # the assertions read English
     page = context.new_page()
     log = PageLog()
     watch(page, log, origin)
