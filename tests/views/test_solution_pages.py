@@ -284,6 +284,12 @@ def test_a_conflicting_edit_shows_who_changed_what_and_keeps_both_versions(web: 
         follow_redirects=False,
     )
     assert again.status_code == 303 and web.get(f"/api/solutions/{slug}").json()["summary"] == mine["summary"]
+    current_version = str(web.get(f"/api/solutions/{slug}").json()["version"])
+    bad_link = {**mine, "sources": "Klik | javascript:alert(1)"}
+    refused = web.post(f"{location}/edit", data={"csrf_token": csrf, "version": current_version, **bad_link})
+    assert refused.status_code == 422 and "http:// or https://" in refused.text
+    assert "javascript:alert(1)</textarea>" in refused.text  # the input is kept
+    assert web.get(f"/api/solutions/{slug}").json()["version"] == int(current_version)  # nothing written
     no_version = web.post(f"{location}/edit", data={"csrf_token": csrf, "version": "x", **mine})
     assert no_version.status_code == 422 and "version" in no_version.text
 

@@ -34,14 +34,17 @@ def _message(error: ServiceError) -> str:
     return error.message + (f" ({'; '.join(hints)})" if hints else "")
 
 
-def _form_write(settings: Settings, write: Callable[[], str], again: Callable[[list[str], int], str]) -> Response:
-    """Runs a form's write; on a refusal shows the same page again with the input kept and the reasons."""
+def _form_write(settings: Settings, write: Callable[[], str], again: Callable[[list[str]], str]) -> Response:
+    """Runs a form's write and goes where it says; on a refusal shows the same page again with the input
+    kept and the reasons. A conflicting version (412) is left to the caller: it has a page of its own."""
     try:
         return see_other(write())
     except ValidationError as exc:
-        return page(settings, again(views.validation_messages(exc), 422), 422)
+        return page(settings, again(views.validation_messages(exc)), 422)
+    except PreconditionFailed:
+        raise
     except ServiceError as exc:
-        return page(settings, again([_message(exc)], exc.status), exc.status)
+        return page(settings, again([_message(exc)]), exc.status)
 
 
 @router.get("/views/solutions", response_class=HTMLResponse)
@@ -88,7 +91,7 @@ def create_solution(
         created = knowledge.create_solution(model, who, knowledge.SolutionIn.model_validate(views.solution_body(form)))
         return f"/views/solutions/{created['slug']}"
 
-    return _form_write(settings, write, lambda errors, _status: views.render_list(model, views.Filters(), session, form, errors))
+    return _form_write(settings, write, lambda errors: views.render_list(model, views.Filters(), session, form, errors))
 
 
 def _as_of(value: str | None) -> str | None:
@@ -135,7 +138,7 @@ def record_adoption(
         lambda: _form_write(
             settings,
             write,
-            lambda errors, _status: views.render_solution(model, key, session, adoption_form=form, adoption_errors=errors),
+            lambda errors: views.render_solution(model, key, session, adoption_form=form, adoption_errors=errors),
         ),
     )
 
@@ -166,17 +169,16 @@ def edit_solution(
 
     def build() -> Response:
         version = _version(form.get("version"))
-        try:
+
+        def write() -> str:
             patch = knowledge.SolutionPatch.model_validate(views.solution_body(form))
-            saved = knowledge.update_solution(model, who, key, patch, knowledge.etag(version))
+            return f"/views/solutions/{knowledge.update_solution(model, who, key, patch, knowledge.etag(version))['slug']}"
+
+        try:
+            return _form_write(
+                settings, write, lambda errors: views.render_solution(model, key, session, edit_form=form, edit_errors=errors)
+            )
         except PreconditionFailed:
             return page(settings, _conflict_page(model, key, session, form, version), 409)
-        except ValidationError as exc:
-            errors = views.validation_messages(exc)
-            return page(settings, views.render_solution(model, key, session, edit_form=form, edit_errors=errors), 422)
-        except ServiceError as exc:
-            html = views.render_solution(model, key, session, edit_form=form, edit_errors=[_message(exc)])
-            return page(settings, html, exc.status)
-        return see_other(f"/views/solutions/{saved['slug']}")
 
     return _view(settings, build)
