@@ -249,7 +249,7 @@ def test_candidates_leave_out_developers_and_adopters(web: TestClient, tokens: d
     section = page[page.index('data-role="candidates"') :]
     names = re.findall(r"<li><strong>([^<]+)</strong>", section)
     assert names and "Vejle" not in names and "Horsens" not in names
-    assert "(took it up)" in section  # a neighbour of Horsens gets the adopter's evidence
+    assert "borders Horsens (adopted since 2024-02-01)" in section  # a neighbour gets the adopter's evidence
 
 
 def test_a_conflicting_edit_shows_who_changed_what_and_keeps_both_versions(web: TestClient, tokens: dict[str, str]) -> None:
