@@ -16,7 +16,7 @@ from app.services.errors import InvalidParameter
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
 from app.services.text import danish_key
-from app.views.boundaries import projected_map
+from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.render import gettext as _
 from app.views.render import render_page, with_query
 
@@ -261,6 +261,7 @@ def spread_context(model: ReadModel, solution: dict[str, Any], as_of: str | None
         "dates": dates,
         "as_of": day,
         "index": dates.index(day) if day in dates else 0,
+        "credit": BOUNDARY_CREDIT,
         "legend": [(SPREAD_COLORS[k], labels[k]) for k in SPREAD_COLORS] + [(NO_DATA, labels["none"])],
         "data": {
             "dates": dates,

@@ -99,6 +99,7 @@ def test_reading_needs_no_sign_in_and_shows_no_edit_controls(web: TestClient) ->
     assert 'action="/views/solutions"' in listing.text and 'method="post"' not in listing.text
     carl = web.get("/views/solutions/carl")
     assert carl.status_code == 200 and 'id="spread-map"' in carl.text
+    assert "Geodatastyrelsen og Danske Kommuner" in carl.text  # the boundaries' credit, on every map
     assert "/adoptions" not in carl.text and "/edit" not in carl.text and "csrf_token" not in carl.text
     assert carl.headers["Cache-Control"] == "no-store"
     assert "script-src 'self';" in carl.headers["Content-Security-Policy"]  # no in-line script allowed
