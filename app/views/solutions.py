@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from app.graph.schema import ADOPTION_STATUSES, SOLUTION_STATUSES
 from app.services import entities, knowledge, replication
 from app.services.errors import InvalidParameter
+from app.services.paging import PageRequest
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
 from app.services.text import danish_key
@@ -21,6 +22,7 @@ from app.views.render import gettext as _
 from app.views.render import render_page, with_query
 
 PAGE_SIZE = 20
+PAGE_WALK = 500  # the store's largest page of solutions
 NO_DATA = "#e3e3e3"
 # Okabe–Ito colours: told apart with the common colour-vision deficiencies.
 SPREAD_COLORS = {
@@ -157,6 +159,18 @@ def _matches(solution: dict[str, Any], filters: Filters, region_of: dict[str, st
     return True
 
 
+def _all_solutions(model: ReadModel) -> list[dict[str, Any]]:
+    """Every solution, page by page of the store (the filters look at all of them)."""
+    found: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = knowledge.list_solutions(model, PageRequest.of("solutions", PAGE_WALK, cursor))
+        found += page["data"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return found
+
+
 def resolved_filters(model: ReadModel, filters: Filters) -> Filters:
     """The filters with their names resolved like everywhere else (`t.9.1`, `Sjaelland`)."""
     if filters.status and filters.status not in SOLUTION_STATUSES:
@@ -179,7 +193,7 @@ def render_list(
 ) -> str:
     chosen = resolved_filters(model, filters)
     region_of = {m.name: m.region for m in entities.list_municipalities(model).data}
-    found = [s for s in knowledge.list_solutions(model)["data"] if _matches(s, chosen, region_of)]
+    found = [s for s in _all_solutions(model) if _matches(s, chosen, region_of)]
     found.sort(key=lambda s: danish_key(s["name"] or ""))
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(chosen.page, pages)

@@ -315,3 +315,12 @@ def test_filters_and_pages(web: TestClient, tokens: dict[str, str]) -> None:
     assert by_region.status_code == 200
     assert web.get("/views/solutions", params={"page": "0"}).status_code == 422
     assert web.get("/views/solutions/no-such-solution").status_code == 404
+
+
+def test_the_list_counts_every_solution_across_the_stores_pages(web: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.views import solutions as pages
+
+    total = web.get("/api/solutions").json()["total"]
+    monkeypatch.setattr(pages, "PAGE_WALK", 2)  # many small pages of the store, so the walk is what counts
+    listing = web.get("/views/solutions").text
+    assert int(re.search(r'data-role="count">(\d+)', listing).group(1)) == total > 2
