@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     auth_failure_limit: int = Field(10, ge=1, le=10_000, validation_alias=env("LIFEACT_AUTH_FAILURE_LIMIT"))
     # Seconds a read (GET) may take before it is stopped and answered 503 (app/api/budget.py).
     request_time_budget: float = Field(10.0, gt=0, le=600, validation_alias=env("LIFEACT_REQUEST_TIME_BUDGET"))
+    # Signed-in sessions of the pages (a cookie); the key signs them, empty: session.key beside the tokens.
+    session_hours: float = Field(12.0, gt=0, le=24 * 90, validation_alias=env("LIFEACT_SESSION_HOURS"))
+    session_secret: SecretStr | None = Field(None, validation_alias=env("LIFEACT_SESSION_SECRET"))
+    # Behind a TLS-terminating proxy: believe its X-Forwarded-Proto when deciding on Secure cookies.
+    trust_proxy_headers: bool = Field(False, validation_alias=env("LIFEACT_TRUST_PROXY_HEADERS"))
     keep_alive_seconds: float = Field(75.0, gt=0, le=3600, validation_alias=env("LIFEACT_KEEP_ALIVE_SECONDS"))
 
     frame_ancestors: str = Field("'self'", validation_alias=env("LIFEACT_FRAME_ANCESTORS"))
@@ -59,6 +64,10 @@ class Settings(BaseSettings):
     @property
     def tokens_file(self) -> Path:
         return self.tokens_path or self.embedded_path / "tokens.json"
+
+    @property
+    def session_key_file(self) -> Path:
+        return self.tokens_file.with_name("session.key")
 
 
 @lru_cache

@@ -47,13 +47,18 @@ def seed_graph() -> SeedGraph:
     return load_seed(SEED_DIR)
 
 
-@pytest.fixture(scope="session")
-def embedded_path(tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph) -> Path:
-    path = tmp_path_factory.mktemp("embedded-graph")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph, name: str) -> Path:
+    """A new embedded store loaded with the seed, for tests that need one of their own (they write)."""
+    path = tmp_path_factory.mktemp(name)
     store = EmbeddedStore(path)
     store.replace_graph(seed_graph)
     store.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def embedded_path(tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph) -> Path:
+    return seeded_store(tmp_path_factory, seed_graph, "embedded-graph")
 
 
 @pytest.fixture(scope="session")

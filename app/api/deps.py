@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from app.graph.store import GraphStore
 from app.services.auth import Authenticator
 from app.services.read_model import ReadModel
+from app.services.sessions import COOKIE, Session, Sessions, load_or_create_key
 from app.services.tokens import Principal, TokenFile
 from app.settings import Settings
 
@@ -38,19 +39,36 @@ def _authenticator(request: Request) -> Authenticator:
     return state.authenticator
 
 
-def _client(request: Request) -> str:
+def _sessions(request: Request) -> Sessions:
+    state = request.app.state
+    if getattr(state, "sessions", None) is None:
+        settings = state.settings
+        secret = settings.session_secret.get_secret_value().encode() if settings.session_secret else None
+        key = secret or load_or_create_key(settings.session_key_file)
+        state.sessions = Sessions(TokenFile(settings.tokens_file), _authenticator(request), key, settings.session_hours)
+    return state.sessions
+
+
+def current_session(request: Request) -> Session | None:
+    """The signed-in (or visiting) session the cookie carries; None without a valid one. Reading needs none."""
+    return _sessions(request).read(request.cookies.get(COOKIE))
+
+
+def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
 def require_editor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
     """Editors and admins write knowledge; the token file is read on every call."""
-    return _authenticator(request).authenticate(authorization, _client(request), "editor")
+    return _authenticator(request).authenticate(authorization, client_address(request), "editor")
 
 
 def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    return _authenticator(request).authenticate(authorization, _client(request), "admin")
+    return _authenticator(request).authenticate(authorization, client_address(request), "admin")
 
 
 EditorDep = Annotated[Principal, Depends(require_editor)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
+SessionsDep = Annotated[Sessions, Depends(_sessions)]
+SessionDep = Annotated[Session | None, Depends(current_session)]
 IfMatchDep = Annotated[str | None, Header(alias="If-Match")]

@@ -243,9 +243,7 @@ def node_relations(model: ReadModel, node: NodeRef, skip_incoming: tuple[str, ..
     return relations_of(model, [node], skip_incoming)[node.id]
 
 
-def relations_of(
-    model: ReadModel, nodes: list[NodeRef], skip_incoming: tuple[str, ...] = ()
-) -> dict[str, list[models.Relation]]:
+def relations_of(model: ReadModel, nodes: list[NodeRef], skip_incoming: tuple[str, ...] = ()) -> dict[str, list[models.Relation]]:
     """The relations of several nodes, by id, read in two queries per label (a page of records
     in a handful of reads, not two per record)."""
     ids = tuple(dict.fromkeys(n.id for n in nodes))
@@ -510,9 +508,7 @@ def get_theme(model: ReadModel, key: str) -> models.ThemeDetail:
 
     def build() -> models.ThemeDetail:
         summary = _theme_summaries(model)[node.key]
-        members = municipality_page(
-            model, PageRequest(EMBEDDED_LIMIT), via=("theme", theme_work_package_ids(model, node.key))
-        )
+        members = municipality_page(model, PageRequest(EMBEDDED_LIMIT), via=("theme", theme_work_package_ids(model, node.key)))
         return models.ThemeDetail(
             **_bounded_theme(summary).model_dump(),
             municipalities=sorted((m.name for m in members.data), key=danish_key),

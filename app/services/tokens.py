@@ -37,7 +37,7 @@ class Principal:
     role: str
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -77,7 +77,7 @@ class TokenFile:
         with self._locked() as tokens:
             if any(t["name"] == name and not t.get("revoked_at") for t in tokens):
                 raise TokenError(f"a token named {name!r} exists; revoke it first")
-            tokens.append({"name": name, "role": role, "sha256": _hash(token), "created_at": _now(), "revoked_at": None})
+            tokens.append({"name": name, "role": role, "sha256": token_hash(token), "created_at": _now(), "revoked_at": None})
         return token
 
     def revoke(self, name: str) -> None:
@@ -95,7 +95,10 @@ class TokenFile:
         """The token's holder, or None; read from the file each time (revocation acts at once)."""
         if not token.startswith(PREFIX) or len(token) > 200:
             return None
-        digest = _hash(token)
+        return self.holder(token_hash(token))
+
+    def holder(self, digest: str) -> Principal | None:
+        """The live token with this hash (a signed-in session names its token so): None once revoked."""
         found = None
         for t in self._read():
             if hmac.compare_digest(t["sha256"], digest) and not t.get("revoked_at"):

@@ -32,6 +32,8 @@ PAGE_ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "map": ((), ("views/views.css",)),
     "home": (("views/home.js",), ("views/views.css",)),
     "error": ((), ("views/views.css",)),
+    "solutions": ((), ("views/views.css", "views/solutions.css")),
+    "solution": (("views/spread.js",), ("views/views.css", "views/solutions.css")),
 }
 
 

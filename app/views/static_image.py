@@ -32,6 +32,7 @@ def layout(graph: ViewGraph) -> dict[str, tuple[float, float]]:
     if graph.positioned:
         return {n["id"]: (n["x"], -n["y"]) for n in graph.nodes}
     import networkx as nx
+
     g = nx.Graph()
     g.add_nodes_from(n["id"] for n in graph.nodes)
     g.add_edges_from((e["from"], e["to"]) for e in graph.edges)

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.graph.embedded import EmbeddedStore
 from app.main import create_app
 from app.seed import SeedGraph
 from app.services.tokens import TokenFile
-from tests.conftest import embedded_settings
+from tests.conftest import embedded_settings, seeded_store
 
 
 def auth(token: str) -> dict[str, str]:
@@ -22,11 +21,7 @@ def auth(token: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph) -> Path:
-    path = tmp_path_factory.mktemp("knowledge-graph")
-    store = EmbeddedStore(path)
-    store.replace_graph(seed_graph)
-    store.close()
-    return path
+    return seeded_store(tmp_path_factory, seed_graph, "knowledge-graph")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,98 @@
+"""What the pages' forms share: reading a form post, the CSRF and editor checks, the session
+cookie's flags, and the HTML answers (with the CSP, never cached: they carry a CSRF token)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.api.middleware import content_security_policy
+from app.api.routes.views import _error_page
+from app.i18n import gettext as _
+from app.services.errors import Forbidden, InvalidParameter
+from app.services.sessions import COOKIE, CSRF_FIELD, Session, Sessions
+from app.services.tokens import Principal
+from app.settings import Settings
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The fields of an urlencoded form post (the size limit middleware has bounded the body)."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    if not body:  # no fields at all: the checks then refuse it for its missing CSRF token
+        return {}
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        raise InvalidParameter("this address takes a form post", expected=f"Content-Type: {FORM_TYPE}")
+    return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=100))
+
+
+FormDep = Annotated[dict[str, str], Depends(read_form)]
+
+
+def page(settings: Settings, html: str, status: int = 200) -> HTMLResponse:
+    """A planner page: no in-line script at all (its one script comes from /static), so the policy
+    forbids it, a second line of defence behind the escaping of what people type."""
+    headers = {
+        "Cache-Control": "no-store",
+        # as the views do: a ';' in the setting must not start a directive of its own
+        "Content-Security-Policy": content_security_policy(settings.frame_ancestors.replace(";", " "), inline_scripts=False),
+    }
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def checked(settings: Settings, sessions: Sessions, session: Session | None, form: dict[str, str]) -> Session | Response:
+    """The session that sent the form, or a 403 page when the form lacks that session's CSRF token."""
+    if session is not None and sessions.csrf_ok(session, form.get(CSRF_FIELD)):
+        return session
+    error = Forbidden(
+        _("this form was refused: its security token is missing or does not belong to your session"),
+        expected=_("open the page again (the browser must keep its cookie) and send the form from there"),
+    )
+    return _error_page(settings, error)
+
+
+def editor(settings: Settings, sessions: Sessions, session: Session | None, form: dict[str, str]) -> Principal | Response:
+    """Who sends a form that writes, or a 403 page (no CSRF token of this session, or no editor signed in)."""
+    sender = checked(settings, sessions, session, form)
+    if isinstance(sender, Response):
+        return sender
+    if sender.principal is None or not sender.can_edit:
+        error = Forbidden(
+            _("recording knowledge needs an editor's sign-in"), expected=_("sign in at /sign-in with an editor's token")
+        )
+        return _error_page(settings, error)
+    return sender.principal
+
+
+def is_https(request: Request, settings: Settings) -> bool:
+    if request.url.scheme == "https":
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return settings.trust_proxy_headers and forwarded == "https"
+
+
+def set_session_cookie(response: Response, value: str, request: Request, settings: Settings) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=int(settings.session_hours * 3600),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request, settings),
+    )
+
+
+def local_path(target: str | None, default: str = "/views/solutions") -> str:
+    """Where to go after a form: only a path on this site (no `//host`, no scheme), else the default."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) <= 500:
+        return target
+    return default
+
+
+def see_other(location: str) -> RedirectResponse:
+    return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
