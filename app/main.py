@@ -43,7 +43,14 @@ Every error is JSON: `{"error": {"status", "message", "expected", "suggestions"}
 
 
 # Modules with `install(app, settings)`, run in this order after the error handlers.
-APP_HOOKS: list[str] = ["app.api.middleware", "app.api.docs", "app.api.routes.cypher", "app.api.routes.exports", "app.views"]
+APP_HOOKS: list[str] = [
+    "app.api.middleware",
+    "app.api.docs",
+    "app.api.contract",
+    "app.api.routes.cypher",
+    "app.api.routes.exports",
+    "app.views",
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -6,11 +6,13 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.methods import allowed_methods
+from app.api.params import PATTERN_HELP
 from app.graph.store import StoreUnavailable
 from app.models import ErrorBody, ErrorResponse
 from app.services.errors import ServiceError
@@ -42,22 +44,67 @@ def error_response(status: int, message: str, expected: str | None = None, sugge
     return JSONResponse(body.model_dump(), status_code=status)
 
 
-def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
+def _bounds(request: Request | None, name: str) -> tuple[object | None, object | None]:
+    """The declared lower and upper bound of the route's parameter `name`, whichever error named it."""
+    route = request.scope.get("route") if request is not None else None
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return None, None
+    low = high = None
+    for field in get_flat_params(dependant):
+        if field.alias != name:
+            continue
+        for rule in field.field_info.metadata:
+            low = getattr(rule, "ge", None) if getattr(rule, "ge", None) is not None else low
+            high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
+    return low, high
+
+
+def _range(name: str, low: object | None, high: object | None) -> str | None:
+    if low is not None and high is not None:
+        return f"{name} from {low} to {high} ({low} ≤ {name} ≤ {high})"
+    if low is not None:
+        return f"{name} ≥ {low}"
+    if high is not None:
+        return f"{name} ≤ {high}"
+    return None
+
+
+def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str | None]:
+    """One problem in words, and what would fit."""
+    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header")]
+    name = ".".join(location) or "request"
+    kind, ctx, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    shown = shorten(str(value), 20) if isinstance(value, str | int | float) else ""
+    bounds = _range(name, *_bounds(request, name)) if location else None
+    if kind == "missing" or (kind == "string_pattern_mismatch" and isinstance(value, str) and not value.strip()):
+        return f"{name} is missing", f"{name}=… is required"
+    if kind == "int_parsing":
+        return f"{name}='{shown}' is not a whole number", bounds or f"{name} as a whole number"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limits = [f"{word} {ctx[key]}" for key, word in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")) if key in ctx]
+        return f"{name}={shown} is out of range", bounds or f"{name} {' and '.join(limits)}"
+    if kind == "bool_parsing":
+        return f"{name}='{shown}' is not understood", f"{name}=1 or {name}=0 (true or false)"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        return f"{name}='{shown}' does not fit", f"{name}: {PATTERN_HELP.get(pattern, 'text matching ' + pattern)}"
+    problem = f"{name}: {error.get('msg', 'invalid')}"
+    if "expected" in ctx:
+        return problem, f"{name}: {ctx['expected']}"
+    if kind.endswith("_parsing") or kind.endswith("_type"):
+        return problem, f"{name} as {kind.split('_')[0]}"
+    return problem, None
+
+
+def describe_validation(exc: RequestValidationError, request: Request | None = None) -> tuple[str, str]:
+    """The 422's message and `expected`, for the JSON error and the views' error pages alike."""
     problems, expected = [], []
     for error in exc.errors()[:5]:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
-        name = ".".join(location) or "request"
-        problems.append(f"{name}: {error.get('msg', 'invalid')}")
-        ctx = error.get("ctx") or {}
-        bounds = [f"{word} {ctx[key]}" for key, word in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")) if key in ctx]
-        if bounds:
-            expected.append(f"{name} {' and '.join(bounds)}")
-        elif "expected" in ctx:
-            expected.append(f"{name}: {ctx['expected']}")
-        elif error.get("type") == "missing":
-            expected.append(f"{name} is required")
-        elif error.get("type", "").endswith("_parsing") or error.get("type", "").endswith("_type"):
-            expected.append(f"{name} as {error['type'].split('_')[0]}")
+        problem, fits = _describe(error, request)
+        problems.append(problem)
+        if fits:
+            expected.append(fits)
     return shorten("; ".join(problems), 300), "; ".join(expected) or "see the parameter descriptions at /docs"
 
 
@@ -75,7 +122,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        message, expected = _describe_validation(exc)
+        message, expected = describe_validation(exc, request)
         return error_response(422, message, expected)
 
     @app.exception_handler(StarletteHTTPException)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from app import models
 from app.services.errors import InvalidParameter
 from app.services.read_model import ReadModel
-from app.services.text import clean_input, fold, shorten
+from app.services.text import NAME_PATTERN, clean_input, fold, shorten
 
 
 def search(model: ReadModel, q: str, limit: int = 10) -> models.SearchResults:
     cleaned = clean_input(q or "")
+    if not fold(cleaned) and re.search(NAME_PATTERN, cleaned):
+        # Letters that fold to nothing (þ, ð, ł): a name, as the API's pattern says, that no node has.
+        return models.SearchResults(query=shorten(cleaned, 200), data=[], count=0)
     if not fold(cleaned):
         raise InvalidParameter("the search text is empty (or only punctuation)", expected="q with at least one letter or digit")
     if len(cleaned) > 200:

@@ -30,3 +30,4 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(views.router)
+    views.install(app)

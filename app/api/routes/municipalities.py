@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.params import name_path, name_query
 from app.models import ListResponse, MunicipalityProfile, MunicipalitySummary
 from app.services import entities
 
@@ -16,9 +17,7 @@ def list_municipalities(
     participating: Annotated[
         bool | None, Query(description="Only those that take part (true) or not (false) in LIFE ACT")
     ] = None,
-    region: Annotated[
-        str | None, Query(max_length=200, description="Region name, e.g. `Region Midtjylland` or `Midtjylland`")
-    ] = None,
+    region: Annotated[str | None, name_query("Region name, e.g. `Region Midtjylland` or `Midtjylland`", "Midtjylland")] = None,
 ) -> ListResponse[MunicipalitySummary]:
     """All 98 municipalities, optionally only the participating ones or one region's."""
     return entities.list_municipalities(model, participating=participating, region=region)
@@ -27,9 +26,7 @@ def list_municipalities(
 @router.get("/{key}", response_model=MunicipalityProfile)
 def municipality(
     model: ModelDep,
-    key: Annotated[
-        str, Path(max_length=200, description="Code, name or official name: `101`, `København`, `Kobenhavn`, `Århus`")
-    ],
+    key: Annotated[str, name_path("Code, name or official name: `101`, `København`, `Kobenhavn`, `Århus`", "København")],
 ) -> MunicipalityProfile:
     """One municipality's profile: work packages, neighbours, themes, roles and provenance."""
     return entities.municipality_profile(model, key)

@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.params import name_path
 from app.models import ListResponse, Organisation, Programme
 from app.services import entities
 
@@ -17,9 +18,7 @@ def list_programmes(model: ModelDep) -> ListResponse[Programme]:
 
 
 @router.get("/programmes/{key}", response_model=Programme)
-def programme(
-    model: ModelDep, key: Annotated[str, Path(max_length=200, description="`life-act`, `DK2020`, `Klimaalliancen`")]
-) -> Programme:
+def programme(model: ModelDep, key: Annotated[str, name_path("`life-act`, `DK2020`, `Klimaalliancen`", "DK2020")]) -> Programme:
     """One programme."""
     return entities.get_programme(model, key)
 
@@ -31,8 +30,6 @@ def list_organisations(model: ModelDep) -> ListResponse[Organisation]:
 
 
 @router.get("/organisations/{key}", response_model=Organisation)
-def organisation(
-    model: ModelDep, key: Annotated[str, Path(max_length=200, description="`cdeu`, `CONCITO`, `C40` …")]
-) -> Organisation:
+def organisation(model: ModelDep, key: Annotated[str, name_path("`cdeu`, `CONCITO`, `C40` …", "CONCITO")]) -> Organisation:
     """One organisation and how it is tied into the graph."""
     return entities.get_organisation(model, key)

@@ -1,9 +1,10 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.params import expand_query, kinds_query, name_query
 from app.graph.queries import MAX_HOPS_LIMIT
 from app.models import (
     Centrality,
@@ -21,18 +22,19 @@ from app.services import analytics, traversal
 from app.services import overlap as overlap_service
 from app.services import replication as replication_service
 from app.services import search as search_service
+from app.services.replication import PILLARS
 
 router = APIRouter(prefix="/api", tags=["relationships"], responses=ERROR_RESPONSES)
 
-Name = Annotated[str, Query(min_length=1, max_length=200)]
-Region = Annotated[str | None, Query(max_length=200, description="Only pairs within this region")]
+Region = Annotated[str | None, name_query("Only pairs within this region", "Region Nordjylland")]
+Pillar = Literal[PILLARS]  # type: ignore[valid-type]
 
 
 @router.get("/overlap", response_model=Overlap)
 def overlap(
     model: ModelDep,
-    a: Annotated[str, Query(min_length=1, max_length=200, description="A municipality: `Aalborg`, `851`, `Kobenhavn`")],
-    b: Annotated[str, Query(min_length=1, max_length=200, description="Another municipality")],
+    a: Annotated[str, name_query("A municipality: `Aalborg`, `851`, `Kobenhavn`", "Aalborg")],
+    b: Annotated[str, name_query("Another municipality", "Samsø")],
 ) -> Overlap:
     """What two municipalities share: work packages, themes, what only one has, and Jaccard."""
     return overlap_service.overlap(model, a, b)
@@ -57,9 +59,7 @@ def overlap_matrix(model: ModelDep, region: Region = None) -> OverlapMatrix:
 @router.get("/replication", response_model=Replication)
 def replication(
     model: ModelDep,
-    target: Annotated[
-        str, Query(min_length=1, max_length=200, description="`WP9`, `T.9.1` or a theme slug such as `sea-level-rise`")
-    ],
+    target: Annotated[str, name_query("`WP9`, `T.9.1` or a theme slug such as `sea-level-rise`", "T.9.1")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Replication:
     """Where a solution could spread next: non-participating municipalities ranked by evidence."""
@@ -69,8 +69,8 @@ def replication(
 @router.get("/paths", response_model=Paths)
 def paths(
     model: ModelDep,
-    source: Annotated[str, Query(min_length=1, max_length=200, description="Any node: municipality, region, WP, task, theme …")],
-    target: Annotated[str, Query(min_length=1, max_length=200)],
+    source: Annotated[str, name_query("Any node: municipality, region, WP, task, theme …", "Samsø")],
+    target: Annotated[str, name_query("Any node", "WP9")],
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_LIMIT)] = 6,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many of the equally short paths")] = 10,
 ) -> Paths:
@@ -81,14 +81,11 @@ def paths(
 @router.get("/graph", response_model=Neighbourhood)
 def graph(
     model: ModelDep,
-    center: Annotated[str, Query(min_length=1, max_length=200, description="Any node, e.g. `LIFE ACT`, `Samsø`, `WP9`")],
+    center: Annotated[str, name_query("Any node, e.g. `LIFE ACT`, `Samsø`, `WP9`", "Samsø")],
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
-    kinds: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated labels to keep, e.g. `Municipality,WorkPackage`")
-    ] = None,
+    kinds: Annotated[str | None, kinds_query("Comma-separated labels to keep, e.g. `Municipality,WorkPackage`")] = None,
     expand: Annotated[
-        str | None,
-        Query(max_length=1000, description="Comma-separated hubs to draw in full, e.g. `Klimaalliancen,Region Midtjylland`"),
+        str | None, expand_query("Comma-separated hubs to draw in full, e.g. `Klimaalliancen,Region Midtjylland`")
     ] = None,
 ) -> Neighbourhood:
     """The neighbourhood of a node: nodes within `depth` steps and the edges between them. A hub's
@@ -99,7 +96,7 @@ def graph(
 @router.get("/search", response_model=SearchResults)
 def search(
     model: ModelDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Part of a name or code; æøå optional, typos tolerated")],
+    q: Annotated[str, name_query("Part of a name or code; æøå optional, typos tolerated", "hedebolge")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchResults:
     """Ranked hits across every kind of node."""
@@ -109,9 +106,9 @@ def search(
 @router.get("/gaps", response_model=Gaps)
 def gaps(
     model: ModelDep,
-    region: Annotated[str | None, Query(max_length=200)] = None,
-    pillar: Annotated[str | None, Query(max_length=40, description="`mitigation` or `adaptation`")] = None,
-    theme: Annotated[str | None, Query(max_length=200, description="A theme slug or name")] = None,
+    region: Annotated[str | None, name_query("A region", "Region Midtjylland")] = None,
+    pillar: Annotated[Pillar | None, Query(description="`mitigation` or `adaptation`")] = None,
+    theme: Annotated[str | None, name_query("A theme slug or name", "drought")] = None,
 ) -> Gaps:
     """What is missing: municipalities (of a region) in no work package with the pillar or theme,
     and themes that only one work package, or none, addresses."""

@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.params import name_path
 from app.models import ListResponse, ThemeDetail, ThemeSummary
 from app.services import entities
 
@@ -18,7 +19,7 @@ def list_themes(model: ModelDep) -> ListResponse[ThemeSummary]:
 
 @router.get("/{slug}", response_model=ThemeDetail)
 def theme(
-    model: ModelDep, slug: Annotated[str, Path(max_length=200, description="`sea-level-rise`, or a Danish or English name")]
+    model: ModelDep, slug: Annotated[str, name_path("`sea-level-rise`, or a Danish or English name", "sea-level-rise")]
 ) -> ThemeDetail:
     """One theme and the municipalities that reach it through their work packages."""
     return entities.get_theme(model, slug)

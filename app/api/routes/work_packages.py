@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.params import name_path
 from app.models import ListResponse, WorkPackage
 from app.services import entities
 
@@ -17,6 +18,6 @@ def list_work_packages(model: ModelDep) -> ListResponse[WorkPackage]:
 
 
 @router.get("/{code}", response_model=WorkPackage)
-def work_package(model: ModelDep, code: Annotated[str, Path(max_length=200, description="`WP5`, `wp5` or `5`")]) -> WorkPackage:
+def work_package(model: ModelDep, code: Annotated[str, name_path("`WP5`, `wp5` or `5`", "WP5")]) -> WorkPackage:
     """One work package."""
     return entities.get_work_package(model, code)
