@@ -53,44 +53,65 @@ def _config(token: str) -> SchemathesisConfig:
     return config
 
 
-def _run(app: Any, config: SchemathesisConfig) -> tuple[list[str], list[str], dict[str, int], set[str]]:
-    """Failures, errors, checks run per phase, and the operations the run tested."""
+class Run:
+    """What one schemathesis run found and did."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.errors: list[str] = []
+        self.checks_per_phase: dict[str, int] = dict.fromkeys(PHASES, 0)
+        self.tested: set[str] = set()
+        self.statuses: dict[str, set[int]] = {}  # operation -> every status it answered
+
+
+def _run(app: Any, config: SchemathesisConfig) -> Run:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
-    failures: list[str] = []
-    errors: list[str] = []
-    checks_per_phase: dict[str, int] = dict.fromkeys(PHASES, 0)
-    tested: set[str] = set()
+    run = Run()
     for event in engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             phase = str(event.phase.value if hasattr(event.phase, "value") else event.phase).lower()
             if event.label:
-                tested.add(event.label)
+                run.tested.add(event.label)
+            for case_id, interaction in event.recorder.interactions.items():
+                node = event.recorder.cases.get(case_id)
+                if node is not None and interaction.response is not None:
+                    label = node.value.operation.label
+                    run.statuses.setdefault(label, set()).add(interaction.response.status_code)
             for case_id, checks in event.recorder.checks.items():
                 case = event.recorder.cases.get(case_id)
                 for check in checks:
-                    checks_per_phase[phase] = checks_per_phase.get(phase, 0) + 1
+                    run.checks_per_phase[phase] = run.checks_per_phase.get(phase, 0) + 1
                     if check.status == Status.FAILURE:
                         failure = check.failure_info.failure if check.failure_info else None
                         request = case.value.as_curl_command() if case is not None else ""
                         title = getattr(failure, "title", "")
                         message = getattr(failure, "message", "")
-                        failures.append(f"[{phase}] {event.label}: {check.name}: {title}\n    {message}\n    {request}")
+                        run.failures.append(f"[{phase}] {event.label}: {check.name}: {title}\n    {message}\n    {request}")
         elif isinstance(event, events.NonFatalError | events.FatalError):
-            errors.append(f"{getattr(event, 'label', '')}: {getattr(event, 'value', event)!r}")
-    return failures, errors, checks_per_phase, tested
+            run.errors.append(f"{getattr(event, 'label', '')}: {getattr(event, 'value', event)!r}")
+    return run
 
 
 def test_every_check_in_every_phase_passes(contract_app: tuple[Any, str]) -> None:
     app, token = contract_app
-    failures, errors, checks_per_phase, tested = _run(app, _config(token))
-    assert not errors, "\n".join(errors)
-    assert not failures, f"{len(failures)} contract failures:\n" + "\n".join(dict.fromkeys(failures))
+    run = _run(app, _config(token))
+    assert not run.errors, "\n".join(run.errors)
+    assert not run.failures, f"{len(run.failures)} contract failures:\n" + "\n".join(dict.fromkeys(run.failures))
     # The run really ran: every phase checked answers, and every operation of the schema was tested.
-    assert all(checks_per_phase[phase] > 0 for phase in PHASES), checks_per_phase
+    assert all(run.checks_per_phase[phase] > 0 for phase in PHASES), run.checks_per_phase
     operations = {
-        f"{method.upper()} {path}"
+        f"{method.upper()} {path}": operation
         for path, items in app.openapi()["paths"].items()
-        for method in items
+        for method, operation in items.items()
         if method in ("get", "put", "post", "patch", "delete")
     }
-    assert operations <= tested, sorted(operations - tested)
+    assert set(operations) <= run.tested, sorted(set(operations) - run.tested)
+    # The token was used: every operation that needs one got past authentication (its own answer:
+    # done, not found, conflict …), writes were made, and without the token each one was refused.
+    secured = [label for label, operation in operations.items() if operation.get("security")]
+    assert secured
+    for label in secured:
+        codes = run.statuses.get(label, set())
+        assert codes - {401, 403, 405, 429}, (label, codes)
+        assert 401 in codes, (label, codes)
+    assert any(code in (201, 204) for label in secured for code in run.statuses.get(label, ())), run.statuses
