@@ -77,7 +77,7 @@ def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str 
     kind, ctx, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
     shown = shorten(str(value), 20) if isinstance(value, str | int | float) else ""
     bounds = _range(name, *_bounds(request, name)) if location else None
-    if kind == "missing" or (kind == "string_pattern_mismatch" and isinstance(value, str) and not value.strip()):
+    if kind == "missing":
         return f"{name} is missing", f"{name}=… is required"
     if kind == "int_parsing":
         return f"{name}='{shown}' is not a whole number", bounds or f"{name} as a whole number"
@@ -88,7 +88,8 @@ def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str 
         return f"{name}='{shown}' is not understood", f"{name}=1 or {name}=0 (true or false)"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        return f"{name}='{shown}' does not fit", f"{name}: {PATTERN_HELP.get(pattern, 'text matching ' + pattern)}"
+        fits = f"{name}: {PATTERN_HELP.get(pattern, 'text matching ' + pattern)}"
+        return (f"{name} is missing" if not str(value).strip() else f"{name}='{shown}' does not fit"), fits
     problem = f"{name}: {error.get('msg', 'invalid')}"
     if "expected" in ctx:
         return problem, f"{name}: {ctx['expected']}"
