@@ -359,6 +359,9 @@ def brief_context(
     model: ReadModel, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None
 ) -> dict[str, Any]:
     """Everything the brief shows, from the services (raises their NotFound / InvalidParameter)."""
+    # A brief is written for a work package, task or theme (replication also takes a solution,
+    # which the brief has no page for: a 404 naming what it takes, not a 500)
+    model.resolve(target, tuple(TARGET_QUESTIONS), what=_("work package, task or theme"))
     result: models.Replication = replication.replication(model, target, limit)
     tables = entities.work_package_facts(model, result.work_packages)
     node = model.resolve(result.target.id)

@@ -48,7 +48,14 @@ Danish by default; English with `?lang=en` or `Accept-Language: en` (`lang` wins
 
 
 # Modules with `install(app, settings)`, run in this order after the error handlers.
-APP_HOOKS: list[str] = ["app.api.middleware", "app.api.docs", "app.api.routes.cypher", "app.api.routes.exports", "app.views"]
+APP_HOOKS: list[str] = [
+    "app.api.middleware",
+    "app.api.docs",
+    "app.api.contract",
+    "app.api.routes.cypher",
+    "app.api.routes.exports",
+    "app.views",
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -117,6 +117,7 @@ def test_graph_view_words_follow_the_language(client: TestClient) -> None:
     assert da["kinds"]["Municipality"]["label"] == "Kommune" and en["kinds"]["Municipality"]["label"] == "Municipality"
     assert da["edgeStyles"]["NEIGHBOURS"]["label"] == "grænser op til" and en["edgeStyles"]["NEIGHBOURS"]["label"] == "borders"
     assert "Alt inden for 2 skridt fra Samsø" in unescape(danish) and "Everything within 2 steps of Samsø" in unescape(english)
+
     # names stay as the sources write them, and the nodes are the same
     def names(data: dict[str, Any]) -> set[str]:
         return {n["name"] for n in data["nodes"] if n["kind"] != "Group"}

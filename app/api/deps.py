@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.graph.store import GraphStore
 from app.services.auth import Authenticator
@@ -58,17 +59,28 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def require_editor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+# Declares the bearer scheme in the schema (`security` on every operation that needs a token); the
+# Authenticator reads the header itself, so a missing or malformed one is its 401, not FastAPI's 403.
+bearer = HTTPBearer(auto_error=False, description="A token from `lifeact tokens create --name NAME --role editor|admin`")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def require_editor(request: Request, _: BearerDep) -> Principal:
     """Editors and admins write knowledge; the token file is read on every call."""
-    return _authenticator(request).authenticate(authorization, client_address(request), "editor")
+    return _authenticator(request).authenticate(request.headers.get("authorization"), client_address(request), "editor")
 
 
-def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    return _authenticator(request).authenticate(authorization, client_address(request), "admin")
+def require_admin(request: Request, _: BearerDep) -> Principal:
+    return _authenticator(request).authenticate(request.headers.get("authorization"), client_address(request), "admin")
 
 
 EditorDep = Annotated[Principal, Depends(require_editor)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 SessionsDep = Annotated[Sessions, Depends(_sessions)]
 SessionDep = Annotated[Session | None, Depends(current_session)]
-IfMatchDep = Annotated[str | None, Header(alias="If-Match")]
+# `"3"`, `W/"3"`, a list of them, or `*`. Optional here so that a request without it gets 428 (RFC 6585)
+# rather than a validation 422; app.api.contract marks it required in the schema, which is the contract.
+IF_MATCH_PATTERN = r'^(\*|(W/)?"[0-9]+"( *, *(W/)?"[0-9]+")*)$'
+IfMatchDep = Annotated[
+    str | None, Header(alias="If-Match", pattern=IF_MATCH_PATTERN, description='The version from the ETag, e.g. `"1"`')
+]

@@ -9,12 +9,14 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.language import language_of_scope
 from app.api.methods import allowed_methods
+from app.api.params import pattern_help
 from app.graph.store import StoreUnavailable
 from app.i18n import N_, use_language
 from app.i18n import gettext as _
@@ -90,24 +92,73 @@ VALIDATION_MESSAGES: dict[str, str] = {
 }
 
 
-def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
+def _bounds(request: Request | None, name: str) -> tuple[object | None, object | None]:
+    """The declared lower and upper bound of the route's parameter `name`, whichever error named it."""
+    route = request.scope.get("route") if request is not None else None
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return None, None
+    low = high = None
+    for field in get_flat_params(dependant):
+        if field.alias != name:
+            continue
+        for rule in field.field_info.metadata:
+            low = getattr(rule, "ge", None) if getattr(rule, "ge", None) is not None else low
+            high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
+    return low, high
+
+
+def _range(name: str, low: object | None, high: object | None) -> str | None:
+    if low is not None and high is not None:
+        return _("{name} from {low} to {high}").format(name=name, low=low, high=high) + f" ({low} ≤ {name} ≤ {high})"
+    if low is not None:
+        return f"{name} ≥ {low}"
+    if high is not None:
+        return f"{name} ≤ {high}"
+    return None
+
+
+def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str | None]:
+    """One problem in words, and what would fit, in the request's language."""
+    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header")]
+    name = ".".join(location) or _("request")
+    kind, ctx, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    shown = shorten(str(value), 20) if isinstance(value, str | int | float) else ""
+    bounds = _range(name, *_bounds(request, name)) if location else None
+    if kind == "missing":
+        return _("{name} is missing").format(name=name), _("{name}=… is required").format(name=name)
+    if kind == "int_parsing":
+        problem = _("{name}='{value}' is not a whole number").format(name=name, value=shown)
+        return problem, bounds or _("{name} as a whole number").format(name=name)
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limits = [f"{word} {ctx[key]}" for key, word in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")) if key in ctx]
+        return _("{name}={value} is out of range").format(name=name, value=shown), bounds or f"{name} {' & '.join(limits)}"
+    if kind == "bool_parsing":
+        problem = _("{name}='{value}' is not understood").format(name=name, value=shown)
+        return problem, _("{name}=1 or {name}=0 (true or false)").format(name=name)
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        help_text = pattern_help(pattern)
+        if not str(value).strip():
+            return _("{name} is missing").format(name=name), f"{name}: {help_text}"
+        return _("{name}='{value}' does not fit").format(name=name, value=shown), f"{name}: {help_text}"
+    known = VALIDATION_MESSAGES.get(kind)
+    problem = f"{name}: {_(known) if known else error.get('msg', _('invalid'))}"
+    if "expected" in ctx:
+        return problem, f"{name}: {ctx['expected']}"
+    if kind.endswith("_parsing") or kind.endswith("_type"):
+        return problem, _("{name} as {type}").format(name=name, type=kind.split("_")[0])
+    return problem, None
+
+
+def describe_validation(exc: RequestValidationError, request: Request | None = None) -> tuple[str, str]:
+    """The 422's message and `expected`, for the JSON error and the views' error pages alike."""
     problems, expected = [], []
     for error in exc.errors()[:5]:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
-        name = ".".join(location) or _("request")
-        kind = error.get("type", "")
-        known = VALIDATION_MESSAGES.get(kind)
-        problems.append(f"{name}: {_(known) if known else error.get('msg', _('invalid'))}")
-        ctx = error.get("ctx") or {}
-        bounds = [f"{word} {ctx[key]}" for key, word in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")) if key in ctx]
-        if bounds:
-            expected.append(f"{name} {_(' and ').join(bounds)}")
-        elif "expected" in ctx:
-            expected.append(f"{name}: {ctx['expected']}")
-        elif kind == "missing":
-            expected.append(_("{name} is required").format(name=name))
-        elif kind.endswith("_parsing") or kind.endswith("_type"):
-            expected.append(_("{name} as {type}").format(name=name, type=kind.split("_")[0]))
+        problem, fits = _describe(error, request)
+        problems.append(problem)
+        if fits:
+            expected.append(fits)
     return shorten("; ".join(problems), 300), "; ".join(expected) or _("see the parameter descriptions at /docs")
 
 
@@ -127,7 +178,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        message, expected = _describe_validation(exc)
+        message, expected = describe_validation(exc, request)
         return error_response(422, message, expected)
 
     @app.exception_handler(StarletteHTTPException)

@@ -84,3 +84,9 @@ class PreconditionRequired(ServiceError):
 class TooManyRequests(ServiceError):
     status = 429
     headers: ClassVar[dict[str, str]] = {"Retry-After": "60"}
+
+
+class Unavailable(ServiceError):
+    """The graph store cannot answer (the views' page for what the API answers as JSON 503)."""
+
+    status = 503

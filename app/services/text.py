@@ -5,6 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Text that can name something holds at least one of these: a Latin letter (ASCII, Latin-1 such as
+# æ, ø, å, é, and Latin Extended-A/B) or a digit. Explicit ranges, not \w, because the same pattern
+# is read by pydantic-core (which enforces it), JSON Schema's ECMA dialect and Python's re, whose
+# \w differ. app.api.params puts it in the schema.
+NAME_PATTERN = "[0-9A-Za-zÀ-ÖØ-öø-ɏ]"
+# A new solution's name must give a slug (knowledge.slugify): an ASCII letter or digit, or æ, ø, å.
+SLUG_NAME_PATTERN = "[0-9A-Za-zÆØÅæøå]"
+
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 

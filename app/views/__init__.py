@@ -33,3 +33,4 @@ def install(app: FastAPI, settings: Settings) -> None:
     # Before the views router: its catch-all answers every other /views/ address with a 404 page.
     for router in (sign_in.router, solution_pages.router, views.router):
         app.include_router(router, dependencies=[LANGUAGE_PARAMETER])
+    views.install(app)

@@ -8,7 +8,7 @@ from app.i18n import gettext as _
 from app.models import ErrorBody, ErrorResponse, Health
 from app.services.errors import error_code
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses={422: ERROR_RESPONSES[422]})
 
 
 @router.get("/health", response_model=Health, responses={503: ERROR_RESPONSES[503]})

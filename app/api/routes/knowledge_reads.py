@@ -44,7 +44,7 @@ def list_changes(
     who: EditorDep,
     request: Request,
     response: Response,
-    since: Annotated[int, Query(ge=0, description="the last change id seen (the cursor)")] = 0,
+    since: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last change id seen (the cursor)")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Changes per page: default 100, at most 1000")] = 100,
 ) -> dict[str, Any]:
     """The audit trail, oldest first: `{id, at, actor, action, entity, before, after}`; `next` is the

@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.paging import MunicipalityPages
+from app.api.params import name_path, name_query
 from app.models import MunicipalityProfile, MunicipalitySummary, Page
 from app.services import entities
 
@@ -18,17 +19,11 @@ def list_municipalities(
     participating: Annotated[
         bool | None, Query(description="Only those that take part (true) or not (false) in LIFE ACT")
     ] = None,
-    region: Annotated[
-        str | None, Query(max_length=200, description="Region name, e.g. `Region Midtjylland` or `Midtjylland`")
-    ] = None,
-    work_package: Annotated[
-        str | None, Query(max_length=200, description="Only those taking part in this work package: `WP3`, `3`")
-    ] = None,
-    programme: Annotated[
-        str | None, Query(max_length=200, description="Only the members of this programme: `klimaalliancen`")
-    ] = None,
+    region: Annotated[str | None, name_query("Region name, e.g. `Region Midtjylland` or `Midtjylland`", "Midtjylland")] = None,
+    work_package: Annotated[str | None, name_query("Only those taking part in this work package: `WP3`, `3`", "WP3")] = None,
+    programme: Annotated[str | None, name_query("Only the members of this programme: `klimaalliancen`", "klimaalliancen")] = None,
     theme: Annotated[
-        str | None, Query(max_length=200, description="Only those reaching this theme through a work package: `sea-level-rise`")
+        str | None, name_query("Only those reaching this theme through a work package: `sea-level-rise`", "sea-level-rise")
     ] = None,
 ) -> Page[MunicipalitySummary]:
     """The municipalities by code, a page at a time: all, or one region's, the participating ones,
@@ -43,9 +38,7 @@ def list_municipalities(
 @router.get("/{key}", response_model=MunicipalityProfile)
 def municipality(
     model: ModelDep,
-    key: Annotated[
-        str, Path(max_length=200, description="Code, name or official name: `101`, `København`, `Kobenhavn`, `Århus`")
-    ],
+    key: Annotated[str, name_path("Code, name or official name: `101`, `København`, `Kobenhavn`, `Århus`", "København")],
 ) -> MunicipalityProfile:
     """One municipality's profile: work packages, neighbours, themes, roles and provenance."""
     return entities.municipality_profile(model, key)

@@ -1,6 +1,5 @@
 """Observations: dated values of an indicator for a municipality, work package or solution."""
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -9,6 +8,7 @@ from app.api.deps import EditorDep, IfMatchDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
 from app.api.versioned import answer
 from app.services.knowledge import observations
+from app.services.knowledge.writes import Date
 
 router = APIRouter(prefix="/api/observations", tags=["knowledge"], responses=WRITE_RESPONSES)
 ObservationId = Annotated[str, Path(max_length=60, description="the observation's id: `observation:1f2e3d4c5b6a`")]
@@ -19,8 +19,8 @@ def series(
     model: ModelDep,
     subject: Annotated[str | None, Query(max_length=200, description="a municipality, work package or solution")] = None,
     indicator: Annotated[str | None, Query(max_length=200, description="an indicator's slug or name: `carl`")] = None,
-    start: Annotated[dt.date | None, Query(alias="from", description="first date, YYYY-MM-DD")] = None,
-    end: Annotated[dt.date | None, Query(alias="to", description="last date, YYYY-MM-DD")] = None,
+    start: Annotated[Date | None, Query(alias="from", description="first date, YYYY-MM-DD")] = None,
+    end: Annotated[Date | None, Query(alias="to", description="last date, YYYY-MM-DD")] = None,
 ) -> dict[str, Any]:
     """A time series, oldest first; give a subject and an indicator for one line of a chart."""
     return observations.series(model, subject, indicator, start, end)

@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.paging import OrganisationPages, ProgrammePages
+from app.api.params import name_path
 from app.models import Organisation, Page, Programme
 from app.services import entities
 
@@ -19,9 +20,7 @@ def list_programmes(model: ModelDep, pages: ProgrammePages) -> Page[Programme]:
 
 
 @router.get("/programmes/{key}", response_model=Programme)
-def programme(
-    model: ModelDep, key: Annotated[str, Path(max_length=200, description="`life-act`, `DK2020`, `Klimaalliancen`")]
-) -> Programme:
+def programme(model: ModelDep, key: Annotated[str, name_path("`life-act`, `DK2020`, `Klimaalliancen`", "DK2020")]) -> Programme:
     """One programme."""
     return entities.get_programme(model, key)
 
@@ -33,8 +32,6 @@ def list_organisations(model: ModelDep, pages: OrganisationPages) -> Page[Organi
 
 
 @router.get("/organisations/{key}", response_model=Organisation)
-def organisation(
-    model: ModelDep, key: Annotated[str, Path(max_length=200, description="`cdeu`, `CONCITO`, `C40` …")]
-) -> Organisation:
+def organisation(model: ModelDep, key: Annotated[str, name_path("`cdeu`, `CONCITO`, `C40` …", "CONCITO")]) -> Organisation:
     """One organisation and how it is tied into the graph."""
     return entities.get_organisation(model, key)

@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.paging import RegionPages
+from app.api.params import name_path
 from app.models import Page, RegionDetail, RegionSummary
 from app.services import entities
 
@@ -20,7 +21,7 @@ def list_regions(model: ModelDep, pages: RegionPages) -> Page[RegionSummary]:
 @router.get("/{name}", response_model=RegionDetail)
 def region(
     model: ModelDep,
-    name: Annotated[str, Path(max_length=200, description="`Region Midtjylland`, `Midtjylland` or `Central Denmark Region`")],
+    name: Annotated[str, name_path("`Region Midtjylland`, `Midtjylland` or `Central Denmark Region`", "Midtjylland")],
 ) -> RegionDetail:
     """One region: its first 100 municipalities (all of them at `municipalities_url`) and what it leads or partners in."""
     return entities.get_region(model, name)

@@ -1,10 +1,11 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.paging import GapPages, OverlapPages, SearchPages
+from app.api.params import expand_query, kinds_query, name_query
 from app.graph.queries import MAX_HOPS_LIMIT
 from app.models import (
     Centrality,
@@ -22,18 +23,20 @@ from app.services import analytics, traversal
 from app.services import overlap as overlap_service
 from app.services import replication as replication_service
 from app.services import search as search_service
+from app.services.replication import PILLARS
+from app.services.text import NAME_PATTERN
 
 router = APIRouter(prefix="/api", tags=["relationships"], responses=ERROR_RESPONSES)
 
-Name = Annotated[str, Query(min_length=1, max_length=200)]
-Region = Annotated[str | None, Query(max_length=200, description="Only pairs within this region")]
+Region = Annotated[str | None, name_query("Only pairs within this region", "Region Nordjylland")]
+Pillar = Literal[PILLARS]  # type: ignore[valid-type]
 
 
 @router.get("/overlap", response_model=Overlap)
 def overlap(
     model: ModelDep,
-    a: Annotated[str, Query(min_length=1, max_length=200, description="A municipality: `Aalborg`, `851`, `Kobenhavn`")],
-    b: Annotated[str, Query(min_length=1, max_length=200, description="Another municipality")],
+    a: Annotated[str, name_query("A municipality: `Aalborg`, `851`, `Kobenhavn`", "Aalborg")],
+    b: Annotated[str, name_query("Another municipality", "Samsø")],
 ) -> Overlap:
     """What two municipalities share: work packages, themes, what only one has, and Jaccard."""
     return overlap_service.overlap(model, a, b)
@@ -54,14 +57,13 @@ def overlaps(
 @router.get("/overlaps/matrix", response_model=OverlapMatrix)
 def overlap_matrix(
     model: ModelDep,
-    region: Annotated[str | None, Query(max_length=200, description="The participating municipalities of this region")] = None,
-    work_package: Annotated[
-        str | None, Query(max_length=200, description="The municipalities of this work package: `WP9`")
-    ] = None,
+    region: Annotated[str | None, name_query("The participating municipalities of this region", "Nordjylland")] = None,
+    work_package: Annotated[str | None, name_query("The municipalities of this work package: `WP9`", "WP9")] = None,
     names: Annotated[
         str | None,
         Query(
             max_length=4000,
+            pattern=NAME_PATTERN,
             description=f"Comma-separated municipalities, at most {overlap_service.MATRIX_LIMIT}: `Aalborg,Samsø,Vejle`",
         ),
     ] = None,
@@ -75,9 +77,7 @@ def overlap_matrix(
 @router.get("/replication", response_model=Replication)
 def replication(
     model: ModelDep,
-    target: Annotated[
-        str, Query(min_length=1, max_length=200, description="`WP9`, `T.9.1` or a theme slug such as `sea-level-rise`")
-    ],
+    target: Annotated[str, name_query("`WP9`, `T.9.1` or a theme slug such as `sea-level-rise`", "T.9.1")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Replication:
     """Where a solution could spread next: non-participating municipalities ranked by evidence."""
@@ -87,8 +87,8 @@ def replication(
 @router.get("/paths", response_model=Paths)
 def paths(
     model: ModelDep,
-    source: Annotated[str, Query(min_length=1, max_length=200, description="Any node: municipality, region, WP, task, theme …")],
-    target: Annotated[str, Query(min_length=1, max_length=200)],
+    source: Annotated[str, name_query("Any node: municipality, region, WP, task, theme …", "Samsø")],
+    target: Annotated[str, name_query("Any node", "WP9")],
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_LIMIT)] = 6,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many of the equally short paths")] = 10,
 ) -> Paths:
@@ -99,14 +99,11 @@ def paths(
 @router.get("/graph", response_model=Neighbourhood)
 def graph(
     model: ModelDep,
-    center: Annotated[str, Query(min_length=1, max_length=200, description="Any node, e.g. `LIFE ACT`, `Samsø`, `WP9`")],
+    center: Annotated[str, name_query("Any node, e.g. `LIFE ACT`, `Samsø`, `WP9`", "Samsø")],
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
-    kinds: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated labels to keep, e.g. `Municipality,WorkPackage`")
-    ] = None,
+    kinds: Annotated[str | None, kinds_query("Comma-separated labels to keep, e.g. `Municipality,WorkPackage`")] = None,
     expand: Annotated[
-        str | None,
-        Query(max_length=1000, description="Comma-separated hubs to draw in full, e.g. `Klimaalliancen,Region Midtjylland`"),
+        str | None, expand_query("Comma-separated hubs to draw in full, e.g. `Klimaalliancen,Region Midtjylland`")
     ] = None,
 ) -> Neighbourhood:
     """The neighbourhood of a node: nodes within `depth` steps and the edges between them. A hub's
@@ -117,7 +114,7 @@ def graph(
 @router.get("/search", response_model=SearchResults)
 def search(
     model: ModelDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Part of a name or code; æøå optional, typos tolerated")],
+    q: Annotated[str, name_query("Part of a name or code; æøå optional, typos tolerated", "hedebolge")],
     pages: SearchPages,
 ) -> SearchResults:
     """Ranked hits across every kind of node, a page at a time."""
@@ -128,9 +125,9 @@ def search(
 def gaps(
     model: ModelDep,
     pages: GapPages,
-    region: Annotated[str | None, Query(max_length=200)] = None,
-    pillar: Annotated[str | None, Query(max_length=40, description="`mitigation` or `adaptation`")] = None,
-    theme: Annotated[str | None, Query(max_length=200, description="A theme slug or name")] = None,
+    region: Annotated[str | None, name_query("A region", "Region Midtjylland")] = None,
+    pillar: Annotated[Pillar | None, Query(description="`mitigation` or `adaptation`")] = None,
+    theme: Annotated[str | None, name_query("A theme slug or name", "drought")] = None,
 ) -> Gaps:
     """What is missing: municipalities (of a region) in no work package with the pillar or theme
     (a page of them, by code; `limit` and `cursor` page through them), and themes that only one

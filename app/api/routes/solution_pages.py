@@ -3,29 +3,31 @@ session's CSRF token, and write through the same services (and checks) as the JS
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
 from app.api.forms import FormDep, editor, page, see_other
-from app.api.routes.views import _view
+from app.api.params import name_path, name_query
+from app.api.routes.views import ERROR_PAGES, PAGE, _view
+from app.graph.schema import SOLUTION_STATUSES
 from app.services import knowledge
 from app.services.errors import InvalidParameter, PreconditionFailed, ServiceError
+from app.services.knowledge.writes import Date
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
-from app.services.text import shorten
 from app.settings import Settings
 from app.views import solutions as views
 from app.views.render import with_query
 
-router = APIRouter(tags=["views"])
-Filter = Annotated[str | None, Query(max_length=200)]
-Key = Annotated[str, Path(max_length=200)]
+router = APIRouter(tags=["views"], responses=ERROR_PAGES)
+Filter = Annotated[str | None, name_query("A task, theme or region (a name or code)")]
+StatusFilter = Annotated[Literal[SOLUTION_STATUSES] | None, Query(description="The solution's status")]  # type: ignore[valid-type]
+Key = Annotated[str, name_path("A solution: its id, slug or name", "carl")]
 
 
 def _message(error: ServiceError) -> str:
@@ -47,14 +49,14 @@ def _form_write(settings: Settings, write: Callable[[], str], again: Callable[[l
         return page(settings, again([_message(exc)]), exc.status)
 
 
-@router.get("/views/solutions", response_class=HTMLResponse)
+@router.get("/views/solutions", response_class=HTMLResponse, responses=PAGE)
 def solutions_page(
     model: ModelDep,
     settings: SettingsDep,
     session: SessionDep,
     task: Filter = None,
     theme: Filter = None,
-    status: Filter = None,
+    status: StatusFilter = None,
     region: Filter = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000, description="1 for the first 20")] = 1,
 ) -> Response:
@@ -94,28 +96,19 @@ def create_solution(
     return _form_write(settings, write, lambda errors: views.render_list(model, views.Filters(), session, form, errors))
 
 
-def _as_of(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise InvalidParameter(f"as_of='{shorten(value, 20)}' is not a date", expected="as_of=YYYY-MM-DD") from None
-
-
-@router.get("/views/solutions/{key}", response_class=HTMLResponse)
+@router.get("/views/solutions/{key}", response_class=HTMLResponse, responses=PAGE)
 def solution_page(
     model: ModelDep,
     settings: SettingsDep,
     session: SessionDep,
     key: Key,
-    as_of: Annotated[str | None, Query(max_length=20, description="The date the map shows (YYYY-MM-DD)")] = None,
+    as_of: Annotated[Date | None, Query(description="The date the map shows (YYYY-MM-DD)")] = None,
 ) -> Response:
     """A solution: facts, sources, developers, adoptions as a timeline, the map of its spread with a date
     slider, its replication candidates; for editors, forms to record an adoption and to edit it."""
     return _view(
         settings,
-        lambda: page(settings, views.render_solution(model, key, session, _as_of(as_of))),
+        lambda: page(settings, views.render_solution(model, key, session, as_of.isoformat() if as_of else None)),
         lambda s: f"/views/solutions/{s}",
     )
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Response
 from app.api.deps import EditorDep, IfMatchDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
 from app.api.paging import SolutionPages
+from app.api.params import name_path
 from app.api.versioned import answer
 from app.services import knowledge
 from app.services.knowledge import adoptions
 
 router = APIRouter(prefix="/api/solutions", tags=["knowledge"], responses=WRITE_RESPONSES)
-Key = Annotated[str, Path(max_length=200, description="id, slug or name: `carl`, `solution:carl`, `Living labs`")]
+Key = Annotated[str, name_path("id, slug or name: `carl`, `solution:carl`, `Living labs`", "carl")]
 AdoptionId = Annotated[str, Path(max_length=60, description="the adoption's id: `adoption:1f2e3d4c5b6a`")]
 
 

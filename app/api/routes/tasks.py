@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
+from app.api.params import name_path
 from app.models import Task
 from app.services import entities
 
@@ -11,6 +12,6 @@ router = APIRouter(prefix="/api/tasks", tags=["work packages"], responses=ERROR_
 
 
 @router.get("/{code}", response_model=Task)
-def task(model: ModelDep, code: Annotated[str, Path(max_length=200, description="`T.9.1` (or `9.1`)")]) -> Task:
+def task(model: ModelDep, code: Annotated[str, name_path("`T.9.1` (or `9.1`)", "T.9.1")]) -> Task:
     """One task with its work package, themes and the municipalities of its work package."""
     return entities.get_task(model, code)

@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.paging import ThemePages
+from app.api.params import name_path
 from app.models import Page, ThemeDetail, ThemeSummary
 from app.services import entities
 
@@ -19,7 +20,7 @@ def list_themes(model: ModelDep, pages: ThemePages) -> Page[ThemeSummary]:
 
 @router.get("/{slug}", response_model=ThemeDetail)
 def theme(
-    model: ModelDep, slug: Annotated[str, Path(max_length=200, description="`sea-level-rise`, or a Danish or English name")]
+    model: ModelDep, slug: Annotated[str, name_path("`sea-level-rise`, or a Danish or English name", "sea-level-rise")]
 ) -> ThemeDetail:
     """One theme and the municipalities that reach it through their work packages."""
     return entities.get_theme(model, slug)

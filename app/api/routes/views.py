@@ -7,28 +7,51 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 
 from app import brief
 from app.api.deps import ModelDep, SettingsDep
+from app.api.errors import describe_validation
+from app.api.params import expand_query, name_path, name_query
 from app.graph.store import StoreUnavailable
-from app.i18n import N_
 from app.i18n import gettext as _
 from app.services import traversal
-from app.services.errors import InvalidParameter, NotFound, ServiceError, out_of_range
+from app.services.errors import InvalidParameter, NotFound, ServiceError, Unavailable
 from app.services.text import fold, shorten
 from app.settings import Settings
 from app.views import graphs, pages, static_image
 from app.views.render import GraphLinks, content_security_policy, render_graph_html, with_query
 
-router = APIRouter(tags=["views"])
+# What a view answers: its page (or picture), and its errors as HTML pages, not JSON.
+HTML = {"text/html": {"schema": {"type": "string"}}}
+ERROR_PAGES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Nothing by that name: a page with links to close matches", "content": HTML},
+    422: {"description": "A parameter is missing, out of range or malformed: a page saying what fits", "content": HTML},
+    503: {"description": "The graph store cannot be reached: a page saying so", "content": HTML},
+}
+PAGE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The page; with `download=1` one self-contained file (Content-Disposition: attachment)",
+        "content": HTML,
+    }
+}
+
+
+def _picture(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": what, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+router = APIRouter(tags=["views"], responses=ERROR_PAGES, default_response_class=HTMLResponse)
 
 Text = Annotated[str | None, Query(max_length=400)]
-Expand = Annotated[str | None, Query(max_length=1000, description="Comma-separated hubs to draw in full, e.g. `Klimaalliancen`")]
-TRUE, FALSE = {"1", "true", "yes", "ja"}, {"0", "false", "no", "nej", ""}
+Expand = Annotated[str | None, expand_query("Comma-separated hubs to draw in full, e.g. `Klimaalliancen`")]
+Depth = Annotated[int, Query(ge=1, le=3, description="1 to 3 steps from the centre")]
+Limit = Annotated[int | None, Query(ge=1, le=100, description="Candidates, 1 to 100 (default 10)")]
+Download = Annotated[bool, Query(description="1: one self-contained HTML file, saved rather than shown")]
 
 
 class ViewError(Exception):
@@ -47,39 +70,6 @@ def _error_page(settings: Settings, error: ServiceError, suggest: Callable[[str]
     links = [(s, suggest(s)) for s in error.suggestions] if suggest else []
     html = pages.render_error(error.status, error.message, error.expected, links)
     return HTMLResponse(html, status_code=error.status, headers=_headers(settings))
-
-
-def _required(name: str, value: str | None, what: str) -> str:
-    if value is None or not value.strip():
-        raise InvalidParameter(_("{name} is missing").format(name=name), expected=f"{name}=<{_(what)}>")
-    return value
-
-
-def _integer(name: str, value: str | None, default: int, low: int, high: int) -> int:
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidParameter(
-            _("{name}='{value}' is not a whole number").format(name=name, value=shorten(value, 20)),
-            expected=_("{name} from {low} to {high}").format(name=name, low=low, high=high),
-        ) from None
-    if not low <= number <= high:
-        raise out_of_range(name, number, low, high)
-    return number
-
-
-def _flag(name: str, value: str | None) -> bool:
-    text = (value or "").strip().lower()
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise InvalidParameter(
-        _("{name}='{value}' is not understood").format(name=name, value=shorten(value or "", 20)),
-        expected=_("{name}=1 or {name}=0").format(name=name),
-    )
 
 
 def _slug(*parts: str) -> str:
@@ -103,7 +93,7 @@ def _view(settings: Settings, build: Callable[[], Response], suggest: Callable[[
     except StoreUnavailable as exc:
         return _error_page(
             settings,
-            ServiceError(
+            Unavailable(
                 _("the graph store is unavailable: {reason}").format(reason=shorten(str(exc), 200)), _("try again shortly")
             ),
         )
@@ -148,12 +138,12 @@ def home(
     kommuner: Text = None,
     regioner: Text = None,
     temaer: Text = None,
-    n: Text = None,
+    n: Annotated[int | None, Query(ge=1, le=100, description="items per list on the page")] = None,
 ) -> Response:
     """The home page; each list a page at a time (its cursor in wp, kommuner, regioner, temaer; n per page)."""
 
     def build() -> Response:
-        size = _integer("n", n, pages.HOME_PAGE_SIZE, 1, 100)
+        size = n or pages.HOME_PAGE_SIZE
         cursors = {"wp": wp, "kommuner": kommuner, "regioner": regioner, "temaer": temaer}
         return HTMLResponse(pages.render_home(model, q, cursors, size), headers=_headers(settings))
 
@@ -161,23 +151,21 @@ def home(
 
 
 # -- network views ------------------------------------------------------------------------------
-@router.get("/views/graph", response_class=HTMLResponse)
+@router.get("/views/graph", responses=PAGE)
 def graph_view(
     request: Request,
     model: ModelDep,
     settings: SettingsDep,
-    center: Annotated[str | None, Query(max_length=200, description="Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`")] = None,
-    depth: Annotated[str | None, Query(description="1 to 3 steps from the centre")] = None,
-    download: Annotated[str | None, Query(description="1: one self-contained HTML file")] = None,
+    center: Annotated[str, name_query("Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`", "Samsø")],
+    depth: Depth = 1,
+    download: Download = False,
     expand: Expand = None,
 ) -> Response:
     """A node's neighbourhood as an interactive network (`center=LIFE ACT&depth=3`: the whole project).
     A hub's many relationships of one type are one group node; a click on it (or `expand`) unfolds it."""
 
     def build() -> Response:
-        name = _required("center", center, N_("a name or code"))
-        steps = _integer("depth", depth, 1, 1, 3)
-        wanted = _flag("download", download)
+        name, steps, wanted = center, depth, download
         hood = traversal.neighbourhood(model, name, steps, expand=expand)
         opened = tuple(ref.name for ref in hood.expanded)
         controls = {"depth_form": True, "center": name, "depth": steps, "expand": ",".join(opened)}
@@ -190,27 +178,24 @@ def graph_view(
     return _view(settings, build, lambda s: _graph_suggestion(model, "/views/graph", s, center, depth, expand))
 
 
-def _graph_suggestion(model: ModelDep, path: str, name: str, center: str | None, depth: str | None, expand: str | None) -> str:
+def _graph_suggestion(model: ModelDep, path: str, name: str, center: str, depth: int, expand: str | None) -> str:
     """The same graph with the suggestion in place of whichever name did not resolve: the centre or a hub."""
     try:
         model.resolve(center or "")
     except ServiceError:
-        return with_query(path, center=name, depth=depth or 1, expand=expand)
+        return with_query(path, center=name, depth=depth, expand=expand)
     hubs = []
     for part in (expand or "").split(","):
         try:
             hubs.append(model.resolve(part).name)
         except ServiceError:
             hubs.append(name)
-    return with_query(path, center=center, depth=depth or 1, expand=",".join(dict.fromkeys(hubs)))
+    return with_query(path, center=center, depth=depth, expand=",".join(dict.fromkeys(hubs)))
 
 
-def _image(
-    request: Request, model: ModelDep, settings: SettingsDep, center: str | None, depth: str | None, fmt: str, expand: str | None
-) -> Response:
+def _image(model: ModelDep, settings: SettingsDep, center: str, steps: int, fmt: str, expand: str | None) -> Response:
     def build() -> Response:
-        name = _required("center", center, N_("a name or code"))
-        steps = _integer("depth", depth, 1, 1, 3)
+        name = center
         graph = graphs.neighbourhood_graph(traversal.neighbourhood(model, name, steps, expand=expand))
         media = "image/svg+xml" if fmt == "svg" else "image/png"
         filename = f"lifeact-graph-{_slug(name, str(steps))}.{fmt}"
@@ -220,45 +205,42 @@ def _image(
             headers=_headers(settings, {"Content-Disposition": f'inline; filename="{filename}"'}),
         )
 
-    return _view(settings, build, lambda s: _graph_suggestion(model, f"/views/graph.{fmt}", s, center, depth, expand))
+    return _view(settings, build, lambda s: _graph_suggestion(model, f"/views/graph.{fmt}", s, center, steps, expand))
 
 
-@router.get("/views/graph.svg", response_class=Response)
-def graph_svg(
-    request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None, expand: Expand = None
-) -> Response:
+Center = Annotated[str, name_query("Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`", "Samsø")]
+
+
+@router.get("/views/graph.svg", response_class=Response, responses=_picture("image/svg+xml", "The picture as SVG"))
+def graph_svg(model: ModelDep, settings: SettingsDep, center: Center, depth: Depth = 1, expand: Expand = None) -> Response:
     """The graph view as SVG (legend and caption included), for Word and PDF reports."""
-    return _image(request, model, settings, center, depth, "svg", expand)
+    return _image(model, settings, center, depth, "svg", expand)
 
 
-@router.get("/views/graph.png", response_class=Response)
-def graph_png(
-    request: Request, model: ModelDep, settings: SettingsDep, center: Text = None, depth: Text = None, expand: Expand = None
-) -> Response:
+@router.get("/views/graph.png", response_class=Response, responses=_picture("image/png", "The picture as PNG"))
+def graph_png(model: ModelDep, settings: SettingsDep, center: Center, depth: Depth = 1, expand: Expand = None) -> Response:
     """The graph view as PNG (legend and caption included)."""
-    return _image(request, model, settings, center, depth, "png", expand)
+    return _image(model, settings, center, depth, "png", expand)
 
 
-@router.get("/views/overlap", response_class=HTMLResponse)
+@router.get("/views/overlap", responses=PAGE)
 def overlap_view(
     request: Request,
     model: ModelDep,
     settings: SettingsDep,
-    a: Annotated[str | None, Query(max_length=200, description="A municipality")] = None,
-    b: Annotated[str | None, Query(max_length=200, description="Another municipality")] = None,
-    download: Text = None,
+    a: Annotated[str, name_query("A municipality", "Aalborg")],
+    b: Annotated[str, name_query("Another municipality", "Samsø")],
+    download: Download = False,
 ) -> Response:
     """What two municipalities share: their work packages and the themes both reach."""
 
     def build() -> Response:
-        first, second = _required("a", a, N_("a municipality")), _required("b", b, N_("a municipality"))
-        wanted = _flag("download", download)
-        graph = graphs.overlap_graph(model, first, second)
-        return _graph_page(settings, request, "overlap", graph, "/views/overlap", {"a": first, "b": second}, wanted)
+        graph = graphs.overlap_graph(model, a, b)
+        return _graph_page(settings, request, "overlap", graph, "/views/overlap", {"a": a, "b": b}, download)
 
     def suggest(name: str) -> str:
         try:  # replace whichever of the two did not resolve
-            model.resolve(a or "", ("Municipality",))
+            model.resolve(a, ("Municipality",))
         except ServiceError:
             return with_query("/views/overlap", a=name, b=b)
         return with_query("/views/overlap", a=a, b=name)
@@ -266,36 +248,38 @@ def overlap_view(
     return _view(settings, build, suggest)
 
 
-@router.get("/views/replication", response_class=HTMLResponse)
+@router.get("/views/replication", responses=PAGE)
 def replication_view(
     request: Request,
     model: ModelDep,
     settings: SettingsDep,
-    target: Annotated[str | None, Query(max_length=200, description="`WP9`, `T.9.1` or a theme such as `sea-level-rise`")] = None,
-    limit: Annotated[str | None, Query(description="Candidates shown, 1 to 100 (default 10)")] = None,
-    download: Text = None,
+    target: Annotated[str, name_query("`WP9`, `T.9.1` or a theme such as `sea-level-rise`", "T.9.1")],
+    limit: Limit = None,
+    download: Download = False,
 ) -> Response:
     """Where a solution could spread next: the participants and the best-scored candidates."""
 
     def build() -> Response:
-        name = _required("target", target, N_("a work package, task, theme or solution"))
-        count = _integer("limit", limit, 10, 1, 100)
-        wanted = _flag("download", download)
-        graph = graphs.replication_graph(model, name, count)
-        params: dict[str, object] = {"target": name} | ({"limit": count} if limit else {})
-        return _graph_page(settings, request, "replication", graph, "/views/replication", params, wanted)
+        count = limit or 10
+        graph = graphs.replication_graph(model, target, count)
+        params: dict[str, object] = {"target": target} | ({"limit": count} if limit else {})
+        return _graph_page(settings, request, "replication", graph, "/views/replication", params, download)
 
     return _view(settings, build, lambda s: with_query("/views/replication", target=s, limit=limit))
 
 
-@router.get("/views/work-packages/{code}", response_class=HTMLResponse)
-def work_package_view(request: Request, model: ModelDep, settings: SettingsDep, code: str, download: Text = None) -> Response:
+@router.get("/views/work-packages/{code}", responses=PAGE)
+def work_package_view(
+    request: Request,
+    model: ModelDep,
+    settings: SettingsDep,
+    code: Annotated[str, name_path("`WP9`, `wp9` or `9`", "WP9")],
+    download: Download = False,
+) -> Response:
     """A work package: lead, partners, municipalities, tasks and the themes they address."""
 
     def build() -> Response:
-        if len(code) > 200:
-            raise InvalidParameter(_("the work package code is too long"), expected=_("a code such as WP9"))
-        wanted = _flag("download", download)
+        wanted = download
         graph = graphs.work_package_graph(model, code)
         wp_code = graph.nodes[0]["ref"] if graph.nodes else code
         path = f"/views/work-packages/{wp_code}"
@@ -309,18 +293,18 @@ def _wp_code(suggestion: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]", "", suggestion.split(":")[0]) or "WP1"
 
 
-@router.get("/views/map", response_class=HTMLResponse)
+@router.get("/views/map", responses=PAGE)
 def map_view(
     request: Request,
     model: ModelDep,
     settings: SettingsDep,
-    target: Annotated[str | None, Query(max_length=200, description="Colour by replication score for this target")] = None,
-    download: Text = None,
+    target: Annotated[str | None, name_query("Colour by replication score for this target", "T.9.1")] = None,
+    download: Download = False,
 ) -> Response:
     """Denmark's 98 municipalities: participation in LIFE ACT, or replication score for a target."""
 
     def build() -> Response:
-        wanted = _flag("download", download)
+        wanted = download
         chosen = target.strip() if target and target.strip() else None
         html = pages.render_map(model, chosen, inline_assets=wanted, base=_base(request) if wanted else "")
         return _html(settings, html, wanted, f"lifeact-map-{_slug(chosen or _('participation'))}.html")
@@ -328,21 +312,19 @@ def map_view(
     return _view(settings, build, lambda s: with_query("/views/map", target=s))
 
 
-@router.get("/views/brief", response_class=HTMLResponse)
+@router.get("/views/brief", responses=PAGE)
 def brief_view(
     model: ModelDep,
     settings: SettingsDep,
-    target: Annotated[str | None, Query(max_length=200, description="`T.9.1`, `WP9` or a theme such as `drought`")] = None,
-    limit: Annotated[str | None, Query(description="Candidates listed, 1 to 100 (default 10)")] = None,
-    download: Text = None,
+    target: Annotated[str, name_query("`T.9.1`, `WP9` or a theme such as `drought`", "T.9.1")],
+    limit: Limit = None,
+    download: Download = False,
 ) -> Response:
     """A replication brief: one self-contained, printable page (what `lifeact brief` writes)."""
 
     def build() -> Response:
-        name = _required("target", target, N_("a work package, task, theme or solution"))
-        count = _integer("limit", limit, brief.DEFAULT_LIMIT, 1, 100)
-        wanted = _flag("download", download)
-        return _html(settings, brief.render_brief(model, name, count), wanted, brief.brief_filename(name))
+        count = limit or brief.DEFAULT_LIMIT
+        return _html(settings, brief.render_brief(model, target, count), download, brief.brief_filename(target))
 
     return _view(settings, build, lambda s: with_query("/views/brief", target=s, limit=limit))
 
@@ -355,3 +337,18 @@ def unknown_view(settings: SettingsDep, rest: str) -> Response:
         suggestions=["graph?center=LIFE ACT", "work-packages/WP1", "map"],
     )
     return _error_page(settings, error, lambda s: "/views/" + s.replace(" ", "+"))
+
+
+def install(app: FastAPI) -> None:
+    """A view's invalid parameter is answered as the views answer every error: an HTML page, with
+    the same words as the API's JSON 422 (app.api.errors.describe_validation)."""
+    answer_json = app.exception_handlers[RequestValidationError]
+
+    async def validation_page(request: Request, exc: Exception) -> Response:
+        route = request.scope.get("route")
+        if route is None or "views" not in getattr(route, "tags", ()) or not isinstance(exc, RequestValidationError):
+            return await answer_json(request, exc)
+        message, expected = describe_validation(exc, request)
+        return _error_page(request.app.state.settings, InvalidParameter(message, expected=expected))
+
+    app.add_exception_handler(RequestValidationError, validation_page)

@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.paging import WorkPackagePages
+from app.api.params import name_path
 from app.models import Page, WorkPackage
 from app.services import entities
 
@@ -19,6 +20,6 @@ def list_work_packages(model: ModelDep, pages: WorkPackagePages) -> Page[WorkPac
 
 
 @router.get("/{code}", response_model=WorkPackage)
-def work_package(model: ModelDep, code: Annotated[str, Path(max_length=200, description="`WP5`, `wp5` or `5`")]) -> WorkPackage:
+def work_package(model: ModelDep, code: Annotated[str, name_path("`WP5`, `wp5` or `5`", "WP5")]) -> WorkPackage:
     """One work package."""
     return entities.get_work_package(model, code)

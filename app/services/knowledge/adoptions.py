@@ -7,13 +7,14 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.graph.schema import ADOPTION_STATUSES, WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
 from app.i18n import gettext as _
 from app.services.errors import NotFound
 from app.services.knowledge.writes import (
+    NodeName,
     PastDate,
     SourceLink,
     Strict,
@@ -34,7 +35,11 @@ from app.services.tokens import Principal
 
 
 class AdoptionIn(Strict):
-    municipality: str = Field(min_length=1, max_length=200)
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"municipality": "Kolding", "status": "adopted", "date": "2025-06-01"}]}
+    )
+
+    municipality: NodeName
     status: Literal[ADOPTION_STATUSES]  # type: ignore[valid-type]
     date: PastDate
     note: str | None = Field(None, max_length=5000)

@@ -14,6 +14,7 @@ from app.i18n import gettext as _
 from app.seed import resource_id
 from app.services.errors import Conflict, InvalidParameter
 from app.services.knowledge.writes import (
+    Date,
     HttpLink,
     Strict,
     WriteVerificationError,
@@ -50,7 +51,7 @@ class ResourceIn(Strict):
     kind: Kind
     url: HttpLink | None = None
     language: Language
-    date: dt.date | None = None
+    date: Date | None = None
     summary: str | None = Field(None, max_length=5000)
     tasks: list[str] = Field(default_factory=list, max_length=50)
     themes: list[str] = Field(default_factory=list, max_length=50)
@@ -62,7 +63,7 @@ class ResourcePatch(Strict):
     kind: Kind | None = None
     url: HttpLink | None = None
     language: Language | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     summary: str | None = Field(None, max_length=5000)
     tasks: list[str] | None = Field(None, max_length=50)
     themes: list[str] | None = Field(None, max_length=50)

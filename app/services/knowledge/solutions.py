@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.graph.schema import SOLUTION_STATUSES, WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
@@ -14,9 +14,14 @@ from app.i18n import gettext as _
 from app.services.errors import Conflict, InvalidParameter
 from app.services.knowledge import adoptions, observations, resources
 from app.services.knowledge.writes import (
+    Date,
+    NodeName,
+    SolutionName,
     SourceLink,
     Strict,
+    Text,
     WriteVerificationError,
+    absent,
     blank_row,
     current,
     delete_verified,
@@ -37,25 +42,46 @@ SEED_FILE = "seed/knowledge.yaml"
 
 
 class SolutionIn(Strict):
-    name: str = Field(min_length=2, max_length=200)
-    summary: str = Field(min_length=1, max_length=5000)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Klimaskovsaftaler",
+                    "summary": "Aftaler med lodsejere om ny skov på klimaskovsjord",
+                    "status": "piloting",
+                    "started": "2024-03-01",
+                    "developed_by": ["Vejle"],
+                    "tasks": ["T.5.3"],
+                    "themes": ["afforestation"],
+                    "sources": [{"title": "Notat", "url": "https://example.dk/notat"}],
+                }
+            ]
+        }
+    )
+
+    name: SolutionName
+    summary: Text
     status: Literal[SOLUTION_STATUSES]  # type: ignore[valid-type]
-    started: dt.date | None = None
-    developed_by: list[str] = Field(default_factory=list, max_length=100)
-    tasks: list[str] = Field(default_factory=list, max_length=50)
-    themes: list[str] = Field(default_factory=list, max_length=50)
+    started: Date | None = None
+    developed_by: list[NodeName] = Field(default_factory=list, max_length=100)
+    tasks: list[NodeName] = Field(default_factory=list, max_length=50)
+    themes: list[NodeName] = Field(default_factory=list, max_length=50)
     sources: list[SourceLink] = Field(default_factory=list, max_length=50)
 
 
 class SolutionPatch(Strict):
-    name: str | None = Field(None, min_length=2, max_length=200)
-    summary: str | None = Field(None, min_length=1, max_length=5000)
-    status: Literal[SOLUTION_STATUSES] | None = None  # type: ignore[valid-type]
-    started: dt.date | None = None
-    developed_by: list[str] | None = Field(None, max_length=100)
-    tasks: list[str] | None = Field(None, max_length=50)
-    themes: list[str] | None = Field(None, max_length=50)
-    sources: list[SourceLink] | None = Field(None, max_length=50)
+    """Only the fields given change; null is refused where a solution cannot do without the field."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "implemented"}]})
+
+    name: SolutionName = absent()
+    summary: Text = absent()
+    status: Literal[SOLUTION_STATUSES] = absent()  # type: ignore[valid-type]
+    started: Date | None = None
+    developed_by: list[NodeName] = absent(max_length=100)
+    tasks: list[NodeName] = absent(max_length=50)
+    themes: list[NodeName] = absent(max_length=50)
+    sources: list[SourceLink] = absent(max_length=50)
 
 
 def solution_body(model: ReadModel, node: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.graph.schema import NODE_PROPERTIES, WRITTEN, RelationshipShape, node_columns
 from app.graph.store import WriteTx
@@ -16,7 +16,7 @@ from app.i18n import gettext as _
 from app.services.errors import Conflict, InvalidParameter, NotFound, PreconditionFailed, PreconditionRequired
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
-from app.services.text import shorten
+from app.services.text import NAME_PATTERN, SLUG_NAME_PATTERN, shorten
 
 
 class WriteVerificationError(Exception):
@@ -29,7 +29,7 @@ class Strict(BaseModel):
 
 def http_url(value: str) -> str:
     # Anything else (javascript:, data:, file:) would become a live link in the views.
-    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
+    if not re.match(URL_PATTERN, value):
         raise ValueError("a link is an http:// or https:// address")
     return value
 
@@ -40,12 +40,45 @@ def not_in_future(value: dt.date) -> dt.date:
     return value
 
 
-HttpLink = Annotated[str, Field(max_length=2000), AfterValidator(http_url)]
-PastDate = Annotated[dt.date, AfterValidator(not_in_future)]
+def _iso_date_text(value: object) -> object:
+    # FastAPI validates the parsed body in Python mode, where a number would pass as a timestamp and
+    # `2024-03-01T00:00` or `20240301` as a date: the schema's `format: date` is YYYY-MM-DD only
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+# Every constraint below is one the schema states (tests/hardening/test_schemathesis.py checks the
+# whole schema against the server): a name or text holds a letter or digit (so stripping cannot
+# empty it), a new name gives a slug, dates are ISO strings, a list item names something, a link is
+# http(s) by its pattern (not stripped, so that the pattern is the whole rule). A date after today
+# is the one rule JSON Schema cannot state (it moves with the clock).
+URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\x00-\\x20]"
+HttpLink = Annotated[
+    str,
+    # The pattern is the schema's (clients see it); the check is http_url's, whose message says what fits.
+    StringConstraints(strip_whitespace=False, max_length=2000),
+    AfterValidator(http_url),
+    Field(description="an http:// or https:// address", json_schema_extra={"pattern": URL_PATTERN}),
+]
+Date = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+PastDate = Annotated[Date, AfterValidator(not_in_future), Field(description="the day it happened: today or before")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=NAME_PATTERN)]
+NodeName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NAME_PATTERN)]
+SolutionName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=SLUG_NAME_PATTERN)]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # "default": null would tell clients that null is a value to send
+
+
+def absent(**constraints: Any) -> Any:
+    """A PATCH field that may be left out but not set to null."""
+    return Field(None, json_schema_extra=_no_default, **constraints)
 
 
 class SourceLink(Strict):
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, pattern=NAME_PATTERN)
     url: HttpLink
 
 
@@ -109,12 +142,13 @@ def current(tx: WriteTx, label: str, node_id: str, what: str, if_match: str | No
             _("no {what} '{id}'").format(what=_(what), id=node_id), expected=_("the id of a {what}").format(what=_(what))
         )
     node = stored[0]["node"]
+    # The precondition first: a request without If-Match is a 428 whatever it names
+    check_if_match(if_match, int(node.get("version") or 1), what)
     if node.get("generation") != WRITTEN:
         raise Conflict(
             _("'{name}' comes from the seed; change it in {file}").format(name=node.get("name"), file=seed_file),
             expected=_("a {what} written through the API").format(what=_(what)),
         )
-    check_if_match(if_match, int(node.get("version") or 1), what)
     return node
 
 
