@@ -1,0 +1,34 @@
+"""Who sends a page's form that writes (interim, until the session sign-in of issue 13 is merged).
+
+The form carries the editor's own token in a password field, checked like a bearer token (same
+token file, same failure limit per client). A forged cross-site post cannot know that token, so
+the form needs no CSRF token of its own. `form_editor(request, form)` is the one place the pages
+ask; when the session cookie and CSRF check arrive (app.api.forms.editor), this module is what
+changes, not the routes."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+
+from app.api.deps import _authenticator, _client
+from app.services.errors import InvalidParameter
+from app.services.tokens import Principal
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+TOKEN_FIELD = "token"
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The fields of an urlencoded form post (the size limit middleware has bounded the body)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        raise InvalidParameter("this address takes a form post", expected=f"Content-Type: {FORM_TYPE}")
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=100))
+
+
+def form_editor(request: Request, form: dict[str, str]) -> Principal:
+    """The editor (or admin) whose token the form carries; 401 or 429 as for the API."""
+    token = form.get(TOKEN_FIELD, "").strip()
+    return _authenticator(request).authenticate(f"Bearer {token}" if token else None, _client(request), "editor")
