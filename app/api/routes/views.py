@@ -332,11 +332,14 @@ def map_view(
 def brief_view(
     model: ModelDep,
     settings: SettingsDep,
-    target: Annotated[str | None, Query(max_length=200, description="`T.9.1`, `WP9` or a theme such as `drought`")] = None,
+    target: Annotated[
+        str | None, Query(max_length=200, description="`T.9.1`, `WP9`, a theme such as `drought`, or a solution")
+    ] = None,
     limit: Annotated[str | None, Query(description="Candidates listed, 1 to 100 (default 10)")] = None,
     download: Text = None,
 ) -> Response:
-    """A replication brief: one self-contained, printable page (what `lifeact brief` writes)."""
+    """A replication brief: one self-contained, printable page (what `lifeact brief` writes); for a
+    solution also its spread (adoptions as a timeline), its resources and sources."""
 
     def build() -> Response:
         name = _required("target", target, N_("a work package, task, theme or solution"))
