@@ -6,10 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
+from app import models
 from app.services.knowledge import indicators, observations
+from app.services.paging import LIMITS, PageRequest, every_item
 from app.services.read_model import ReadModel
+
+Body = dict[str, Any]
+
+
+def every_body(fetch: Callable[[PageRequest], Body], list_name: str) -> list[Body]:
+    """Every item of a paged list whose pages are JSON bodies (the knowledge lists), all pages read."""
+    return list(every_item(lambda page: models.Page[Body].model_validate(fetch(page)), LIMITS[list_name].maximum))
+
+
+def all_indicators(model: ReadModel) -> list[Body]:
+    return every_body(lambda page: indicators.list_indicators(model, page), "indicators")
 
 
 def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
@@ -44,9 +58,8 @@ def indicator_series(model: ReadModel, indicator: str) -> dict[str, Any]:
 def subject_series(model: ReadModel, subject: str) -> dict[str, Any]:
     """A subject's observations as one time series per indicator (indicators by slug)."""
     answer = observations.series(model, subject, None, None, None)
-    known = {i["slug"]: i for i in indicators.list_indicators(model)["data"]}
     by_indicator = _grouped(answer["data"], "indicator")
     return {
         "subject": answer["subject"],
-        "series": [{"indicator": known[slug], "points": by_indicator[slug]} for slug in sorted(by_indicator) if slug in known],
+        "series": [{"indicator": indicators.get(model, slug), "points": by_indicator[slug]} for slug in sorted(by_indicator)],
     }

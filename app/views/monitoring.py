@@ -95,7 +95,7 @@ def _choropleth(model: ReadModel, answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def indicators_context(model: ReadModel) -> dict[str, Any]:
-    rows = indicators.list_indicators(model)["data"]
+    rows = monitoring.all_indicators(model)
     return {"indicators": [i | {"href": indicator_url(i["slug"])} for i in rows]}
 
 
