@@ -148,3 +148,49 @@ def test_bad_addresses_get_pages_not_500s(observed: TestClient) -> None:
         ).status_code
         == 422
     )
+
+
+def test_the_resources_of_a_task_are_listed_and_the_form_adds_one(api: TestClient, tokens: dict[str, str]) -> None:
+    seeded = api.get("/api/resources", params={"task": "T.4.1"}).json()["data"]
+    page = api.get("/views/resources", params={"task": "T.4.1"})
+    assert page.status_code == 200
+    assert sorted(re.findall(r'<tr data-slug="([^"]+)"', page.text)) == sorted(r["slug"] for r in seeded)
+    form = {
+        "title": f"Guide {HOSTILE}",
+        "kind": "guide",
+        "url": "https://example.org/g",
+        "language": "da",
+        "tasks": "T.4.1",
+        "themes": "",
+        "solutions": "",
+        "token": tokens["editor"],
+    }
+    added = api.post("/views/resources?task=T.4.1", data=form, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"] == "/views/resources?task=T.4.1"
+    after = api.get(added.headers["location"]).text
+    assert len(re.findall(r"<tr data-slug=", after)) == len(seeded) + 1
+    assert '<a href="https://example.org/g" rel="noopener noreferrer">Guide &lt;img src=x onerror=alert(1)&gt;' in after
+    assert "<img src=x" not in after and "<script>alert" not in after
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [({"url": "javascript:alert(1)"}, 422, "url"), ({"tasks": "T.99.9"}, 404, "T.99.9"), ({"token": ""}, 401, "bearer token")],
+)
+def test_a_refused_resource_changes_nothing(
+    api: TestClient, tokens: dict[str, str], change: dict[str, str], status: int, words: str
+) -> None:
+    before = api.get("/api/resources").json()["count"]
+    form = {
+        "title": f"Værktøj {HOSTILE}",
+        "kind": "tool",
+        "url": "https://example.org/t",
+        "language": "da",
+        "tasks": "T.4.1",
+        "token": tokens["editor"],
+    } | change
+    response = api.post("/views/resources", data=form, follow_redirects=False)
+    assert response.status_code == status and words in response.text
+    assert "Værktøj &lt;img src=x" in response.text and "<img src=x" not in response.text  # the input kept, as text
+    assert api.get("/api/resources").json()["count"] == before
+    assert api.get("/views/resources", params={"theme": "no-such-theme"}).status_code == 404

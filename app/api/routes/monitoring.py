@@ -8,10 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from app.api.deps import ModelDep, SettingsDep
-from app.api.page_editor import form_editor, read_form
+from app.api.page_editor import TOKEN_FIELD, form_body, form_editor, read_form
 from app.api.routes.views import _headers, _html, _required, _view
 from app.services.errors import InvalidParameter, ServiceError
 from app.services.knowledge import observations
@@ -79,24 +78,20 @@ async def record_observation(request: Request, model: ModelDep, settings: Settin
     """The form's observation: back to the indicator on that date when saved; the page again, with
     what was typed and why it was refused, when not (nothing written)."""
     form = await read_form(request)
-    kept = {k: v for k, v in form.items() if k != "token"}
+    kept = {k: v for k, v in form.items() if k != TOKEN_FIELD}
     try:
         who = form_editor(request, form)
-        body = observations.ObservationIn.model_validate(
+        body = form_body(
+            observations.ObservationIn,
             {
                 "subject": form.get("subject", ""),
                 "indicator": slug,
                 "value": form.get("value", ""),
                 "date": form.get("date", ""),
                 "source": {"title": form.get("source_title", ""), "url": form.get("source_url", "")},
-            }
+            },
         )
         saved = observations.record(model, who, body)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"])
-        error = InvalidParameter(f"{where}: {problem['msg']}", expected="the fields as the form asks")
-        return _refused(model, settings, slug, kept, error)
     except ServiceError as exc:
         return _refused(model, settings, slug, kept, exc)
     return RedirectResponse(monitoring.indicator_url(saved["indicator"], date=saved["date"]), status_code=303)
