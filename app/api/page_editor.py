@@ -8,15 +8,19 @@ changes, not the routes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from app.api.deps import _authenticator, _client
-from app.services.errors import InvalidParameter
+from app.services.errors import InvalidParameter, ServiceError
 from app.services.tokens import Principal
+from app.settings import Settings
+from app.views.render import content_security_policy
 
 M = TypeVar("M", bound=BaseModel)
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -45,3 +49,25 @@ def form_body(model: type[M], data: dict[str, Any]) -> M:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
         raise InvalidParameter(f"{where}: {problem['msg']}", expected="the fields as the form asks") from None
+
+
+async def handle_form(
+    request: Request,
+    settings: Settings,
+    body: Callable[[dict[str, str]], M],
+    save: Callable[[Principal, M], dict[str, Any]],
+    done: Callable[[dict[str, Any]], str],
+    again: Callable[[dict[str, Any]], str],
+) -> Response:
+    """A form that writes: 303 to `done(saved)` once saved; otherwise the page `again` with what
+    was typed (never the token) and why it was refused, at the error's status; nothing written."""
+    form = await read_form(request)
+    try:
+        who = form_editor(request, form)
+        saved = save(who, body(form))
+    except ServiceError as exc:
+        kept = {k: v for k, v in form.items() if k != TOKEN_FIELD}
+        html = again(kept | {"error": exc.message, "expected": exc.expected, "status": exc.status})
+        headers = {"Content-Security-Policy": content_security_policy(settings.frame_ancestors), "Cache-Control": "no-store"}
+        return HTMLResponse(html, status_code=exc.status, headers=headers)
+    return RedirectResponse(done(saved), status_code=303)

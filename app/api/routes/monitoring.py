@@ -7,12 +7,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ModelDep, SettingsDep
-from app.api.page_editor import TOKEN_FIELD, form_body, form_editor, read_form
+from app.api.page_editor import form_body, handle_form
 from app.api.routes.views import _headers, _html, _required, _view
-from app.services.errors import InvalidParameter, ServiceError
+from app.services.errors import InvalidParameter
 from app.services.knowledge import observations
 from app.services.text import shorten
 from app.views import monitoring
@@ -77,30 +77,20 @@ def chart_png(model: ModelDep, settings: SettingsDep, slug: Slug, subject: Text 
 async def record_observation(request: Request, model: ModelDep, settings: SettingsDep, slug: Slug) -> Response:
     """The form's observation: back to the indicator on that date when saved; the page again, with
     what was typed and why it was refused, when not (nothing written)."""
-    form = await read_form(request)
-    kept = {k: v for k, v in form.items() if k != TOKEN_FIELD}
-    try:
-        who = form_editor(request, form)
-        body = form_body(
-            observations.ObservationIn,
-            {
-                "subject": form.get("subject", ""),
-                "indicator": slug,
-                "value": form.get("value", ""),
-                "date": form.get("date", ""),
-                "source": {"title": form.get("source_title", ""), "url": form.get("source_url", "")},
-            },
-        )
-        saved = observations.record(model, who, body)
-    except ServiceError as exc:
-        return _refused(model, settings, slug, kept, exc)
-    return RedirectResponse(monitoring.indicator_url(saved["indicator"], date=saved["date"]), status_code=303)
 
+    def body(form: dict[str, str]) -> observations.ObservationIn:
+        source = {"title": form.get("source_title", ""), "url": form.get("source_url", "")}
+        fields = {k: form.get(k, "") for k in ("subject", "value", "date")}
+        return form_body(observations.ObservationIn, fields | {"indicator": slug, "source": source})
 
-def _refused(model: ModelDep, settings: SettingsDep, slug: str, kept: dict[str, str], error: ServiceError) -> Response:
-    form = kept | {"error": error.message, "expected": error.expected, "status": error.status}
-    html = monitoring.render_indicator(model, slug, None, form)
-    return HTMLResponse(html, status_code=error.status, headers=_headers(settings, {"Cache-Control": "no-store"}))
+    return await handle_form(
+        request,
+        settings,
+        body,
+        lambda who, request_body: observations.record(model, who, request_body),
+        lambda saved: monitoring.indicator_url(saved["indicator"], date=saved["date"]),
+        lambda kept: monitoring.render_indicator(model, slug, None, kept),
+    )
 
 
 @router.get("/views/municipalities/{name}", response_class=HTMLResponse)

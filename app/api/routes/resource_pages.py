@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ModelDep, SettingsDep
-from app.api.page_editor import TOKEN_FIELD, form_body, form_editor, read_form
-from app.api.routes.views import _headers, _html, _view
-from app.services.errors import ServiceError
+from app.api.page_editor import form_body, handle_form
+from app.api.routes.views import _html, _view
 from app.services.knowledge import resources
 from app.views import resource_pages
 
@@ -37,26 +36,18 @@ async def add_resource(
 ) -> Response:
     """The form's resource: back to the list when saved; the page again with the input and the reason when not."""
     filters = {"task": task, "theme": theme, "solution": solution}
-    form = await read_form(request)
-    kept = {k: v for k, v in form.items() if k != TOKEN_FIELD}
-    try:
-        who = form_editor(request, form)
-        body = form_body(
-            resources.ResourceIn,
-            {
-                "title": form.get("title", ""),
-                "kind": form.get("kind", ""),
-                "url": form.get("url") or None,
-                "language": form.get("language", ""),
-                "date": form.get("date") or None,
-                "tasks": _names(form.get("tasks", "")),
-                "themes": _names(form.get("themes", "")),
-                "solutions": _names(form.get("solutions", "")),
-            },
-        )
-        resources.create(model, who, body)
-    except ServiceError as exc:
-        page = kept | {"error": exc.message, "expected": exc.expected, "status": exc.status}
-        html = resource_pages.render_resources(model, filters, page)
-        return HTMLResponse(html, status_code=exc.status, headers=_headers(settings, {"Cache-Control": "no-store"}))
-    return RedirectResponse(resource_pages.resources_url(**filters), status_code=303)
+
+    def body(form: dict[str, str]) -> resources.ResourceIn:
+        fields = {k: form.get(k) or None for k in ("url", "date")}
+        lists = {k: _names(form.get(k, "")) for k in ("tasks", "themes", "solutions")}
+        texts = {k: form.get(k, "") for k in ("title", "kind", "language")}
+        return form_body(resources.ResourceIn, texts | fields | lists)
+
+    return await handle_form(
+        request,
+        settings,
+        body,
+        lambda who, request_body: resources.create(model, who, request_body),
+        lambda _saved: resource_pages.resources_url(**filters),
+        lambda kept: resource_pages.render_resources(model, filters, kept),
+    )
