@@ -83,6 +83,7 @@ PARAMETERS: dict[str, str | None] = {
     "to": None,
     "task": None,
     "solution": None,
+    "date": None,
 }
 ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/paths", "target"): "nearby municipality",
@@ -95,13 +96,19 @@ ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/tasks/{code}", "code"): "task",
     ("/api/gaps", "region"): "region",
     ("/api/gaps", "pillar"): "=adaptation",
+    ("/views/indicators/{slug}", "slug"): "indicator",
+    ("/views/indicators/{slug}/chart.svg", "slug"): "indicator",
+    ("/views/indicators/{slug}/chart.png", "slug"): "indicator",
+    ("/views/indicators/{slug}/chart.svg", "subject"): "municipality",
+    ("/views/indicators/{slug}/chart.png", "subject"): "municipality",
+    ("/views/municipalities/{name}", "name"): "municipality",
 }
 
 
 def route_class(path: str) -> str:
     if path == "/api/export":
         return "export"
-    if path.startswith("/views/graph."):
+    if path.startswith("/views/graph.") or path.endswith((".svg", ".png")):
         return "picture"
     if path.startswith("/views/"):
         return "view"
@@ -196,9 +203,10 @@ def route_url(path: str, parameters: list[dict[str, Any]], inputs: RouteInputs) 
     value is missing from this graph (a graph without solutions has no solution to ask for)."""
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
+    route = path  # the tables name parameters by the route's template, not the URL being filled in
     for parameter in parameters:
         name, where = parameter["name"], parameter["in"]
-        role = role_of(path, name)
+        role = role_of(route, name)
         value = None if role is None else inputs.value(role)
         if value is None:
             if parameter.get("required"):
