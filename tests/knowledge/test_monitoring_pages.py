@@ -194,3 +194,20 @@ def test_a_refused_resource_changes_nothing(
     assert "Værktøj &lt;img src=x" in response.text and "<img src=x" not in response.text  # the input kept, as text
     assert api.get("/api/resources").json()["count"] == before
     assert api.get("/views/resources", params={"theme": "no-such-theme"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("center", "link"),
+    [
+        ("T.4.1", "/views/resources?task=T.4.1"),
+        ("drought", "/views/resources?theme=drought"),
+        ("living-labs", "/views/resources?solution=living-labs"),
+        ("Samsø", "/views/municipalities/Sams%C3%B8"),
+    ],
+)
+def test_a_nodes_network_links_to_its_resources_or_observations(api: TestClient, center: str, link: str) -> None:
+    page = api.get("/views/graph", params={"center": center})
+    assert page.status_code == 200
+    found = re.findall(r'<a href="([^"]+)" data-role="(?:resources|observations)">', page.text)
+    assert [href.replace("&amp;", "&") for href in found] == [link]
+    assert api.get(link).status_code == 200

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import brief
+from app import brief, models
 from app.api.deps import ModelDep, SettingsDep
 from app.graph.store import StoreUnavailable
 from app.i18n import N_
@@ -21,7 +21,7 @@ from app.services import traversal
 from app.services.errors import InvalidParameter, NotFound, ServiceError, out_of_range
 from app.services.text import fold, shorten
 from app.settings import Settings
-from app.views import graphs, pages, static_image
+from app.views import graphs, monitoring, pages, resource_pages, static_image
 from app.views.render import GraphLinks, content_security_policy, render_graph_html, with_query
 
 router = APIRouter(tags=["views"])
@@ -181,6 +181,7 @@ def graph_view(
         hood = traversal.neighbourhood(model, name, steps, expand=expand)
         opened = tuple(ref.name for ref in hood.expanded)
         controls = {"depth_form": True, "center": name, "depth": steps, "expand": ",".join(opened)}
+        controls |= _related_pages(hood.center)
         params: dict[str, object] = {"center": name, "depth": steps} | ({"expand": ",".join(opened)} if opened else {})
         graph = graphs.neighbourhood_graph(hood)
         return _graph_page(
@@ -188,6 +189,20 @@ def graph_view(
         )
 
     return _view(settings, build, lambda s: _graph_suggestion(model, "/views/graph", s, center, depth, expand))
+
+
+_RESOURCE_FILTERS = {"Task": "task", "Theme": "theme", "Solution": "solution"}
+
+
+def _related_pages(center: models.Ref) -> dict[str, str]:
+    """Links from a node's network to its pages of knowledge: the resources that serve a task,
+    theme or solution; a municipality's observations as charts."""
+    key = center.id.split(":", 1)[-1]
+    if center.kind in _RESOURCE_FILTERS:
+        return {"resources": resource_pages.resources_url(**{_RESOURCE_FILTERS[center.kind]: key})}
+    if center.kind == "Municipality":
+        return {"observations": monitoring.subject_url(center.name)}
+    return {}
 
 
 def _graph_suggestion(model: ModelDep, path: str, name: str, center: str | None, depth: str | None, expand: str | None) -> str:
