@@ -4,11 +4,14 @@ resources and sources; everything typed into it stays text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
 from app import brief
 from tests.brief.html_tree import Element, parse
+from tests.brief.test_brief import lifeact
 from tests.knowledge.conftest import api, auth, store_path, tokens  # noqa: F401 (fixtures)
 
 HOSTILE = '<img src=x onerror=alert(1)> "><script>alert(2)</script>'
@@ -75,3 +78,13 @@ def test_its_resources_and_sources_are_listed_and_every_typed_text_stays_text(pa
     assert '<a href="https://example.org/plan" rel="noopener noreferrer">Rapport &lt;img src=x' in html
     assert "<img src=x" not in html and "<script>alert" not in html
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 5  # name, summary, notes, resource, source
+
+
+def test_the_command_writes_a_solutions_brief(solution: dict[str, str], store_path: Path, tmp_path: Path) -> None:  # noqa: F811
+    output = tmp_path / "brief.html"
+    written = lifeact("brief", "--target", solution["slug"], "--output", str(output), store=store_path)
+    assert written.returncode == 0, written.stderr
+    tree = parse(output.read_text(encoding="utf-8"))
+    rows = [e for e in tree.find("table", "adoptions").iter() if e.tag == "tr" and "data-status" in e.attrs]
+    assert [r.attrs["data-municipality"] for r in rows] == ["Aarhus", "Middelfart"]
+    assert "<img src=x" not in output.read_text(encoding="utf-8")
