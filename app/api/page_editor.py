@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from app.api.deps import _authenticator, _client
+from app.i18n import gettext as _
 from app.services.errors import InvalidParameter, ServiceError
 from app.services.tokens import Principal
 from app.settings import Settings
@@ -30,7 +31,7 @@ TOKEN_FIELD = "token"
 async def read_form(request: Request) -> dict[str, str]:
     """The fields of an urlencoded form post (the size limit middleware has bounded the body)."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
-        raise InvalidParameter("this address takes a form post", expected=f"Content-Type: {FORM_TYPE}")
+        raise InvalidParameter(_("this address takes a form post"), expected=f"Content-Type: {FORM_TYPE}")
     body = (await request.body()).decode("utf-8", errors="replace")
     return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=100))
 
@@ -48,7 +49,7 @@ def form_body(model: type[M], data: dict[str, Any]) -> M:
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
-        raise InvalidParameter(f"{where}: {problem['msg']}", expected="the fields as the form asks") from None
+        raise InvalidParameter(f"{where}: {problem['msg']}", expected=_("the fields as the form asks")) from None
 
 
 async def handle_form(

@@ -10,22 +10,15 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from app.i18n import gettext as _
+from app.i18n import localized
 from app.services import entities, monitoring
 from app.services.knowledge import indicators
 from app.services.read_model import ReadModel
 from app.views import charts
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.pages import GREENS, NO_DATA, _bins, _color
-from app.views.render import ENVIRONMENT, render_page, with_query
-
-
-def gettext(message: str, **values: Any) -> str:
-    """English msgids, as the catalogues of app.i18n expect (until they are here, the English text)."""
-    return message % values if values else message
-
-
-ENVIRONMENT.globals.setdefault("_", gettext)
-_ = gettext
+from app.views.render import render_page, with_query
 
 
 def indicator_url(slug: str, **params: Any) -> str:
@@ -42,7 +35,7 @@ def chart_url(slug: str, subject: str, image_format: str) -> str:
 
 def chart_series(indicator: dict[str, Any], title: str, points: list[dict[str, Any]]) -> charts.Series:
     sources = sorted({p["source"]["title"] for p in points if p.get("source")})
-    caption = _("Source: %(sources)s", sources="; ".join(sources)) if sources else ""
+    caption = _("Source: {sources}").format(sources="; ".join(sources)) if sources else ""
     return charts.Series(
         title=title,
         unit=indicator["unit"],
@@ -58,7 +51,7 @@ def subject_chart(model: ReadModel, indicator: str, subject: str, image_format: 
     ref = model.resolve(subject, monitoring.observations.SUBJECTS, what=monitoring.observations.SUBJECT_WORDS)
     body = indicators.get(model, indicator)
     points = monitoring.observations.series(model, ref.id, body["slug"], None, None)["data"]
-    title = f"{body['name_en']}: {ref.name}"
+    title = f"{localized(body, 'name')}: {ref.name}"
     return charts.draw(chart_series(body, title, points), image_format)
 
 
@@ -76,7 +69,7 @@ def _choropleth(model: ReadModel, answer: dict[str, Any]) -> dict[str, Any]:
         value = values.get(f"municipality:{shape.code}")
         if value:
             fill = _color(float(value["value"]), bins)
-            note = _("%(value)s %(unit)s on %(date)s", value=f"{value['value']:g}", unit=indicator["unit"], date=value["date"])
+            note = _("{value} {unit} on {date}").format(value=f"{value['value']:g}", unit=indicator["unit"], date=value["date"])
         else:
             fill, note = NO_DATA, _("no observation on or before this date")
         shapes.append(
@@ -96,7 +89,7 @@ def _choropleth(model: ReadModel, answer: dict[str, Any]) -> dict[str, Any]:
 
 def indicators_context(model: ReadModel) -> dict[str, Any]:
     rows = monitoring.all_indicators(model)
-    return {"indicators": [i | {"href": indicator_url(i["slug"])} for i in rows]}
+    return {"indicators": [i | {"href": indicator_url(i["slug"]), "name": localized(i, "name")} for i in rows]}
 
 
 def indicator_context(model: ReadModel, indicator: str, on: dt.date | None) -> dict[str, Any]:
@@ -116,7 +109,7 @@ def indicator_context(model: ReadModel, indicator: str, on: dt.date | None) -> d
     ]
     municipalities = sorted(m.name for m in entities.list_municipalities(model).data)
     return {
-        "title": body["name_en"],
+        "title": localized(body, "name"),
         "indicator": body,
         "date": answer["date"],
         "dates": [{"date": d, "href": indicator_url(body["slug"], date=d)} for d in answer["dates"]],
@@ -137,10 +130,11 @@ def subject_context(model: ReadModel, subject: str) -> dict[str, Any]:
     charted = [
         {
             "indicator": s["indicator"],
-            "svg": Markup(charts.inline_svg(chart_series(s["indicator"], s["indicator"]["name_en"], s["points"]))),
+            "svg": Markup(charts.inline_svg(chart_series(s["indicator"], localized(s["indicator"], "name"), s["points"]))),
             "svg_href": chart_url(s["indicator"]["slug"], who["id"], "svg"),
             "png_href": chart_url(s["indicator"]["slug"], who["id"], "png"),
             "href": indicator_url(s["indicator"]["slug"]),
+            "name": localized(s["indicator"], "name"),
             "points": s["points"],
         }
         for s in answer["series"]

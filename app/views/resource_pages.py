@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.graph.schema import RESOURCE_KINDS
+from app.i18n import gettext as _
 from app.services.knowledge import resources
 from app.services.read_model import ReadModel
-from app.views.monitoring import gettext as _
 from app.views.render import render_page, with_query
 
 FILTERS = ("task", "theme", "solution")
@@ -22,7 +22,7 @@ def resources_context(model: ReadModel, filters: dict[str, str | None]) -> dict[
     chosen = {k: v.strip() for k, v in filters.items() if k in FILTERS and v and v.strip()}
     found = resources.list_resources(model, chosen.get("task"), chosen.get("theme"), chosen.get("solution"))["data"]
     names = {k: model.resolve(v, (k.capitalize(),), what=k).name for k, v in chosen.items()}
-    heading = _("Resources for %(what)s", what=", ".join(names.values())) if names else _("Resources")
+    heading = _("Resources for {what}").format(what=", ".join(names.values())) if names else _("Resources")
     return {
         "title": heading,
         "resources": found,

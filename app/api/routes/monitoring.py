@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.api.deps import ModelDep, SettingsDep
 from app.api.page_editor import form_body, handle_form
 from app.api.routes.views import _headers, _html, _required, _view
+from app.i18n import gettext as _
 from app.services.errors import InvalidParameter
 from app.services.knowledge import observations
 from app.services.text import shorten
@@ -28,7 +29,9 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidParameter(f"date='{shorten(value, 20)}' is not a date", expected="date=YYYY-MM-DD") from None
+        raise InvalidParameter(
+            _("date='{value}' is not a date").format(value=shorten(value, 20)), expected="date=YYYY-MM-DD"
+        ) from None
 
 
 @router.get("/views/indicators", response_class=HTMLResponse)
@@ -50,7 +53,7 @@ def indicator_view(model: ModelDep, settings: SettingsDep, slug: Slug, date: Tex
 
 def _chart(model: ModelDep, settings: SettingsDep, slug: str, subject: str | None, fmt: str) -> Response:
     def build() -> Response:
-        who = _required("subject", subject, "a municipality, work package or solution")
+        who = _required("subject", subject, _("a municipality, work package or solution"))
         picture = monitoring.subject_chart(model, slug, who, fmt)
         filename = f"lifeact-{''.join(c for c in slug if c.isalnum() or c == '-')[:40]}-chart.{fmt}"
         media = "image/svg+xml" if fmt == "svg" else "image/png"
