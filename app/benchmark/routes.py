@@ -84,6 +84,11 @@ PARAMETERS: dict[str, str | None] = {
     "task": None,
     "solution": None,
     "date": None,
+    "lang": None,  # the default language
+    "cursor": None,  # the first page
+    "work_package": None,
+    "programme": None,
+    "names": None,
 }
 ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/paths", "target"): "nearby municipality",
