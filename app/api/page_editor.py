@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from app.api.deps import _authenticator, _client
+from app.api.deps import _authenticator, client_address
 from app.i18n import gettext as _
 from app.services.errors import InvalidParameter, ServiceError
 from app.services.tokens import Principal
@@ -39,7 +39,7 @@ async def read_form(request: Request) -> dict[str, str]:
 def form_editor(request: Request, form: dict[str, str]) -> Principal:
     """The editor (or admin) whose token the form carries; 401 or 429 as for the API."""
     token = form.get(TOKEN_FIELD, "").strip()
-    return _authenticator(request).authenticate(f"Bearer {token}" if token else None, _client(request), "editor")
+    return _authenticator(request).authenticate(f"Bearer {token}" if token else None, client_address(request), "editor")
 
 
 def form_body(model: type[M], data: dict[str, Any]) -> M:

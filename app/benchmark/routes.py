@@ -89,6 +89,9 @@ PARAMETERS: dict[str, str | None] = {
     "work_package": None,
     "programme": None,
     "names": None,
+    "status": None,
+    "page": None,
+    "as_of": None,
 }
 ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/paths", "target"): "nearby municipality",
@@ -107,6 +110,7 @@ ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/views/indicators/{slug}/chart.svg", "subject"): "municipality",
     ("/views/indicators/{slug}/chart.png", "subject"): "municipality",
     ("/views/municipalities/{name}", "name"): "municipality",
+    ("/views/solutions/{key}", "key"): "solution",
 }
 
 
