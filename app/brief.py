@@ -28,7 +28,7 @@ from app.i18n import N_, current_language, localized
 from app.i18n import gettext as _
 from app.provenance import GENERAL_KNOWLEDGE, OUR_READING, VOCABULARY
 from app.seed import REFERENCE_SOURCE, task_id
-from app.services import entities, exports, replication
+from app.services import entities, exports, knowledge, replication
 from app.services.errors import out_of_range
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
@@ -62,6 +62,14 @@ TARGET_QUESTIONS = {
     "Task": N_("Where could the task %(heading)s spread?"),
     "WorkPackage": N_("Where could the work package %(heading)s spread?"),
     "Theme": N_("Where could the theme %(heading)s spread?"),
+    "Solution": N_("Where could the solution %(heading)s spread?"),
+}
+ADOPTION_LABELS = {
+    "considering": N_("considering"),
+    "planning": N_("planning"),
+    "piloting": N_("piloting"),
+    "adopted": N_("adopted"),
+    "dropped": N_("dropped"),
 }
 # How dates read in each language (CLDR patterns, formatted by Babel).
 DATE_PATTERNS = {"da": "d. MMMM y, 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
@@ -355,13 +363,41 @@ def _theme_sources(model: ReadModel, node_id: str) -> dict[str, str]:
     return {r.other.name: r.source or "" for r in entities.node_relations(model, node) if r.type == "ADDRESSES"}
 
 
+def _solution_subject(model: ReadModel, solution_id: str, provenance: list[dict[str, str]]) -> dict[str, Any]:
+    """A solution as the brief's target: its facts, who developed it, its spread (every adoption
+    event, oldest first, and the current adopters) and the resources that serve it."""
+    solution = knowledge.get_solution(model, solution_id)
+    source = solution["provenance"] or "LIFE ACT Knowledge Explorer"
+    provenance.append({"fact": _("the solution {name}").format(name=solution["name"]), "source": source})
+    spread = sorted(solution["adoptions"], key=lambda a: (a["date"] or "", a["municipality"]))
+    for event in spread:
+        fact = _("{municipality}: {status} ({date})").format(
+            municipality=event["municipality"], status=_label(ADOPTION_LABELS, event["status"]), date=event["date"]
+        )
+        provenance.append({"fact": fact, "source": event["source"]["title"] if event.get("source") else source})
+    return {
+        "code": solution["slug"],
+        "title": solution["name"],
+        "title_other": "",
+        "summary": solution["summary"] or "",
+        "source": source,
+        "heading": solution["name"],
+        "solution": {
+            "status": solution["status"],
+            "started": solution["started"],
+            "developed_by": [d["name"] for d in solution["developed_by"]],
+            "adoptions": [e | {"label": _label(ADOPTION_LABELS, e["status"])} for e in spread],
+            "adopters": solution["current_adopters"],
+            "sources": solution["sources"],
+            "resources": knowledge.resources.list_resources(model, solution=solution_id)["data"],
+        },
+    }
+
+
 def brief_context(
     model: ReadModel, target: str, limit: int = DEFAULT_LIMIT, generated_at: datetime | None = None
 ) -> dict[str, Any]:
     """Everything the brief shows, from the services (raises their NotFound / InvalidParameter)."""
-    # A brief is written for a work package, task or theme (replication also takes a solution,
-    # which the brief has no page for: a 404 naming what it takes, not a 500)
-    model.resolve(target, tuple(TARGET_QUESTIONS), what=_("work package, task or theme"))
     result: models.Replication = replication.replication(model, target, limit)
     tables = entities.work_package_facts(model, result.work_packages)
     node = model.resolve(result.target.id)
@@ -398,6 +434,8 @@ def brief_context(
         theme_sources = _theme_sources(model, node.id)
         for name, source in sorted(theme_sources.items()):
             provenance.append({"fact": _addresses(code, name), "source": source})
+    elif node.kind == "Solution":
+        subject |= _solution_subject(model, node.id, provenance)
     else:
         p = entities.node_properties(model, node)
         pillar = _label(PILLAR_LABELS, p["pillar"])

@@ -18,19 +18,21 @@ gives one `Page` (`data`, `total`, `next_cursor`).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from app import models
 from app.graph import loader
 from app.graph.factory import StoreHandle, open_store
 from app.graph.store import GraphStore
-from app.services import analytics, entities, exports, overlap, replication, search, traversal
+from app.services import analytics, entities, exports, knowledge, monitoring, overlap, replication, search, traversal
 from app.services.paging import LIMITS, PageRequest, every_item
 from app.services.read_model import ReadModel
+from app.services.tokens import Principal
 from app.settings import Settings
 from app.steps import NO_STEPS, Steps
 
@@ -174,6 +176,45 @@ class Explorer:
 
     def centrality(self, limit: int = 10) -> models.Centrality:
         return analytics.centrality(self.model, limit)
+
+    # -- knowledge (issue 12) and monitoring (issue 13) -----------------------------------------
+    # Answers are the API's JSON bodies (plain dicts). Writes are the API's writes, audited under
+    # `actor` (someone with the store's files in hand needs no token, as for `lifeact load`).
+    def solutions(self) -> list[dict[str, Any]]:
+        return monitoring.every_body(lambda page: knowledge.list_solutions(self.model, page), "solutions")
+
+    def solution(self, key: str) -> dict[str, Any]:
+        """A solution with its developers, adoption events (its spread), observations and resources."""
+        return knowledge.get_solution(self.model, key)
+
+    def create_solution(self, actor: str = "notebook", **body: Any) -> dict[str, Any]:
+        return knowledge.create_solution(self.model, Principal(actor, "editor"), knowledge.SolutionIn.model_validate(body))
+
+    def record_adoption(self, solution: str, actor: str = "notebook", **body: Any) -> dict[str, Any]:
+        """An adoption event (`municipality, status, date, note, source`) of `solution`."""
+        return knowledge.add_adoption(self.model, Principal(actor, "editor"), solution, knowledge.AdoptionIn.model_validate(body))
+
+    def indicators(self) -> list[dict[str, Any]]:
+        return monitoring.all_indicators(self.model)
+
+    def record_observation(self, actor: str = "notebook", **body: Any) -> dict[str, Any]:
+        """An observation (`subject, indicator, value, date, source`), checked against the indicator's range."""
+        request = knowledge.observations.ObservationIn.model_validate(body)
+        return knowledge.observations.record(self.model, Principal(actor, "editor"), request)
+
+    def observations(
+        self, subject: str | None = None, indicator: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[dict[str, Any]]:
+        """A time series, oldest first (what `GET /api/observations` answers)."""
+        return knowledge.observations.series(self.model, subject, indicator, start, end)["data"]
+
+    def indicator_on(self, indicator: str, on: dt.date | None = None) -> dict[str, Any]:
+        """Each subject's latest value on or before `on`: what the indicator's map shows."""
+        return monitoring.indicator_on(self.model, indicator, on)
+
+    def indicator_series(self, indicator: str) -> list[dict[str, Any]]:
+        """The indicator's time series, one per subject observed: what its charts show."""
+        return monitoring.indicator_series(self.model, indicator)["series"]
 
     # -- exports -------------------------------------------------------------------------
     def export(self, format: str, output: str | Path | None = None, force: bool = False) -> bytes | Path:

@@ -83,6 +83,15 @@ PARAMETERS: dict[str, str | None] = {
     "to": None,
     "task": None,
     "solution": None,
+    "date": None,
+    "lang": None,  # the default language
+    "cursor": None,  # the first page
+    "work_package": None,
+    "programme": None,
+    "names": None,
+    "status": None,
+    "page": None,
+    "as_of": None,
 }
 ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/paths", "target"): "nearby municipality",
@@ -95,13 +104,20 @@ ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/tasks/{code}", "code"): "task",
     ("/api/gaps", "region"): "region",
     ("/api/gaps", "pillar"): "=adaptation",
+    ("/views/indicators/{slug}", "slug"): "indicator",
+    ("/views/indicators/{slug}/chart.svg", "slug"): "indicator",
+    ("/views/indicators/{slug}/chart.png", "slug"): "indicator",
+    ("/views/indicators/{slug}/chart.svg", "subject"): "municipality",
+    ("/views/indicators/{slug}/chart.png", "subject"): "municipality",
+    ("/views/municipalities/{name}", "name"): "municipality",
+    ("/views/solutions/{key}", "key"): "solution",
 }
 
 
 def route_class(path: str) -> str:
     if path == "/api/export":
         return "export"
-    if path.startswith("/views/graph."):
+    if path.startswith("/views/graph.") or path.endswith((".svg", ".png")):
         return "picture"
     if path.startswith("/views/"):
         return "view"
@@ -112,9 +128,18 @@ def route_class(path: str) -> str:
     return "list"
 
 
+# An operation that needs a token says so with `security` (the bearer scheme), not a header parameter.
+BEARER = {"name": "authorization", "in": "header", "required": True}
+
+
 def get_routes(schema: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """(path, parameters) of every GET operation of an OpenAPI schema, in the schema's order."""
-    return [(path, list(ops["get"].get("parameters", []))) for path, ops in schema.get("paths", {}).items() if "get" in ops]
+    """(path, parameters) of every GET operation of an OpenAPI schema, in the schema's order; one
+    that declares `security` gets the Authorization header as a required parameter."""
+    return [
+        (path, [*ops["get"].get("parameters", []), *([BEARER] if ops["get"].get("security") else [])])
+        for path, ops in schema.get("paths", {}).items()
+        if "get" in ops
+    ]
 
 
 def role_of(path: str, name: str) -> str | None:
@@ -196,9 +221,10 @@ def route_url(path: str, parameters: list[dict[str, Any]], inputs: RouteInputs) 
     value is missing from this graph (a graph without solutions has no solution to ask for)."""
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
+    route = path  # the tables name parameters by the route's template, not the URL being filled in
     for parameter in parameters:
         name, where = parameter["name"], parameter["in"]
-        role = role_of(path, name)
+        role = role_of(route, name)
         value = None if role is None else inputs.value(role)
         if value is None:
             if parameter.get("required"):

@@ -52,12 +52,14 @@ def _limit(text: str) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "brief",
-        help="write a self-contained, printable replication brief (HTML) for a task, work package or theme",
+        help="write a self-contained, printable replication brief (HTML) for a task, work package, theme or solution",
         description="One page for a replication target: the task and its work package, lead and partners, "
         "ranked candidates with reasons, the map, the network picture and the source of every fact. "
         "It opens offline and prints on A4. An empty store gets the seed first, as `lifeact serve` does.",
     )
-    parser.add_argument("--target", "-t", required=True, help="a task (T.9.1), work package (WP9) or theme (drought)")
+    parser.add_argument(
+        "--target", "-t", required=True, help="a task (T.9.1), work package (WP9), theme (drought) or solution (living-labs)"
+    )
     parser.add_argument(
         "--output", "-o", required=True, metavar="PATH", help="file to write (e.g. brief.html); its folder is created"
     )

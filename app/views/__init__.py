@@ -26,11 +26,11 @@ class CachedStaticFiles(StaticFiles):
 
 def install(app: FastAPI, settings: Settings) -> None:
     from app.api.language import LANGUAGE_PARAMETER
-    from app.api.routes import sign_in, solution_pages, views
+    from app.api.routes import monitoring, resource_pages, sign_in, solution_pages, views
     from app.paths import STATIC_DIR
 
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     # Before the views router: its catch-all answers every other /views/ address with a 404 page.
-    for router in (sign_in.router, solution_pages.router, views.router):
+    for router in (monitoring.router, resource_pages.router, sign_in.router, solution_pages.router, views.router):
         app.include_router(router, dependencies=[LANGUAGE_PARAMETER])
     views.install(app)

@@ -77,6 +77,12 @@ EXAMPLES = {
     "/views/solutions": "/views/solutions?task=T.4.1",
     "/views/solutions/{key}": "/views/solutions/carl",
     "/sign-in": "/sign-in",
+    "/views/indicators": "/views/indicators",
+    "/views/resources": "/views/resources?task=T.4.1",
+    "/views/indicators/{slug}": "/views/indicators/carl?date=2025-01-01",
+    "/views/indicators/{slug}/chart.svg": "/views/indicators/carl/chart.svg?subject=Sams%C3%B8",
+    "/views/indicators/{slug}/chart.png": "/views/indicators/carl/chart.png?subject=Sams%C3%B8",
+    "/views/municipalities/{name}": "/views/municipalities/Sams%C3%B8",
 }
 # Headers that may differ between two answers to the same request.
 VOLATILE = {"date"}

@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 
-from app import brief
+from app import brief, models
 from app.api.deps import ModelDep, SettingsDep
 from app.api.errors import describe_validation
 from app.api.params import expand_query, name_path, name_query
@@ -23,7 +23,7 @@ from app.services import traversal
 from app.services.errors import InvalidParameter, NotFound, ServiceError, Unavailable
 from app.services.text import fold, shorten
 from app.settings import Settings
-from app.views import graphs, pages, static_image
+from app.views import graphs, monitoring, pages, resource_pages, static_image
 from app.views.render import GraphLinks, content_security_policy, render_graph_html, with_query
 
 # What a view answers: its page (or picture), and its errors as HTML pages, not JSON.
@@ -169,6 +169,7 @@ def graph_view(
         hood = traversal.neighbourhood(model, name, steps, expand=expand)
         opened = tuple(ref.name for ref in hood.expanded)
         controls = {"depth_form": True, "center": name, "depth": steps, "expand": ",".join(opened)}
+        controls |= _related_pages(hood.center)
         params: dict[str, object] = {"center": name, "depth": steps} | ({"expand": ",".join(opened)} if opened else {})
         graph = graphs.neighbourhood_graph(hood)
         return _graph_page(
@@ -176,6 +177,20 @@ def graph_view(
         )
 
     return _view(settings, build, lambda s: _graph_suggestion(model, "/views/graph", s, center, depth, expand))
+
+
+_RESOURCE_FILTERS = {"Task": "task", "Theme": "theme", "Solution": "solution"}
+
+
+def _related_pages(center: models.Ref) -> dict[str, str]:
+    """Links from a node's network to its pages of knowledge: the resources that serve a task,
+    theme or solution; a municipality's observations as charts."""
+    key = center.id.split(":", 1)[-1]
+    if center.kind in _RESOURCE_FILTERS:
+        return {"resources": resource_pages.resources_url(**{_RESOURCE_FILTERS[center.kind]: key})}
+    if center.kind == "Municipality":
+        return {"observations": monitoring.subject_url(center.name)}
+    return {}
 
 
 def _graph_suggestion(model: ModelDep, path: str, name: str, center: str, depth: int, expand: str | None) -> str:
@@ -316,11 +331,12 @@ def map_view(
 def brief_view(
     model: ModelDep,
     settings: SettingsDep,
-    target: Annotated[str, name_query("`T.9.1`, `WP9` or a theme such as `drought`", "T.9.1")],
+    target: Annotated[str, name_query("`T.9.1`, `WP9`, a theme such as `drought`, or a solution", "T.9.1")],
     limit: Limit = None,
     download: Download = False,
 ) -> Response:
-    """A replication brief: one self-contained, printable page (what `lifeact brief` writes)."""
+    """A replication brief: one self-contained, printable page (what `lifeact brief` writes); for a
+    solution also its spread (adoptions as a timeline), its resources and sources."""
 
     def build() -> Response:
         count = limit or brief.DEFAULT_LIMIT

@@ -1,0 +1,97 @@
+"""Monitoring pages: the indicators, an indicator on the map and over time, a municipality's
+observations, the charts as SVG/PNG, and the form that records an observation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.api.deps import ModelDep, SettingsDep
+from app.api.page_editor import form_body, handle_form
+from app.api.params import name_path, name_query
+from app.api.routes.views import ERROR_PAGES, PAGE, _headers, _html, _picture, _view
+from app.services.knowledge import observations
+from app.services.knowledge.writes import Date
+from app.views import monitoring
+
+router = APIRouter(tags=["views"], responses=ERROR_PAGES)
+Slug = Annotated[str, name_path("an indicator's slug or name: `carl`, `new-forest`", "carl")]
+Day = Annotated[Date | None, Query(description="The date shown (YYYY-MM-DD): each one's latest value on or before it")]
+Subject = Annotated[str, name_query("A municipality, work package or solution", "Vejle")]
+
+
+@router.get("/views/indicators", response_class=HTMLResponse, responses=PAGE)
+def indicators_view(model: ModelDep, settings: SettingsDep) -> Response:
+    """Every indicator, linked to its page."""
+    return _view(settings, lambda: _html(settings, monitoring.render_indicators(model), False, ""))
+
+
+@router.get("/views/indicators/{slug}", response_class=HTMLResponse, responses=PAGE)
+def indicator_view(model: ModelDep, settings: SettingsDep, slug: Slug, date: Day = None) -> Response:
+    """The indicator across the municipalities on `date` (each one's latest value on or before it),
+    and its time series per subject."""
+    return _view(
+        settings,
+        lambda: _html(settings, monitoring.render_indicator(model, slug, date), False, ""),
+        lambda s: monitoring.indicator_url(s, date=date.isoformat() if date else None),
+    )
+
+
+def _chart(model: ModelDep, settings: SettingsDep, slug: str, subject: str, fmt: str) -> Response:
+    def build() -> Response:
+        picture = monitoring.subject_chart(model, slug, subject, fmt)
+        filename = f"lifeact-{''.join(c for c in slug if c.isalnum() or c == '-')[:40]}-chart.{fmt}"
+        media = "image/svg+xml" if fmt == "svg" else "image/png"
+        return Response(
+            picture, media_type=media, headers=_headers(settings, {"Content-Disposition": f'inline; filename="{filename}"'})
+        )
+
+    return _view(settings, build)
+
+
+@router.get(
+    "/views/indicators/{slug}/chart.svg", response_class=Response, responses=_picture("image/svg+xml", "The chart as SVG")
+)
+def chart_svg(model: ModelDep, settings: SettingsDep, slug: Slug, subject: Subject) -> Response:
+    """A subject's time series of the indicator as SVG (axes, unit, dates, sources)."""
+    return _chart(model, settings, slug, subject, "svg")
+
+
+@router.get("/views/indicators/{slug}/chart.png", response_class=Response, responses=_picture("image/png", "The chart as PNG"))
+def chart_png(model: ModelDep, settings: SettingsDep, slug: Slug, subject: Subject) -> Response:
+    """The same chart as PNG."""
+    return _chart(model, settings, slug, subject, "png")
+
+
+@router.post("/views/indicators/{slug}/observations", response_class=HTMLResponse, include_in_schema=False)
+async def record_observation(request: Request, model: ModelDep, settings: SettingsDep, slug: Slug) -> Response:
+    """The form's observation: back to the indicator on that date when saved; the page again, with
+    what was typed and why it was refused, when not (nothing written)."""
+
+    def body(form: dict[str, str]) -> observations.ObservationIn:
+        source = {"title": form.get("source_title", ""), "url": form.get("source_url", "")}
+        fields = {k: form.get(k, "") for k in ("subject", "value", "date")}
+        return form_body(observations.ObservationIn, fields | {"indicator": slug, "source": source})
+
+    return await handle_form(
+        request,
+        settings,
+        body,
+        lambda who, request_body: observations.record(model, who, request_body),
+        lambda saved: monitoring.indicator_url(saved["indicator"], date=saved["date"]),
+        lambda kept: monitoring.render_indicator(model, slug, None, kept),
+    )
+
+
+@router.get("/views/municipalities/{name}", response_class=HTMLResponse, responses=PAGE)
+def municipality_view(
+    model: ModelDep, settings: SettingsDep, name: Annotated[str, name_path("A municipality: code or name", "Vejle")]
+) -> Response:
+    """A municipality's observations, one chart per indicator."""
+    return _view(
+        settings,
+        lambda: _html(settings, monitoring.render_subject(model, name), False, ""),
+        monitoring.subject_url,
+    )
