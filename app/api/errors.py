@@ -143,6 +143,9 @@ def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str 
             return _("{name} is missing").format(name=name), f"{name}: {help_text}"
         return _("{name}='{value}' does not fit").format(name=name, value=shown), f"{name}: {help_text}"
     known = VALIDATION_MESSAGES.get(kind)
+    if kind == "value_error" and ctx.get("error") is not None:
+        # our own validators' words (already in the request's language), without pydantic's "Value error, "
+        return f"{name}: {ctx['error']}", None
     problem = f"{name}: {_(known) if known else error.get('msg', _('invalid'))}"
     if "expected" in ctx:
         return problem, f"{name}: {ctx['expected']}"

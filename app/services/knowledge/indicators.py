@@ -36,7 +36,7 @@ class IndicatorIn(Strict):
     @model_validator(mode="after")
     def ordered(self) -> IndicatorIn:
         if self.min >= self.max:
-            raise ValueError(f"max ({self.max:g}) must be above min ({self.min:g})")
+            raise ValueError(_("max ({max}) must be above min ({min})").format(max=f"{self.max:g}", min=f"{self.min:g}"))
         return self
 
 

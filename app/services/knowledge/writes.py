@@ -30,13 +30,13 @@ class Strict(BaseModel):
 def http_url(value: str) -> str:
     # Anything else (javascript:, data:, file:) would become a live link in the views.
     if not re.match(URL_PATTERN, value):
-        raise ValueError("a link is an http:// or https:// address")
+        raise ValueError(_("a link is an http:// or https:// address"))
     return value
 
 
 def not_in_future(value: dt.date) -> dt.date:
     if value > dt.date.today():
-        raise ValueError("the date cannot be in the future")
+        raise ValueError(_("the date cannot be in the future"))
     return value
 
 
@@ -45,7 +45,7 @@ def _iso_date_text(value: object) -> object:
     # `2024-03-01T00:00` or `20240301` as a date: the schema's `format: date` is YYYY-MM-DD only
     if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
         return value
-    raise ValueError("a date is written YYYY-MM-DD")
+    raise ValueError(_("a date is written YYYY-MM-DD"))
 
 
 # Every constraint below is one the schema states (tests/hardening/test_schemathesis.py checks the
