@@ -103,6 +103,8 @@ ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/indicators/{slug}", "slug"): "indicator",
     ("/api/tasks/{code}", "code"): "task",
     ("/api/gaps", "region"): "region",
+    # the matrix is asked of a bounded set, as it must be (unscoped it is a 422 by design)
+    ("/api/overlaps/matrix", "work_package"): "work package",
     ("/api/gaps", "pillar"): "=adaptation",
     ("/views/indicators/{slug}", "slug"): "indicator",
     ("/views/indicators/{slug}/chart.svg", "slug"): "indicator",
