@@ -1,22 +1,26 @@
 """What the pages' forms share: reading a form post, the CSRF and editor checks, the session
-cookie's flags, and the HTML answers (with the CSP, never cached: they carry a CSRF token)."""
+cookie's flags, a form's write with its refusal shown on the page again, and the HTML answers
+(with the CSP, never cached: they carry a CSRF token)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 
 from app.api.middleware import content_security_policy
 from app.api.routes.views import _error_page
 from app.i18n import gettext as _
-from app.services.errors import Forbidden, InvalidParameter
+from app.services.errors import Forbidden, InvalidParameter, ServiceError
 from app.services.sessions import COOKIE, CSRF_FIELD, Session, Sessions
 from app.services.tokens import Principal
 from app.settings import Settings
 
+M = TypeVar("M", bound=BaseModel)
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -26,7 +30,7 @@ async def read_form(request: Request) -> dict[str, str]:
     if not body:  # no fields at all: the checks then refuse it for its missing CSRF token
         return {}
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
-        raise InvalidParameter("this address takes a form post", expected=f"Content-Type: {FORM_TYPE}")
+        raise InvalidParameter(_("this address takes a form post"), expected=f"Content-Type: {FORM_TYPE}")
     return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=100))
 
 
@@ -96,3 +100,25 @@ def local_path(target: str | None, default: str = "/views/solutions") -> str:
 
 def see_other(location: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def form_body(model: type[M], data: dict[str, Any]) -> M:
+    """A request body built from a form's fields, refused as the API refuses it (one clear 422)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise InvalidParameter(f"{where}: {problem['msg']}", expected=_("the fields as the form asks")) from None
+
+
+def form_write(
+    settings: Settings, form: dict[str, str], write: Callable[[], str], again: Callable[[dict[str, Any]], str]
+) -> Response:
+    """A form's write, once the sender is known to be an editor: 303 to where `write` says; on a
+    refusal the page `again` with what was typed and why, at the error's status, nothing written."""
+    try:
+        return see_other(write())
+    except ServiceError as exc:
+        kept = {k: v for k, v in form.items() if k != CSRF_FIELD}  # the page prints its session's own token
+        return page(settings, again(kept | {"error": exc.message, "expected": exc.expected, "status": exc.status}), exc.status)

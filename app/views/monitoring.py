@@ -15,10 +15,11 @@ from app.i18n import localized
 from app.services import entities, monitoring
 from app.services.knowledge import indicators
 from app.services.read_model import ReadModel
+from app.services.sessions import Session
 from app.views import charts
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.pages import GREENS, NO_DATA, _bins, _color
-from app.views.render import render_page, with_query
+from app.views.render import editor_controls, render_page, with_query
 
 
 def indicator_url(slug: str, **params: Any) -> str:
@@ -146,8 +147,13 @@ def render_indicators(model: ReadModel) -> str:
     return render_page("indicators.html", "map", **indicators_context(model))
 
 
-def render_indicator(model: ReadModel, indicator: str, on: dt.date | None, form: dict[str, Any] | None = None) -> str:
-    return render_page("indicator.html", "map", form=form or {}, **indicator_context(model, indicator, on))
+def render_indicator(
+    model: ReadModel, indicator: str, on: dt.date | None, session: Session | None, form: dict[str, Any] | None = None
+) -> str:
+    """The indicator's page; its form (with the session's CSRF token) only for an editor or admin."""
+    context = indicator_context(model, indicator, on)
+    here = indicator_url(context["indicator"]["slug"], date=on.isoformat() if on else None)
+    return render_page("indicator.html", "map", form=form or {}, **editor_controls(session, here), **context)
 
 
 def render_subject(model: ReadModel, subject: str) -> str:

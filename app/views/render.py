@@ -20,6 +20,7 @@ from markupsafe import Markup
 from app import i18n, models
 from app.i18n import gettext as _
 from app.paths import STATIC_DIR, TEMPLATE_DIR
+from app.services.sessions import Session
 from app.views.boundaries import boundary_credit
 from app.views.graphs import ViewGraph, neighbourhood_graph
 from app.views.styles import DASHED_TYPES, EDGE_LABELS, KIND_STYLES, UNDIRECTED_TYPES, edge_label, kind_label, kind_plural
@@ -181,6 +182,22 @@ def with_query(path: str, **params: Any) -> str:
         wanted["lang"] = lang
     query = urlencode(wanted)
     return f"{path}?{query}" if query else path
+
+
+def account(session: Session | None, path: str) -> dict[str, Any]:
+    """What _account.html shows: who is signed in, the session's CSRF token for the forms, and a
+    sign-in link that comes back to `path`."""
+    return {
+        "signed_in": session is not None and session.principal is not None,
+        "who": session.principal.name if session and session.principal else "",
+        "csrf": session.csrf if session else "",
+        "sign_in_href": with_query("/sign-in", next=path),
+    }
+
+
+def editor_controls(session: Session | None, path: str) -> dict[str, Any]:
+    """A page with a form that writes: the account bar, and whether to show the form at all."""
+    return {"account": account(session, path), "can_edit": session is not None and session.can_edit}
 
 
 def render_graph_html(

@@ -9,7 +9,8 @@ from app.graph.schema import RESOURCE_KINDS
 from app.i18n import gettext as _
 from app.services.knowledge import resources
 from app.services.read_model import ReadModel
-from app.views.render import render_page, with_query
+from app.services.sessions import Session
+from app.views.render import editor_controls, render_page, with_query
 
 FILTERS = ("task", "theme", "solution")
 
@@ -32,5 +33,9 @@ def resources_context(model: ReadModel, filters: dict[str, str | None]) -> dict[
     }
 
 
-def render_resources(model: ReadModel, filters: dict[str, str | None], form: dict[str, Any] | None = None) -> str:
-    return render_page("resources.html", "map", form=form or {}, **resources_context(model, filters))
+def render_resources(
+    model: ReadModel, filters: dict[str, str | None], session: Session | None, form: dict[str, Any] | None = None
+) -> str:
+    """The resources page; its form (with the session's CSRF token) only for an editor or admin."""
+    context = resources_context(model, filters)
+    return render_page("resources.html", "map", form=form or {}, **editor_controls(session, context["form_action"]), **context)

@@ -19,7 +19,7 @@ from app.services.read_model import ReadModel
 from app.services.sessions import Session
 from app.services.text import danish_key
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
-from app.views.render import render_page, with_query
+from app.views.render import account, render_page, with_query
 
 PAGE_SIZE = 20
 PAGE_WALK = 500  # the store's largest page of solutions
@@ -56,15 +56,6 @@ class Filters:
     status: str | None = None
     region: str | None = None
     page: int = 1
-
-
-def _account(session: Session | None, path: str) -> dict[str, Any]:
-    return {
-        "signed_in": session is not None and session.principal is not None,
-        "who": session.principal.name if session and session.principal else "",
-        "csrf": session.csrf if session else "",
-        "sign_in_href": with_query("/sign-in", next=path),
-    }
 
 
 # -- form text <-> request bodies ------------------------------------------------------------------
@@ -221,7 +212,7 @@ def render_list(
         next=with_query("/views/solutions", **params, page=page + 1) if page < pages else "",
         filters=chosen,
         choices=_choices(model),
-        account=_account(session, with_query("/views/solutions", **params)),
+        account=account(session, with_query("/views/solutions", **params)),
         can_edit=session is not None and session.can_edit,
         form=form or {},
         errors=errors or [],
@@ -344,7 +335,7 @@ def render_solution(
         spread=spread_context(model, solution, as_of),
         candidates=candidates,
         choices=_choices(model),
-        account=_account(session, path),
+        account=account(session, path),
         can_edit=session is not None and session.can_edit and solution["written"],
         signed_in=session is not None and session.can_edit,
         adoption_form=adoption_form or {"date": dt.date.today().isoformat()},
@@ -365,5 +356,5 @@ def render_sign_in(session: Session, next_path: str, error: str | None = None) -
         csrf=session.csrf,
         next_path=next_path,
         error=error,
-        account=_account(session, next_path),
+        account=account(session, next_path),
     )

@@ -1,6 +1,6 @@
-"""Monitoring in Debian's chromium (issue 13): an editor records observations through the form
-(named with hostile text), sees them on the chart, and the choropleth changes with the date;
-no request leaves 127.0.0.1, no script runs from what was typed."""
+"""Monitoring in Debian's chromium (issue 13): an editor signs in from the indicator's page, records
+observations through the form (named with hostile text), sees them on the chart, and the
+choropleth changes with the date; no request leaves 127.0.0.1, no script runs from what was typed."""
 
 from __future__ import annotations
 
@@ -25,14 +25,13 @@ def origin(store_path: Path, tokens: dict[str, str]) -> Iterator[str]:  # noqa: 
         yield url
 
 
-def _record(page: Any, subject: str, value: str, date: str, token: str) -> None:
+def _record(page: Any, subject: str, value: str, date: str) -> None:
     form = page.locator("form.observation-form")
     form.locator("input[name=subject]").fill(subject)
     form.locator("input[name=value]").fill(value)
     form.locator("input[name=date]").fill(date)
     form.locator("input[name=source_title]").fill(HOSTILE)
     form.locator("input[name=source_url]").fill("https://example.org/carl")
-    form.locator("input[name=token]").fill(token)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
 
@@ -61,11 +60,18 @@ def test_record_an_observation_and_follow_it_on_the_chart_and_the_map(
     try:
         page.goto(f"{origin}/views/indicators/carl")
         assert page.locator("figure.chart").count() == 0
-        _record(page, "Samsø", "3", "2024-05-01", tokens["editor"])
+        assert page.locator("form.observation-form").count() == 0  # no edit controls before signing in
+        page.click("[data-role=sign-in-to-record]")
+        page.fill("input[name=token]", tokens["editor"])
+        with page.expect_navigation():
+            page.click("form[action='/sign-in'] button[type=submit]")
+        assert page.url.endswith("/views/indicators/carl")  # back where the sign-in started
+        assert "Signed in as ed" in page.inner_text("[data-role=signed-in]")
+        _record(page, "Samsø", "3", "2024-05-01")
         assert page.url.endswith("/views/indicators/carl?date=2024-05-01")
         chart = page.locator('figure.chart[data-subject="Samsø"] svg')
         assert chart.count() == 1 and "level" in (chart.text_content() or "")
-        _record(page, "Samsø", "8", "2025-05-01", tokens["editor"])
+        _record(page, "Samsø", "8", "2025-05-01")
         assert "8" in [t.strip() for t in page.locator('figure.chart[data-subject="Samsø"] svg text').all_text_contents()]
 
         _show(page, "2023-01-01")

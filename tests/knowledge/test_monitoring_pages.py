@@ -1,16 +1,19 @@
 """Monitoring pages (issue 13): an indicator on the map for a date, its charts per subject as
-server-drawn SVG/PNG, a municipality's charts, and the form that records an observation; what
-people type stays text everywhere."""
+server-drawn SVG/PNG, a municipality's charts, and the forms that record an observation and add a
+resource (an editor's session and its CSRF token, shown only to editors); what people type stays
+text everywhere."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.knowledge.conftest import auth
+from tests.views.signing_in import csrf_of, sign_in
 
 HOSTILE = '<img src=x onerror=alert(1)> "><script>alert(2)</script>'
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -34,6 +37,20 @@ def _fill(html: str, name: str) -> str | None:
     """The fill of a municipality's shape on the map."""
     match = re.search(rf'<path class="municipality" [^>]*fill="([^"]+)" data-code="\d+" data-name="{re.escape(name)}"', html)
     return match.group(1) if match else None
+
+
+@pytest.fixture
+def visitor(api: TestClient) -> Iterator[TestClient]:
+    """The module's app with an empty cookie jar: nobody signed in."""
+    api.cookies.clear()
+    yield api
+    api.cookies.clear()
+
+
+@pytest.fixture
+def editor_csrf(visitor: TestClient, tokens: dict[str, str]) -> str:
+    """Signed in as the editor through /sign-in; the CSRF token the forms carry."""
+    return sign_in(visitor, tokens["editor"], "/views/indicators/carl")
 
 
 @pytest.fixture(scope="module")
@@ -90,14 +107,14 @@ def test_typed_text_stays_text_in_pages_and_pictures(observed: TestClient) -> No
     assert "<img" not in svg and "<script" not in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
 
 
-def test_the_form_records_an_observation_for_an_editor(observed: TestClient, tokens: dict[str, str]) -> None:
+def test_the_form_records_an_observation_for_an_editor(observed: TestClient, editor_csrf: str) -> None:
     form = {
         "subject": "Aarhus",
         "value": "5",
         "date": "2025-02-02",
         "source_title": "Vurdering",
         "source_url": "https://example.org/a",
-        "token": tokens["editor"],
+        "csrf_token": editor_csrf,
     }
     response = observed.post("/views/indicators/carl/observations", data=form, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/views/indicators/carl?date=2025-02-02"
@@ -109,7 +126,6 @@ def test_the_form_records_an_observation_for_an_editor(observed: TestClient, tok
 @pytest.mark.parametrize(
     ("change", "status", "words"),
     [
-        ({"token": "wrong"}, 401, "bearer token"),
         ({"value": "12"}, 422, "outside the range"),
         ({"source_url": "javascript:alert(1)"}, 422, "source.url"),
         ({"date": "2999-01-01"}, 422, "date"),
@@ -117,7 +133,7 @@ def test_the_form_records_an_observation_for_an_editor(observed: TestClient, tok
     ],
 )
 def test_a_refused_form_says_why_keeps_the_input_and_writes_nothing(
-    observed: TestClient, tokens: dict[str, str], change: dict[str, str], status: int, words: str
+    observed: TestClient, editor_csrf: str, change: dict[str, str], status: int, words: str
 ) -> None:
     form = {
         "subject": "Odense",
@@ -125,13 +141,13 @@ def test_a_refused_form_says_why_keeps_the_input_and_writes_nothing(
         "date": "2025-03-03",
         "source_title": HOSTILE,
         "source_url": "https://example.org/o",
-        "token": tokens["editor"],
+        "csrf_token": editor_csrf,
     } | change
     response = observed.post("/views/indicators/carl/observations", data=form, follow_redirects=False)
     assert response.status_code == status
     assert words in response.text and 'role="alert"' in response.text
     assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text  # kept, as text
-    assert tokens["editor"] not in response.text  # the token is never echoed
+    assert csrf_of(response.text) == editor_csrf and 'value="Odense"' in response.text  # the form again, still signed in
     assert observed.get("/api/observations", params={"subject": "Odense", "indicator": "carl"}).json()["data"] == []
 
 
@@ -150,7 +166,7 @@ def test_bad_addresses_get_pages_not_500s(observed: TestClient) -> None:
     )
 
 
-def test_the_resources_of_a_task_are_listed_and_the_form_adds_one(api: TestClient, tokens: dict[str, str]) -> None:
+def test_the_resources_of_a_task_are_listed_and_the_form_adds_one(api: TestClient, editor_csrf: str) -> None:
     seeded = api.get("/api/resources", params={"task": "T.4.1"}).json()["data"]
     page = api.get("/views/resources", params={"task": "T.4.1"})
     assert page.status_code == 200
@@ -163,7 +179,7 @@ def test_the_resources_of_a_task_are_listed_and_the_form_adds_one(api: TestClien
         "tasks": "T.4.1",
         "themes": "",
         "solutions": "",
-        "token": tokens["editor"],
+        "csrf_token": editor_csrf,
     }
     added = api.post("/views/resources?task=T.4.1", data=form, follow_redirects=False)
     assert added.status_code == 303 and added.headers["location"] == "/views/resources?task=T.4.1"
@@ -175,10 +191,14 @@ def test_the_resources_of_a_task_are_listed_and_the_form_adds_one(api: TestClien
 
 @pytest.mark.parametrize(
     ("change", "status", "words"),
-    [({"url": "javascript:alert(1)"}, 422, "url"), ({"tasks": "T.99.9"}, 404, "T.99.9"), ({"token": ""}, 401, "bearer token")],
+    [
+        ({"url": "javascript:alert(1)"}, 422, "url"),
+        ({"tasks": "T.99.9"}, 404, "T.99.9"),
+        ({"language": "dansk"}, 422, "language"),
+    ],
 )
 def test_a_refused_resource_changes_nothing(
-    api: TestClient, tokens: dict[str, str], change: dict[str, str], status: int, words: str
+    api: TestClient, editor_csrf: str, change: dict[str, str], status: int, words: str
 ) -> None:
     before = api.get("/api/resources").json()["count"]
     form = {
@@ -187,13 +207,87 @@ def test_a_refused_resource_changes_nothing(
         "url": "https://example.org/t",
         "language": "da",
         "tasks": "T.4.1",
-        "token": tokens["editor"],
+        "csrf_token": editor_csrf,
     } | change
     response = api.post("/views/resources", data=form, follow_redirects=False)
     assert response.status_code == status and words in response.text
     assert "Værktøj &lt;img src=x" in response.text and "<img src=x" not in response.text  # the input kept, as text
+    assert f'maxlength="2000" value="{form["url"]}"' in response.text and csrf_of(response.text) == editor_csrf
     assert api.get("/api/resources").json()["count"] == before
     assert api.get("/views/resources", params={"theme": "no-such-theme"}).status_code == 404
+
+
+PAGES_WITH_FORMS = [
+    ("/views/indicators/carl", "/views/indicators/carl/observations"),
+    ("/views/resources?task=T.4.1", "/views/resources?task=T.4.1"),
+]
+
+
+@pytest.mark.parametrize(("path", "action"), PAGES_WITH_FORMS)
+def test_a_visitor_sees_no_form_only_a_sign_in_link(visitor: TestClient, path: str, action: str) -> None:
+    for _ in ("no cookie", "a visitor's session"):
+        page = visitor.get(path)
+        assert page.status_code == 200
+        assert 'method="post"' not in page.text and "csrf_token" not in page.text and 'name="subject"' not in page.text
+        link = re.search(r'<a href="([^"]+)" data-role="sign-in-to-record">', page.text)
+        assert link and link.group(1).replace("&amp;", "&") == f"/sign-in?next={quote(path, safe='')}"
+        visitor.get("/sign-in")  # the second round with the cookie the sign-in form gives
+
+
+@pytest.mark.parametrize(("path", "action"), PAGES_WITH_FORMS)
+def test_an_editor_sees_the_form_with_the_sessions_csrf_token(
+    visitor: TestClient, tokens: dict[str, str], path: str, action: str
+) -> None:
+    csrf = sign_in(visitor, tokens["editor"], path)
+    page = visitor.get(path)
+    assert f'<form method="post" action="{action}"' in page.text.replace("&amp;", "&") and csrf_of(page.text) == csrf
+    assert "Signed in as ed" in page.text and 'data-role="sign-in-to-record"' not in page.text
+    assert 'type="password"' not in page.text  # the token is typed once, on /sign-in, never in these forms
+    assert page.headers["Cache-Control"] == "no-store"  # it carries the session's CSRF token
+
+
+def _written(api: TestClient) -> tuple[int, int]:
+    """How many observations of Vejle's CARL and how many resources there are."""
+    vejle = api.get("/api/observations", params={"subject": "Vejle", "indicator": "carl"}).json()["data"]
+    return len(vejle), api.get("/api/resources").json()["count"]
+
+
+@pytest.mark.parametrize(("path", "action"), PAGES_WITH_FORMS)
+@pytest.mark.parametrize("csrf", ["missing", "another session's", "forged"])
+def test_a_form_without_its_sessions_csrf_token_is_refused_and_writes_nothing(
+    visitor: TestClient, tokens: dict[str, str], path: str, action: str, csrf: str
+) -> None:
+    other = csrf_of(visitor.get("/sign-in").text)  # a visitor's session, before signing in
+    visitor.cookies.clear()
+    sign_in(visitor, tokens["editor"], path)
+    fields = {
+        "subject": "Vejle",
+        "value": "4",
+        "date": "2025-04-04",
+        "source_title": "Måling",
+        "source_url": "https://example.org/v",
+        "title": "Vejledning",
+        "kind": "guide",
+        "language": "da",
+        "tasks": "T.4.1",
+    }
+    fields |= {"missing": {}, "another session's": {"csrf_token": other}, "forged": {"csrf_token": "0" * 64}}[csrf]
+    before = _written(visitor)
+    response = visitor.post(action, data=fields, follow_redirects=False)
+    assert response.status_code == 403 and "security token" in response.text
+    assert _written(visitor) == before
+
+
+@pytest.mark.parametrize(("path", "action"), PAGES_WITH_FORMS)
+def test_a_form_from_someone_not_signed_in_is_refused(visitor: TestClient, path: str, action: str) -> None:
+    csrf = csrf_of(visitor.get("/sign-in").text)  # a valid CSRF token of a session with nobody signed in
+    fields = {"csrf_token": csrf, "subject": "Vejle", "value": "4", "date": "2025-04-04", "title": "Vejledning"}
+    before = _written(visitor)
+    response = visitor.post(action, data=fields, follow_redirects=False)
+    assert response.status_code == 403 and "editor" in response.text
+    visitor.cookies.clear()
+    assert visitor.post(action, data=fields, follow_redirects=False).status_code == 403  # and without any session
+    assert _written(visitor) == before
 
 
 @pytest.mark.parametrize(

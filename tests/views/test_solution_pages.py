@@ -18,6 +18,7 @@ from app.seed import SeedGraph
 from app.services.tokens import TokenFile
 from app.views.solutions import SPREAD_COLORS
 from tests.conftest import embedded_settings, seeded_store
+from tests.views.signing_in import csrf_of, sign_in
 
 HOSTILE = '<img src=x onerror=alert(1)>"><script>alert(2)</script>'
 RAW_MARKUP = ("<img src=x", "<script>alert(2)")
@@ -50,22 +51,6 @@ def web(app_client: TestClient) -> Iterator[TestClient]:
     app_client.app.state.sessions = None
     yield app_client
     app_client.cookies.clear()
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-def sign_in(web: TestClient, token: str) -> str:
-    """Signs in through the form; returns the CSRF token of the new session."""
-    form = web.get("/sign-in")
-    response = web.post(
-        "/sign-in", data={"csrf_token": csrf_of(form.text), "token": token, "next": "/views/solutions"}, follow_redirects=False
-    )
-    assert response.status_code == 303 and response.headers["location"] == "/views/solutions", response.text
-    return csrf_of(web.get("/views/solutions").text)
 
 
 def solution_fields(name: str, **extra: str) -> dict[str, str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.api.deps import ModelDep, SettingsDep
-from app.api.page_editor import form_body, handle_form
+from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
+from app.api.forms import FormDep, editor, form_body, form_write, page
 from app.api.params import name_path, name_query
 from app.api.routes.views import ERROR_PAGES, PAGE, _headers, _html, _picture, _view
 from app.services.knowledge import observations
@@ -29,12 +29,12 @@ def indicators_view(model: ModelDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/views/indicators/{slug}", response_class=HTMLResponse, responses=PAGE)
-def indicator_view(model: ModelDep, settings: SettingsDep, slug: Slug, date: Day = None) -> Response:
+def indicator_view(model: ModelDep, settings: SettingsDep, session: SessionDep, slug: Slug, date: Day = None) -> Response:
     """The indicator across the municipalities on `date` (each one's latest value on or before it),
-    and its time series per subject."""
+    and its time series per subject; for an editor, the form that records an observation."""
     return _view(
         settings,
-        lambda: _html(settings, monitoring.render_indicator(model, slug, date), False, ""),
+        lambda: page(settings, monitoring.render_indicator(model, slug, date, session)),
         lambda s: monitoring.indicator_url(s, date=date.isoformat() if date else None),
     )
 
@@ -66,22 +66,25 @@ def chart_png(model: ModelDep, settings: SettingsDep, slug: Slug, subject: Subje
 
 
 @router.post("/views/indicators/{slug}/observations", response_class=HTMLResponse, include_in_schema=False)
-async def record_observation(request: Request, model: ModelDep, settings: SettingsDep, slug: Slug) -> Response:
+def record_observation(
+    model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, slug: Slug
+) -> Response:
     """The form's observation: back to the indicator on that date when saved; the page again, with
     what was typed and why it was refused, when not (nothing written)."""
+    who = editor(settings, sessions, session, form)
+    if isinstance(who, Response):
+        return who
 
-    def body(form: dict[str, str]) -> observations.ObservationIn:
+    def write() -> str:
         source = {"title": form.get("source_title", ""), "url": form.get("source_url", "")}
         fields = {k: form.get(k, "") for k in ("subject", "value", "date")}
-        return form_body(observations.ObservationIn, fields | {"indicator": slug, "source": source})
+        body = form_body(observations.ObservationIn, fields | {"indicator": slug, "source": source})
+        saved = observations.record(model, who, body)
+        return monitoring.indicator_url(saved["indicator"], date=saved["date"])
 
-    return await handle_form(
-        request,
+    return _view(
         settings,
-        body,
-        lambda who, request_body: observations.record(model, who, request_body),
-        lambda saved: monitoring.indicator_url(saved["indicator"], date=saved["date"]),
-        lambda kept: monitoring.render_indicator(model, slug, None, kept),
+        lambda: form_write(settings, form, write, lambda kept: monitoring.render_indicator(model, slug, None, session, kept)),
     )
 
 
