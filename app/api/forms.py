@@ -109,7 +109,10 @@ def form_body(model: type[M], data: dict[str, Any]) -> M:
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
-        raise InvalidParameter(f"{where}: {problem['msg']}", expected=_("the fields as the form asks")) from None
+        own = problem.get("ctx", {}).get("error") if problem["type"] == "value_error" else None
+        # our validators' own words (in the page's language), as the API gives them: no "Value error, "
+        message = str(own) if own is not None else problem["msg"]
+        raise InvalidParameter(f"{where}: {message}", expected=_("the fields as the form asks")) from None
 
 
 def form_write(

@@ -146,6 +146,7 @@ def test_a_refused_form_says_why_keeps_the_input_and_writes_nothing(
     response = observed.post("/views/indicators/carl/observations", data=form, follow_redirects=False)
     assert response.status_code == status
     assert words in response.text and 'role="alert"' in response.text
+    assert "Value error" not in response.text  # the validators' own words, as the API gives them
     assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text  # kept, as text
     assert csrf_of(response.text) == editor_csrf and 'value="Odense"' in response.text  # the form again, still signed in
     assert observed.get("/api/observations", params={"subject": "Odense", "indicator": "carl"}).json()["data"] == []
