@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 
-from app.services.paging import LIMITS, PageRequest, decode_cursor
+from app.services.paging import CURSOR_MAX_LENGTH, CURSOR_PATTERN, LIMITS, PageRequest, decode_cursor
 
 T = TypeVar("T")
 
@@ -57,9 +57,10 @@ def pager(list_name: str) -> Any:
         cursor: Annotated[
             str | None,
             Query(
-                max_length=40,
-                pattern=r"^[A-Za-z0-9_-]*$",
-                description='Where the page starts: the previous page\'s `next_cursor` (or its `Link: rel="next"`)',
+                max_length=CURSOR_MAX_LENGTH,
+                pattern=CURSOR_PATTERN,
+                description='Where the page starts: the previous page\'s `next_cursor` (or its `Link: rel="next"`), '
+                "the offset of its first item; past the end, the page is empty",
             ),
         ] = None,
     ) -> Pager:

@@ -20,7 +20,7 @@ from app.services.entities import (
     work_package_facts,
 )
 from app.services.errors import InvalidParameter, out_of_range
-from app.services.paging import PageRequest, cached_total
+from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel, register_background
 from app.services.replication import PILLARS
 from app.services.text import clean_input, natural_key, shorten
@@ -60,8 +60,8 @@ def _gaps(
         # never empty: LadybugDB cannot type an empty list parameter
         "work_packages": theme_work_package_ids(model, theme_slug) or [""] if theme_slug else [""],
     }
-    rows = _sorted_municipalities(model.store.read("gap_municipality_page", {**params, **page.params}))
-    missing = page.page([_summary(m) for m in rows], cached_total(model, "gap_municipality_total", params))
+    rows, total = read_page(model, page, "gap_municipality_page", "gap_municipality_total", params)
+    missing = page.page([_summary(m) for m in _sorted_municipalities(rows)], total)
     single = [
         {"slug": slug, "name": t.name, "work_package": t.work_packages[0]}
         for slug, t in sorted(themes.items())

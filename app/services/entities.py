@@ -15,7 +15,7 @@ from app.i18n import gettext as _
 from app.seed import work_package_id
 from app.services.errors import InvalidParameter, NotFound
 from app.services.names import NodeRef
-from app.services.paging import EMBEDDED_LIMIT, PageRequest, cached_total
+from app.services.paging import EMBEDDED_LIMIT, PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.text import clean_input, danish_key, fold, natural_key, shorten
 
@@ -200,9 +200,8 @@ def municipality_page(
         params["work_packages" if via[0] == "theme" else "id"] = via[1]
 
     def build() -> models.Page[models.MunicipalitySummary]:
-        rows = _sorted_municipalities(model.store.read(f"{prefix}municipality_page", {**params, **page.params}))
-        total = cached_total(model, f"{prefix}municipality_total", params)
-        return page.page([_summary(m) for m in rows], total)
+        rows, total = read_page(model, page, f"{prefix}municipality_page", f"{prefix}municipality_total", params)
+        return page.page([_summary(m) for m in _sorted_municipalities(rows)], total)
 
     key = ("municipality-page", participating, region_name, via[0] if via else None, str(via[1]) if via else None, page)
     return model.cached(key, build)
@@ -395,12 +394,13 @@ def list_work_packages(model: ReadModel, page: PageRequest | None = None) -> mod
     page = page or PageRequest.first("work-packages")
 
     def build() -> models.Page[models.WorkPackage]:
-        codes = [row["code"] for row in model.store.read("work_package_page", page.params)]
+        rows, total = read_page(model, page, "work_package_page", "work_package_total")
+        codes = [row["code"] for row in rows]
         facts = work_package_facts(model, codes)
         nodes = {code: _wp_node(model, facts, code) for code in facts.work_packages}
         relations = relations_of(model, list(nodes.values()), skip_incoming=WP_FACT_TYPES)
         data = [_work_package(facts, code, relations[node.id]) for code, node in nodes.items()]
-        return page.page(data, cached_total(model, "work_package_total"))
+        return page.page(data, total)
 
     return model.cached(("work-package-page", page), build)
 
@@ -497,8 +497,8 @@ def list_themes(model: ReadModel, page: PageRequest | None = None) -> models.Pag
 
     def build() -> models.Page[models.ThemeSummary]:
         summaries = _theme_summaries(model)
-        data = [_bounded_theme(summaries[row["slug"]]) for row in model.store.read("theme_page", page.params)]
-        return page.page(data, cached_total(model, "theme_total"))
+        rows, total = read_page(model, page, "theme_page", "theme_total")
+        return page.page([_bounded_theme(summaries[row["slug"]]) for row in rows], total)
 
     return model.cached(("theme-page", page), build)
 
@@ -545,11 +545,12 @@ def list_regions(model: ReadModel, page: PageRequest | None = None) -> models.Pa
 
     def build() -> models.Page[models.RegionSummary]:
         data = []
-        for row in model.store.read("region_page", page.params):
+        rows, total = read_page(model, page, "region_page", "region_total")
+        for row in rows:
             properties = row["node"]
             node = model.node(properties["id"]) or NodeRef(properties["id"], "Region", properties["name"], properties["name"])
             data.append(_region_summary(model, node, properties))
-        return page.page(data, cached_total(model, "region_total"))
+        return page.page(data, total)
 
     return model.cached(("region-page", page), build)
 
@@ -577,8 +578,8 @@ def list_programmes(model: ReadModel, page: PageRequest | None = None) -> models
     page = page or PageRequest.first("programmes")
 
     def build() -> models.Page[models.Programme]:
-        data = _programmes(model, [row["node"] for row in model.store.read("programme_page", page.params)])
-        return page.page(data, cached_total(model, "programme_total"))
+        rows, total = read_page(model, page, "programme_page", "programme_total")
+        return page.page(_programmes(model, [row["node"] for row in rows]), total)
 
     return model.cached(("programme-page", page), build)
 
@@ -636,8 +637,8 @@ def list_organisations(model: ReadModel, page: PageRequest | None = None) -> mod
     page = page or PageRequest.first("organisations")
 
     def build() -> models.Page[models.Organisation]:
-        data = _organisations(model, [row["node"] for row in model.store.read("organisation_page", page.params)])
-        return page.page(data, cached_total(model, "organisation_total"))
+        rows, total = read_page(model, page, "organisation_page", "organisation_total")
+        return page.page(_organisations(model, [row["node"] for row in rows]), total)
 
     return model.cached(("organisation-page", page), build)
 

@@ -17,7 +17,7 @@ from app.services.entities import (
     wp_sort_key,
 )
 from app.services.errors import InvalidParameter
-from app.services.paging import PageRequest, cached_total
+from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 
@@ -90,6 +90,7 @@ def overlaps(
     params = {"any_region": name is None, "region": name or "", "min_shared": min_shared}
 
     def build() -> models.Page[models.OverlapPair]:
+        rows, total = read_page(model, page, "overlap_pair_page", "overlap_pair_total", params)
         pairs = [
             models.OverlapPair(
                 a=row["a"],
@@ -99,9 +100,9 @@ def overlaps(
                 shared_work_packages=sorted(row["shared"], key=wp_sort_key),
                 jaccard=round(len(row["shared"]) / (int(row["a_count"]) + int(row["b_count"]) - len(row["shared"])), 4),
             )
-            for row in model.store.read("overlap_pair_page", {**params, **page.params})
+            for row in rows
         ]
-        return page.page(pairs, cached_total(model, "overlap_pair_total", params))
+        return page.page(pairs, total)
 
     return model.cached(("overlap-page", min_shared, name, page), build)
 

@@ -1,4 +1,4 @@
-"""Every list endpoint answers a page at a time: `limit` (with its maximum), an opaque cursor,
+"""Every list endpoint answers a page at a time: `limit` (with its maximum), a cursor (an offset),
 the total, and `Link: rel="next"`; walking the chain visits every item exactly once."""
 
 from __future__ import annotations
@@ -88,8 +88,18 @@ def test_limit_is_bounded_and_defaults_as_documented(client: TestClient, url: st
         response = client.get(_with(url, limit=bad))
         assert response.status_code == 422, response.text
         assert "limit" in response.json()["error"]["message"]
-    broken = client.get(_with(url, cursor="bm90LWEtY3Vyc29y"))
-    assert broken.status_code == 422 and "cursor" in broken.json()["error"]["message"]
+    for broken in ("bm90LWEtY3Vyc29y", "-1", "1" * 13):  # not an offset of at most 12 digits
+        response = client.get(_with(url, cursor=broken))
+        assert response.status_code == 422 and "cursor" in response.json()["error"]["message"], broken
+
+
+@pytest.mark.parametrize(("url", "name", "items_key", "key"), LISTS, ids=IDS)
+def test_a_cursor_past_the_end_is_an_empty_last_page(client: TestClient, url: str, name: str, items_key: str, key) -> None:
+    response = client.get(_with(url, cursor="9" * 12))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body[items_key] == [] and body["count"] == 0 and body["next_cursor"] is None
+    assert body["total"] == client.get(url).json()["total"] and "link" not in response.headers
 
 
 @pytest.mark.parametrize(("url", "name", "items_key", "key"), LISTS, ids=IDS)

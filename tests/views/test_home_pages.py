@@ -37,9 +37,9 @@ def test_next_and_previous_walk_every_work_package_once(embedded_client: TestCli
 
 
 def test_one_list_pages_while_the_others_stay(embedded_client: TestClient) -> None:
-    page = embedded_client.get("/?n=5&kommuner=bzU").text
+    page = embedded_client.get("/?n=5&kommuner=5").text
     assert "6–10 af 26" in _pager(page, "kommuner") and "1–5 af 11" in _pager(page, "wp")
-    assert "kommuner=bzU" in _links(_pager(page, "temaer"))["next"]
+    assert "kommuner=5" in _links(_pager(page, "temaer"))["next"]
 
 
 def test_a_bad_cursor_or_page_size_is_a_422_page(embedded_client: TestClient) -> None:

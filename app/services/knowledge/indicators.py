@@ -15,7 +15,7 @@ from app.seed import indicator_id
 from app.services.errors import Conflict, InvalidParameter, NotFound
 from app.services.knowledge import observations
 from app.services.knowledge.writes import Strict, WriteVerificationError, blank_row, empty_not_allowed, find
-from app.services.paging import PageRequest, cached_total
+from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.tokens import Principal
 
@@ -68,8 +68,8 @@ def body(node: dict[str, Any]) -> dict[str, Any]:
 def list_indicators(model: ReadModel, page: PageRequest | None = None) -> dict[str, Any]:
     """One page of indicators by slug (SKIP/LIMIT in the store)."""
     page = page or PageRequest.first("indicators")
-    data = [body(row["node"]) for row in model.store.read("indicator_page", page.params)]
-    return page.page(data, cached_total(model, "indicator_total")).model_dump()
+    rows, total = read_page(model, page, "indicator_page", "indicator_total")
+    return page.page([body(row["node"]) for row in rows], total).model_dump()
 
 
 def get(model: ReadModel, key: str) -> dict[str, Any]:

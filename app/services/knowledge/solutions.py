@@ -33,7 +33,7 @@ from app.services.knowledge.writes import (
     slugify,
 )
 from app.services.names import NodeRef
-from app.services.paging import PageRequest, cached_total
+from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.text import fold
 from app.services.tokens import Principal
@@ -119,8 +119,8 @@ def list_solutions(model: ReadModel, page: PageRequest | None = None) -> dict[st
     page = page or PageRequest.first("solutions")
 
     def build() -> dict[str, Any]:
-        data = [solution_body(model, row["node"]) for row in model.store.read("solution_page", page.params)]
-        return page.page(data, cached_total(model, "solution_total")).model_dump()
+        rows, total = read_page(model, page, "solution_page", "solution_total")
+        return page.page([solution_body(model, row["node"]) for row in rows], total).model_dump()
 
     return model.cached(("solutions", page), build)
 
