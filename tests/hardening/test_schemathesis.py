@@ -14,6 +14,7 @@ purpose, many times a minute, and a 429 would hide the 401 they look for.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,3 +116,29 @@ def test_every_check_in_every_phase_passes(contract_app: tuple[Any, str]) -> Non
         assert codes - {401, 403, 405, 429}, (label, codes)
         assert 401 in codes, (label, codes)
     assert any(code in (201, 204) for label in secured for code in run.statuses.get(label, ())), run.statuses
+
+
+def test_a_check_is_set_otherwise_only_on_the_operations_named(contract_app: tuple[Any, str]) -> None:
+    """An `[[operations]]` block with include-path and include-method selects every operation matching
+    either (schemathesis ORs its filters), which once switched a check off for every POST."""
+    app, token = contract_app
+    blocks = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["operations"]
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=_config(token))
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        checks = schema.config.checks_config_for(operation=operation)
+        for check in ("positive_data_acceptance", "unsupported_method", "allow_header_conformance"):
+            naming = [
+                block
+                for block in blocks
+                if block.get("checks", {}).get(check, {}).get("enabled") is False
+                and _names(block, operation.label, operation.path)
+            ]
+            assert getattr(checks, check).enabled == (not naming), (operation.label, check)
+
+
+def _names(block: dict[str, Any], label: str, path: str) -> bool:
+    """Whether a block names the operation: by `include-name` ("METHOD path"), or by path alone."""
+    names = block.get("include-name", [])
+    paths = block.get("include-path", []) if "include-method" not in block else []
+    return label in ([names] if isinstance(names, str) else names) or path in ([paths] if isinstance(paths, str) else paths)

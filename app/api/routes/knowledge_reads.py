@@ -2,15 +2,16 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import AdminDep, EditorDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
 from app.api.paging import IndicatorPages, link_next
+from app.api.params import name_path
 from app.services.knowledge import changes, indicators
 
 router = APIRouter(prefix="/api", tags=["knowledge"], responses=WRITE_RESPONSES)
-Slug = Annotated[str, Path(max_length=200, description="slug or name: `carl`")]
+Slug = Annotated[str, name_path("An indicator: its slug or name", "carl")]
 
 
 @router.get("/indicators")

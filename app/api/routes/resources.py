@@ -2,15 +2,16 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import EditorDep, IfMatchDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
+from app.api.params import name_path
 from app.api.versioned import answer
 from app.services.knowledge import resources
 
 router = APIRouter(prefix="/api/resources", tags=["knowledge"], responses=WRITE_RESPONSES)
-Key = Annotated[str, Path(max_length=200, description="id, slug or title: `wp4-courses-and-masterclasses`")]
+Key = Annotated[str, name_path("A resource: its id, slug or title", "wp4-courses-and-masterclasses")]
 Filter = Annotated[str | None, Query(max_length=200)]
 
 

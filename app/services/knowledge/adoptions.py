@@ -19,6 +19,7 @@ from app.services.knowledge.writes import (
     SourceLink,
     Strict,
     WriteVerificationError,
+    absent,
     blank_row,
     current,
     delete_verified,
@@ -47,8 +48,8 @@ class AdoptionIn(Strict):
 
 
 class AdoptionPatch(Strict):
-    status: Literal[ADOPTION_STATUSES] | None = None  # type: ignore[valid-type]
-    date: PastDate | None = None
+    status: Literal[ADOPTION_STATUSES] = absent()  # type: ignore[valid-type]
+    date: PastDate = absent()
     note: str | None = Field(None, max_length=5000)
     source: SourceLink | None = None
 

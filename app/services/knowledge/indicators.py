@@ -14,7 +14,7 @@ from app.i18n import gettext as _
 from app.seed import indicator_id
 from app.services.errors import Conflict, InvalidParameter, NotFound
 from app.services.knowledge import observations
-from app.services.knowledge.writes import Strict, WriteVerificationError, blank_row, empty_not_allowed, find
+from app.services.knowledge.writes import Strict, WriteVerificationError, absent, blank_row, empty_not_allowed, find
 from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.tokens import Principal
@@ -41,13 +41,13 @@ class IndicatorIn(Strict):
 
 
 class IndicatorPatch(Strict):
-    name_da: str | None = Field(None, min_length=2, max_length=200)
-    name_en: str | None = Field(None, min_length=2, max_length=200)
-    unit: str | None = Field(None, min_length=1, max_length=50)
-    min: float | None = Field(None, allow_inf_nan=False)
-    max: float | None = Field(None, allow_inf_nan=False)
-    better: Literal["higher", "lower"] | None = None
-    scale: str | None = Field(None, min_length=10, max_length=5000)
+    name_da: str = absent(min_length=2, max_length=200)
+    name_en: str = absent(min_length=2, max_length=200)
+    unit: str = absent(min_length=1, max_length=50)
+    min: float = absent(allow_inf_nan=False)
+    max: float = absent(allow_inf_nan=False)
+    better: Literal["higher", "lower"] = absent()
+    scale: str = absent(min_length=10, max_length=5000)
 
 
 def body(node: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from app.services.knowledge.writes import (
     SourceLink,
     Strict,
     WriteVerificationError,
+    absent,
     blank_row,
     current,
     delete_verified,
@@ -49,9 +50,9 @@ class ObservationIn(Strict):
 
 
 class ObservationPatch(Strict):
-    value: float | None = Field(None, allow_inf_nan=False)
-    date: PastDate | None = None
-    source: SourceLink | None = None
+    value: float = absent(allow_inf_nan=False)
+    date: PastDate = absent()
+    source: SourceLink = absent()
 
 
 def _body(row: dict[str, Any]) -> dict[str, Any]:

@@ -16,8 +16,10 @@ from app.services.errors import Conflict, InvalidParameter
 from app.services.knowledge.writes import (
     Date,
     HttpLink,
+    NodeName,
     Strict,
     WriteVerificationError,
+    absent,
     blank_row,
     current,
     delete_verified,
@@ -31,6 +33,7 @@ from app.services.knowledge.writes import (
 )
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
+from app.services.text import SLUG_NAME_PATTERN
 from app.services.tokens import Principal
 
 SEED_FILE = "seed/knowledge.yaml"
@@ -47,27 +50,27 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1: d
 
 
 class ResourceIn(Strict):
-    title: str = Field(min_length=2, max_length=300)
+    title: str = Field(min_length=2, max_length=300, pattern=SLUG_NAME_PATTERN)
     kind: Kind
     url: HttpLink | None = None
     language: Language
     date: Date | None = None
     summary: str | None = Field(None, max_length=5000)
-    tasks: list[str] = Field(default_factory=list, max_length=50)
-    themes: list[str] = Field(default_factory=list, max_length=50)
-    solutions: list[str] = Field(default_factory=list, max_length=50)
+    tasks: list[NodeName] = Field(default_factory=list, max_length=50)
+    themes: list[NodeName] = Field(default_factory=list, max_length=50)
+    solutions: list[NodeName] = Field(default_factory=list, max_length=50)
 
 
 class ResourcePatch(Strict):
-    title: str | None = Field(None, min_length=2, max_length=300)
-    kind: Kind | None = None
+    title: str = absent(min_length=2, max_length=300, pattern=SLUG_NAME_PATTERN)
+    kind: Kind = absent()
     url: HttpLink | None = None
-    language: Language | None = None
+    language: Language = absent()
     date: Date | None = None
     summary: str | None = Field(None, max_length=5000)
-    tasks: list[str] | None = Field(None, max_length=50)
-    themes: list[str] | None = Field(None, max_length=50)
-    solutions: list[str] | None = Field(None, max_length=50)
+    tasks: list[NodeName] | None = Field(None, max_length=50)
+    themes: list[NodeName] | None = Field(None, max_length=50)
+    solutions: list[NodeName] | None = Field(None, max_length=50)
 
 
 FIELDS = ("id", "slug", "name", "resource_kind", "url", "language", "date", "summary", "version")
