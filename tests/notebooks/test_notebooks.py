@@ -86,5 +86,6 @@ def test_the_runner_fails_on_an_error(tmp_path: Path, kernel_env: dict[str, str]
         ]
     )
     nbformat.write(notebook, broken)
-    with pytest.raises(CellExecutionError, match="no municipality called 'Atlantis'"):
+    # The explorer speaks the default language (Danish): "ukendt kommune: 'Atlantis'"
+    with pytest.raises(CellExecutionError, match="NotFound.*: ukendt kommune: 'Atlantis'"):
         runner.execute(broken, tmp_path, kernel_env)
