@@ -15,6 +15,16 @@ from app.graph.store import LoadVerificationError
 from app.seed import SeedError, SeedGraph, load_seed
 from tests.conftest import SEED_DIR, all_edges
 
+# One page holding every municipality: the loader's rows read back through the app's own query.
+EVERY_MUNICIPALITY = {
+    "any_region": True,
+    "region": "",
+    "any_participation": True,
+    "participating": False,
+    "skip": 0,
+    "limit": 1000,
+}
+
 
 def snapshot(store: EmbeddedStore) -> dict[str, list]:
     """Every node and relationship of the graph, without the load's generation stamp."""
@@ -61,7 +71,7 @@ def test_loader_keeps_rows_that_share_a_region(tmp_path: Path, seed_graph: SeedG
     """The same shape as the defect: many municipalities per region, all kept."""
     store = EmbeddedStore(tmp_path)
     store.replace_graph(seed_graph)
-    rows = store.read("municipalities")
+    rows = store.read("municipality_page", EVERY_MUNICIPALITY)
     assert len(rows) == 98
     by_region: dict[str, int] = {}
     for edge in all_edges(store):
@@ -207,9 +217,9 @@ def test_readers_of_an_old_generation_finish_after_a_reload(tmp_path: Path, seed
     writer.replace_graph(seed_graph)
     reader = EmbeddedStore(tmp_path)
     first = reader.generation
-    assert len(reader.read("municipalities")) == 98
+    assert len(reader.read("municipality_page", EVERY_MUNICIPALITY)) == 98
     second = writer.replace_graph(seed_graph).generation
     assert reader.generation == second != first
-    assert len(reader.read("municipalities")) == 98
+    assert len(reader.read("municipality_page", EVERY_MUNICIPALITY)) == 98
     reader.close()
     writer.close()

@@ -87,5 +87,5 @@ def test_the_runner_fails_on_an_error(tmp_path: Path, kernel_env: dict[str, str]
     )
     nbformat.write(notebook, broken)
     # The explorer speaks the default language (Danish): "ukendt kommune: 'Atlantis'"
-    with pytest.raises(CellExecutionError, match="NotFound.*: ukendt kommune: 'Atlantis'"):
+    with pytest.raises(CellExecutionError, match=r"NotFound.*: ukendt kommune: 'Atlantis'"):
         runner.execute(broken, tmp_path, kernel_env)

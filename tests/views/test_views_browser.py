@@ -48,7 +48,7 @@ def origin(embedded_path: Path, report_origins: tuple[str, str]) -> Iterator[str
 
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
-    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="da-DK")
     yield ctx
     ctx.close()
 
@@ -200,7 +200,7 @@ def save_download(page: Any, tmp_path: Path) -> Path:
 
 
 def open_offline(browser: Any, file: Path) -> tuple[Any, Any, PageLog]:
-    context = browser.new_context(offline=True)
+    context = browser.new_context(offline=True, locale="da-DK")
     page, log = open_page(context)
     page.goto(file.as_uri())
     return context, page, log
