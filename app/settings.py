@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     seed_path: Path = Field(SEED_DIR, validation_alias=env("LIFEACT_SEED_PATH"))
     load_batch_size: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_LOAD_BATCH_SIZE"))
     warm_on_start: bool = Field(True, validation_alias=env("LIFEACT_WARM_ON_START"))
+    # 0: sized per graph (app/graph/embedded.py auto_pool_mb).
     embedded_buffer_pool_mb: int = Field(0, ge=0, le=65536, validation_alias=env("LIFEACT_EMBEDDED_BUFFER_POOL_MB"))
     # LadybugDB connections per open graph, and compiled statements each keeps (app/graph/embedded.py).
     embedded_connections: int = Field(2, ge=1, le=64, validation_alias=env("LIFEACT_EMBEDDED_CONNECTIONS"))

@@ -68,9 +68,15 @@ from app.steps import NO_STEPS, Steps
 
 POINTER = "CURRENT"
 KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
-# 0 keeps LadybugDB's own default (most of the machine's memory, about 40 MB more resident at open
-# than a fixed pool); LIFEACT_EMBEDDED_BUFFER_POOL_MB sets a fixed pool.
+# 0 sizes the pool per generation (auto_pool_mb): LadybugDB's own default (most of the machine's
+# memory) never evicts what queries leave behind, so the server grew with every query it compiled.
 DEFAULT_BUFFER_POOL_MB = 0
+# The automatic pool: what the largest query needs, measured with LadybugDB 0.22. Its shortest paths
+# (path tracking over 21 relationship types) take about 75 MB at seed scale and 190 MB at 100,000
+# municipalities (a 42 MB file); every other query needs a few MB.
+AUTO_POOL_BASE_MB = 96
+AUTO_POOL_PER_FILE_MB = 3
+_POOL_FULL = "buffer pool is full"
 # Connections per opened generation. Each keeps its own compiled statements (see below), so every
 # connection more holds the hot queries once more; two keep both cores of a small machine busy.
 DEFAULT_CONNECTIONS = 2
@@ -129,10 +135,12 @@ class _Generation:
     ) -> None:
         self.path = path
         self.read_only = read_only
+        self.pool_mb = buffer_pool_mb or auto_pool_mb(path)
         self.database = ladybug.Database(
-            str(path), read_only=read_only, buffer_pool_size=buffer_pool_mb * 1024 * 1024, max_num_threads=QUERY_THREADS
+            str(path), read_only=read_only, buffer_pool_size=self.pool_mb * 1024 * 1024, max_num_threads=QUERY_THREADS
         )
         self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
+        self._connections: list[ladybug.Connection] = []
         self._created = 0
         self._pool_size = pool_size
         self._statements = statements
@@ -152,6 +160,8 @@ class _Generation:
                     self._created += 1
             if make_new:
                 conn = ladybug.Connection(self.database)
+                with self._lock:
+                    self._connections.append(conn)
             else:
                 try:
                     conn = self._pool.get(timeout=budget.remaining() if budget else None)
@@ -162,6 +172,24 @@ class _Generation:
         finally:
             keep_statements(conn, self._statements)
             self._pool.put(conn)
+
+    def run(self, conn: ladybug.Connection, run: Callable[[], Any]) -> Any:
+        """`run()` on `conn`; when the buffer pool is full, once more after every idle connection
+        has let go of its compiled statements (their plans pin working memory in the pool), so a
+        fixed pool bounds the memory and costs recompiling, not a failed query."""
+        try:
+            return run()
+        except RuntimeError as exc:
+            if _POOL_FULL not in str(exc):
+                raise
+        self.drop_statements()
+        return run()
+
+    def drop_statements(self) -> int:
+        """Close the compiled statements of every connection not running a query now; how many."""
+        with self._lock:
+            connections = list(self._connections)
+        return sum(drop_statements(conn) for conn in connections)
 
     def close(self) -> None:
         while True:
@@ -319,18 +347,24 @@ class EmbeddedStore(GraphStore):
         with self._write_lock:
             generation = self._writable()
             with generation.connection() as conn:
-                conn.execute("BEGIN TRANSACTION").close()
-                try:
-                    tx = WriteTx(lambda text, params: _rows(conn, text, params), self.queries)
-                    result, change = fn(tx)
-                    writes = record_change(tx, change)
-                    conn.execute("COMMIT").close()
-                except BaseException as exc:
-                    with contextlib.suppress(Exception):
-                        conn.execute("ROLLBACK").close()
-                    if isinstance(exc, RuntimeError):  # LadybugDB's own failures (a full buffer pool …): 503, never 500
-                        raise StoreUnavailable(f"the embedded store could not write; nothing was changed: {exc}") from exc
-                    raise
+
+                def attempt() -> tuple[Any, int]:
+                    conn.execute("BEGIN TRANSACTION").close()
+                    try:
+                        tx = WriteTx(lambda text, params: _rows(conn, text, params), self.queries)
+                        result, change = fn(tx)
+                        writes = record_change(tx, change)
+                        conn.execute("COMMIT").close()
+                        return result, writes
+                    except BaseException:
+                        with contextlib.suppress(Exception):
+                            conn.execute("ROLLBACK").close()
+                        raise
+
+                try:  # a full pool rolls back: the write functions only touch `tx`, so they can run again
+                    result, writes = generation.run(conn, attempt)
+                except RuntimeError as exc:  # LadybugDB's own failures (a full buffer pool …): 503, never 500
+                    raise StoreUnavailable(f"the embedded store could not write; nothing was changed: {exc}") from exc
             self._writes[generation.path.name] = writes
             return result
 
@@ -345,9 +379,9 @@ class EmbeddedStore(GraphStore):
             with generation.connection(budget) as conn:
                 try:
                     if budget is None:
-                        return _rows(conn, text, params)
+                        return generation.run(conn, lambda: _rows(conn, text, params))
                     with _bounded(conn, budget):
-                        return _rows(conn, text, params)
+                        return generation.run(conn, lambda: _rows(conn, text, params))
                 except RuntimeError as exc:  # LadybugDB's own failures (memory, interrupts): a 503, never a 500
                     raise StoreUnavailable(f"the embedded store could not answer: {exc}") from exc
 
@@ -567,6 +601,30 @@ def _touch_statement(conn: ladybug.Connection, text: str) -> None:
     with lock:
         for key in [key for key in cache if key[0] == text]:
             cache[key] = cache.pop(key)
+
+
+def auto_pool_mb(path: Path) -> int:
+    """The buffer pool for the database file at `path` when none is set (see AUTO_POOL_BASE_MB)."""
+    try:
+        file_mb = path.stat().st_size / (1024 * 1024)
+    except OSError:
+        file_mb = 0
+    return AUTO_POOL_BASE_MB + int(AUTO_POOL_PER_FILE_MB * file_mb + 0.5)
+
+
+def drop_statements(conn: ladybug.Connection) -> int:
+    """Close every compiled statement of `conn` unless a query runs on it now (its lock is held
+    while it runs); how many were closed."""
+    lock = getattr(conn, _STATEMENT_LOCK, None)
+    if lock is None or not lock.acquire(blocking=False):
+        return 0
+    try:
+        cache = getattr(conn, _STATEMENT_CACHE, {})
+        dropped = len(cache)
+        keep_statements(conn, 0)
+        return dropped
+    finally:
+        lock.release()
 
 
 def keep_statements(conn: ladybug.Connection, limit: int) -> int:

@@ -47,3 +47,65 @@ def test_each_connection_keeps_at_most_its_bound_and_the_most_recently_used(embe
         assert {"IN_REGION", "MEMBER_OF"} <= {row["type"] for row in rows}  # answers are unchanged by eviction
     finally:
         store.close()
+
+
+def test_an_automatic_pool_grows_with_the_database_file(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.lbdb", tmp_path / "large.lbdb"
+    small.write_bytes(b"\0" * (1024 * 1024))
+    large.write_bytes(b"\0" * (40 * 1024 * 1024))
+    assert embedded.auto_pool_mb(small) == embedded.AUTO_POOL_BASE_MB + embedded.AUTO_POOL_PER_FILE_MB
+    assert embedded.auto_pool_mb(large) == embedded.AUTO_POOL_BASE_MB + 40 * embedded.AUTO_POOL_PER_FILE_MB
+    assert embedded.auto_pool_mb(tmp_path / "missing.lbdb") == embedded.AUTO_POOL_BASE_MB
+
+
+def test_the_store_opens_its_graph_with_the_automatic_pool_unless_one_is_set(embedded_path: Path) -> None:
+    for setting in (0, 160):
+        store = EmbeddedStore(embedded_path, buffer_pool_mb=setting)
+        try:
+            assert store._live is not None
+            expected = setting or embedded.auto_pool_mb(store._live.path)
+            assert store._live.pool_mb == expected
+            with store._live.connection() as conn:
+                limit = conn.execute("CALL bm_info() RETURN *").get_next()[0]
+            assert limit == expected * 1024 * 1024
+        finally:
+            store.close()
+
+
+def test_a_full_pool_makes_the_store_let_go_of_compiled_statements_not_fail(embedded_path: Path) -> None:
+    """Each kept plan pins working memory in the pool; a fixed pool fills, and the read that finds
+    it full runs again once the idle connections have dropped their statements."""
+    store = EmbeddedStore(embedded_path, pool_size=2, buffer_pool_mb=24, statements=1000)
+    try:
+        ids = ["municipality:101", "municipality:147", "workpackage:WP9"]
+        expected = {}
+        for label in LABELS:
+            for name in ("expand_out", "expand_in"):
+                expected[(label, name)] = store.read(name, {"ids": ids}, label=label)
+        assert store._live is not None
+        with store._live.connection() as conn:
+            kept = len(getattr(conn, embedded._STATEMENT_CACHE))
+        assert kept < 2 * len(LABELS), "the pool never filled: the test no longer tests the retry"
+        for (label, name), rows in expected.items():  # and the answers are the same when compiled again
+            assert store.read(name, {"ids": ids}, label=label) == rows
+    finally:
+        store.close()
+
+
+def test_a_query_that_cannot_fit_the_pool_is_refused_as_unavailable_not_a_crash(embedded_path: Path) -> None:
+    from app.graph.store import StoreUnavailable
+
+    store = EmbeddedStore(embedded_path, buffer_pool_mb=24)
+    try:
+        try:
+            store.read(
+                "shortest_paths",
+                {"source": "municipality:741", "target": "municipality:630", "limit": 5},
+                path=("Municipality", "Municipality", 6),
+            )
+        except StoreUnavailable as exc:
+            assert "buffer pool" in str(exc)
+        else:
+            raise AssertionError("a 24 MB pool held the path tracking: the test no longer tests the refusal")
+    finally:
+        store.close()
