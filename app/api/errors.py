@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api.language import language_of_scope
 from app.api.methods import allowed_methods
 from app.api.params import pattern_help
-from app.graph.store import StoreUnavailable
+from app.graph.store import StoreMemoryExceeded, StoreUnavailable
 from app.i18n import N_, use_language
 from app.i18n import gettext as _
 from app.models import ErrorBody, ErrorResponse
@@ -171,6 +171,20 @@ def install_error_handlers(app: FastAPI) -> None:
         response = error_response(exc.status, exc.message, exc.expected, exc.suggestions, exc.code)
         response.headers.update(getattr(exc, "headers", None) or {})
         return response
+
+    @app.exception_handler(StoreMemoryExceeded)
+    async def store_memory_exceeded(request: Request, exc: StoreMemoryExceeded) -> JSONResponse:
+        from app.api.budget import hint_for  # the budget's hints per endpoint; it answers with error_response
+
+        log.warning("store memory exceeded on %s: %s", request.url.path, exc)
+        return error_response(
+            503,
+            _("this question needs more working memory than the graph store may use; {hint}").format(
+                hint=hint_for(request.url.path)
+            ),
+            _("a narrower question, or a larger LIFEACT_EMBEDDED_BUFFER_POOL_MB"),
+            code="store_memory_exceeded",
+        )
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

@@ -14,6 +14,11 @@ GOAL_SCALE_P95_MS = 100.0  # EU scale, uncached, over HTTP
 GOAL_SCALE_READY_SECONDS = 3.0  # EU scale: from starting `lifeact serve` to the first answer of /api/overlap
 GOAL_SCALE_RSS_MB = 400.0  # EU scale: the server's memory after the scale measurements
 GOAL_BULK_ROWS_PER_SECOND = 100_000
+# The server's memory ceiling (issue 15), from measurements at seed and EU scale (README, "Memory"):
+# the process with every library the views load and its working memory, the name index and the
+# answers (per node), and LadybugDB's buffer pool, which bounds what queries keep.
+CEILING_BASE_MB = 320.0
+CEILING_KB_PER_NODE = 4.0
 GOAL_RENDER_MS = 20.0  # server-side HTML for up to RENDER_GOAL_NODES nodes
 GOAL_LAYOUT_MS = 2000.0  # a stable layout in headless chromium for up to LAYOUT_GOAL_NODES nodes
 RENDER_GOAL_NODES = 1_000
@@ -57,3 +62,8 @@ class Scenario:
 
 
 SEED_SCENARIO = Scenario(municipality="Samsø", other="Aalborg", path_target="Vejle", work_package="WP9", task="T.9.1")
+
+
+def memory_ceiling_mb(nodes: int, pool_mb: float) -> float:
+    """The most memory `lifeact serve` needs for a graph of `nodes` nodes on a pool of `pool_mb`."""
+    return CEILING_BASE_MB + CEILING_KB_PER_NODE * nodes / 1024 + pool_mb

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.benchmark.plan import (
+    CEILING_BASE_MB,
+    CEILING_KB_PER_NODE,
     GOAL_BULK_ROWS_PER_SECOND,
     GOAL_FLOOR_RATIO,
     GOAL_LATENCY_RATIO,
@@ -106,6 +108,12 @@ def _scale(scale: dict[str, Any]) -> list[str]:
         lines.append(
             f"  {name:<44} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f}  "
             f"{'met' if row['goal_met'] else 'MISSED'} (p95 ≤ {GOAL_SCALE_P95_MS:.0f}{errors})"
+        )
+    if "memory_ceiling" in scale:
+        ceiling = scale["memory_ceiling"]
+        lines.append(
+            f"  memory ceiling (issue 15): {ceiling['ceiling_mb']} MB = {CEILING_BASE_MB:.0f} MB + "
+            f"{CEILING_KB_PER_NODE:g} KB per node + the buffer pool ({ceiling['pool_mb']} MB)"
         )
     if "routes" in scale:
         lines += _routes(scale["routes"])

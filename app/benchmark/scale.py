@@ -26,6 +26,7 @@ from app.benchmark.plan import (
     GOAL_SCALE_RSS_MB,
     QUICK,
     Profile,
+    memory_ceiling_mb,
 )
 from app.benchmark.queries import bench_queries
 from app.benchmark.routes import Budget, RouteInputs, bench_routes
@@ -98,7 +99,8 @@ def bench_scale(
     budgets: dict[str, Budget] | None = None,
 ) -> dict[str, Any]:
     from app.graph.bulk import bulk_load
-    from app.graph.embedded import EmbeddedStore
+    from app.graph.embedded import EmbeddedStore, auto_pool_mb
+    from app.settings import get_settings
     from app.synth import SynthSizes, synth_graph
 
     sizes = SynthSizes(profile.municipalities, profile.regions, profile.projects)
@@ -132,7 +134,10 @@ def bench_scale(
         result["queries"] = bench_queries(store, scenario, max(5, profile.query_samples // 2), budget, False, steps)
     finally:
         store.close()
-    result.update(bench_scale_served(folder / "synth", inputs, profile.scale_samples, steps, route_inputs, budgets))
+    pool_mb = get_settings().embedded_buffer_pool_mb or auto_pool_mb(folder / "synth" / report.generation)
+    ceiling = memory_ceiling_mb(sum(report.counts.nodes.values()), pool_mb)
+    result["memory_ceiling"] = {"pool_mb": pool_mb, "ceiling_mb": round(ceiling)}
+    result.update(bench_scale_served(folder / "synth", inputs, profile.scale_samples, steps, route_inputs, budgets, ceiling))
     return result
 
 
@@ -143,6 +148,7 @@ def bench_scale_served(
     steps: Steps = NO_STEPS,
     route_inputs: RouteInputs | None = None,
     budgets: dict[str, Budget] | None = None,
+    ceiling_mb: float = GOAL_SCALE_RSS_MB,
 ) -> dict[str, Any]:
     """`lifeact serve` on the synthetic store: ready time, services over HTTP, memory; with
     `route_inputs`, then every GET route once (the editor token it sends is made here)."""
@@ -172,7 +178,7 @@ def bench_scale_served(
         routes = None
         if route_inputs is not None:
             steps.begin("every GET route once (issue 15)", total=1, unit="sweep")
-            routes = bench_routes(server, route_inputs, GOAL_SCALE_RSS_MB, budgets)
+            routes = bench_routes(server, route_inputs, ceiling_mb, budgets)
             steps.advance()
     served = {
         "ready_seconds": round(ready_seconds, 2),

@@ -47,6 +47,7 @@ from app.graph.store import (
     ReadOnlyQueryTimedOut,
     ReadOnlyQueryWrote,
     Row,
+    StoreMemoryExceeded,
     StoreUnavailable,
     WriteFunction,
     WriteTx,
@@ -72,11 +73,15 @@ KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may s
 # memory) never evicts what queries leave behind, so the server grew with every query it compiled.
 DEFAULT_BUFFER_POOL_MB = 0
 # The automatic pool: what the largest query needs, measured with LadybugDB 0.22. Its shortest paths
-# (path tracking over 21 relationship types) take about 75 MB at seed scale and 190 MB at 100,000
-# municipalities (a 42 MB file); every other query needs a few MB.
-AUTO_POOL_BASE_MB = 96
+# (path tracking over 21 relationship types) reserve 75 MB at seed scale, up to 150 MB between two
+# municipalities of a synthetic grid with many shortest paths, and 190 MB at 100,000 municipalities
+# (a 42 MB file); every other query a few MB. A reservation is not resident memory: the pool bounds
+# the server's memory because what the kept statements pin stays in it.
+AUTO_POOL_BASE_MB = 160
 AUTO_POOL_PER_FILE_MB = 3
 _POOL_FULL = "buffer pool is full"
+# How long a query that found the pool full waits for the queries running beside it to end.
+POOL_WAIT_SECONDS = 5.0
 # Connections per opened generation. Each keeps its own compiled statements (see below), so every
 # connection more holds the hot queries once more; two keep both cores of a small machine busy.
 DEFAULT_CONNECTIONS = 2
@@ -173,23 +178,27 @@ class _Generation:
             keep_statements(conn, self._statements)
             self._pool.put(conn)
 
-    def run(self, conn: ladybug.Connection, run: Callable[[], Any]) -> Any:
-        """`run()` on `conn`; when the buffer pool is full, once more after every idle connection
-        has let go of its compiled statements (their plans pin working memory in the pool), so a
-        fixed pool bounds the memory and costs recompiling, not a failed query."""
-        try:
-            return run()
-        except RuntimeError as exc:
-            if _POOL_FULL not in str(exc):
-                raise
-        self.drop_statements()
-        return run()
+    def run(self, conn: ladybug.Connection, run: Callable[[], Any], wait: float = 0.0) -> Any:
+        """`run()` on `conn`; when the buffer pool is full, again after every idle connection has
+        let go of its compiled statements (their plans pin working memory in the pool), and once
+        more after waiting up to `wait` seconds for the busy ones to let go too. So a fixed pool
+        bounds the memory and costs recompiling, not a failed query."""
+        for attempt in range(3):
+            try:
+                return run()
+            except RuntimeError as exc:
+                if _POOL_FULL not in str(exc) or attempt == 2:
+                    raise
+            self.drop_statements(wait if attempt else 0.0)
+        raise AssertionError("unreachable")
 
-    def drop_statements(self) -> int:
-        """Close the compiled statements of every connection not running a query now; how many."""
+    def drop_statements(self, wait: float = 0.0) -> int:
+        """Close the compiled statements of every connection (waiting up to `wait` seconds in all
+        for a query running on one to end; those still busy keep theirs); how many were closed."""
         with self._lock:
             connections = list(self._connections)
-        return sum(drop_statements(conn) for conn in connections)
+        deadline = time.monotonic() + wait
+        return sum(drop_statements(conn, max(0.0, deadline - time.monotonic())) for conn in connections)
 
     def close(self) -> None:
         while True:
@@ -362,7 +371,7 @@ class EmbeddedStore(GraphStore):
                         raise
 
                 try:  # a full pool rolls back: the write functions only touch `tx`, so they can run again
-                    result, writes = generation.run(conn, attempt)
+                    result, writes = generation.run(conn, attempt, POOL_WAIT_SECONDS)
                 except RuntimeError as exc:  # LadybugDB's own failures (a full buffer pool …): 503, never 500
                     raise StoreUnavailable(f"the embedded store could not write; nothing was changed: {exc}") from exc
             self._writes[generation.path.name] = writes
@@ -379,10 +388,15 @@ class EmbeddedStore(GraphStore):
             with generation.connection(budget) as conn:
                 try:
                     if budget is None:
-                        return generation.run(conn, lambda: _rows(conn, text, params))
+                        return generation.run(conn, lambda: _rows(conn, text, params), POOL_WAIT_SECONDS)
                     with _bounded(conn, budget):
-                        return generation.run(conn, lambda: _rows(conn, text, params))
+                        wait = min(POOL_WAIT_SECONDS, budget.remaining())
+                        return generation.run(conn, lambda: _rows(conn, text, params), wait)
                 except RuntimeError as exc:  # LadybugDB's own failures (memory, interrupts): a 503, never a 500
+                    if _POOL_FULL in str(exc):
+                        raise StoreMemoryExceeded(
+                            f"the question needs more than the {generation.pool_mb} MB buffer pool of the embedded store"
+                        ) from exc
                     raise StoreUnavailable(f"the embedded store could not answer: {exc}") from exc
 
     def run_read_only(
@@ -612,11 +626,11 @@ def auto_pool_mb(path: Path) -> int:
     return AUTO_POOL_BASE_MB + int(AUTO_POOL_PER_FILE_MB * file_mb + 0.5)
 
 
-def drop_statements(conn: ladybug.Connection) -> int:
-    """Close every compiled statement of `conn` unless a query runs on it now (its lock is held
-    while it runs); how many were closed."""
+def drop_statements(conn: ladybug.Connection, wait: float = 0.0) -> int:
+    """Close every compiled statement of `conn`, unless a query runs on it (its lock is held while
+    it runs) for longer than `wait` seconds; how many were closed."""
     lock = getattr(conn, _STATEMENT_LOCK, None)
-    if lock is None or not lock.acquire(blocking=False):
+    if lock is None or not (lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)):
         return 0
     try:
         cache = getattr(conn, _STATEMENT_CACHE, {})

@@ -25,6 +25,10 @@ class StoreUnavailable(Exception):
     """The store cannot be reached or did not answer in time; the message says why."""
 
 
+class StoreMemoryExceeded(StoreUnavailable):
+    """A question needed more working memory than the store may use (the embedded buffer pool)."""
+
+
 class LoadVerificationError(Exception):
     """What the loader wrote differs from the seed; the message holds the diff."""
 

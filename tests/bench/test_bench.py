@@ -14,6 +14,7 @@ from app.benchmark import measure, plan, report
 from app.benchmark.endpoints import bench_http
 from app.benchmark.views import synthetic_neighbourhood, view_urls
 from app.cli import main
+from app.graph import embedded
 from app.graph.queries import catalog
 from app.main import app
 from app.seed import load_seed
@@ -98,6 +99,14 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     assert routes["alive_at_end"] is True and routes["max_rss_mb"] > 20 and isinstance(routes["under_ceiling"], bool)
     assert all(row["verdict"] for row in routes["routes"].values())
     assert routes["routes"]["/api/overlap"]["status"] == 200  # typical values from the synthetic graph resolve
+    # the ceiling the sweep holds the server to is the documented one for this graph and its pool
+    ceiling = scale["memory_ceiling"]
+    nodes = sum(scale["sizes"]["nodes"].values())
+    assert ceiling["pool_mb"] >= embedded.AUTO_POOL_BASE_MB
+    assert routes["ceiling_mb"] == plan.memory_ceiling_mb(nodes, ceiling["pool_mb"])
+    assert ceiling["ceiling_mb"] == round(routes["ceiling_mb"])
+    # a 300-municipality graph stays far below it: the pool bounds what LadybugDB keeps
+    assert routes["under_ceiling"] is True
     assert routes["routes"]["/api/solutions/{key}"]["verdict"] == "not asked"  # the synthetic graph has no solutions
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]

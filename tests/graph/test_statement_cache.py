@@ -11,6 +11,7 @@ import ladybug
 from app.graph import embedded
 from app.graph.embedded import EmbeddedStore, keep_statements
 from app.graph.schema import LABELS
+from app.graph.store import StoreMemoryExceeded
 
 
 def test_ladybug_still_keeps_its_statements_where_the_store_bounds_them(tmp_path: Path) -> None:
@@ -93,8 +94,6 @@ def test_a_full_pool_makes_the_store_let_go_of_compiled_statements_not_fail(embe
 
 
 def test_a_query_that_cannot_fit_the_pool_is_refused_as_unavailable_not_a_crash(embedded_path: Path) -> None:
-    from app.graph.store import StoreUnavailable
-
     store = EmbeddedStore(embedded_path, buffer_pool_mb=24)
     try:
         try:
@@ -103,9 +102,25 @@ def test_a_query_that_cannot_fit_the_pool_is_refused_as_unavailable_not_a_crash(
                 {"source": "municipality:741", "target": "municipality:630", "limit": 5},
                 path=("Municipality", "Municipality", 6),
             )
-        except StoreUnavailable as exc:
-            assert "buffer pool" in str(exc)
+        except StoreMemoryExceeded as exc:
+            assert "24 MB buffer pool" in str(exc)
         else:
             raise AssertionError("a 24 MB pool held the path tracking: the test no longer tests the refusal")
     finally:
         store.close()
+
+
+def test_the_api_says_a_question_needs_more_memory_than_the_store_may_use(embedded_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from tests.conftest import embedded_settings
+
+    with TestClient(create_app(embedded_settings(embedded_path, embedded_buffer_pool_mb=24))) as client:
+        for language, words in (("en", "more working memory"), ("da", "mere arbejdshukommelse")):
+            answer = client.get("/api/paths", params={"source": "Samsø", "target": "Vejle", "lang": language})
+            assert answer.status_code == 503
+            error = answer.json()["error"]
+            assert error["code"] == "store_memory_exceeded" and words in error["message"]
+            assert "LIFEACT_EMBEDDED_BUFFER_POOL_MB" in error["expected"]
+        assert client.get("/api/municipalities/Samsø").status_code == 200  # small questions still answer
