@@ -393,11 +393,7 @@ class EmbeddedStore(GraphStore):
                         wait = min(POOL_WAIT_SECONDS, budget.remaining())
                         return generation.run(conn, lambda: _rows(conn, text, params), wait)
                 except RuntimeError as exc:  # LadybugDB's own failures (memory, interrupts): a 503, never a 500
-                    if _POOL_FULL in str(exc):
-                        raise StoreMemoryExceeded(
-                            f"the question needs more than the {generation.pool_mb} MB buffer pool of the embedded store"
-                        ) from exc
-                    raise StoreUnavailable(f"the embedded store could not answer: {exc}") from exc
+                    raise _unavailable(exc, generation) from exc
 
     def run_read_only(
         self, query: str, params: Mapping[str, Any], *, timeout_seconds: float, row_limit: int, release: Callable[[], None]
@@ -470,7 +466,10 @@ class EmbeddedStore(GraphStore):
                 if generation is None:
                     return _run_on_empty(text)
                 with generation.connection() as conn:
-                    return _rows(conn, text, params)
+                    try:
+                        return generation.run(conn, lambda: _rows(conn, text, params), POOL_WAIT_SECONDS)
+                    except RuntimeError as exc:
+                        raise _unavailable(exc, generation) from exc
 
             yield run
 
@@ -673,6 +672,12 @@ def _bounded(conn: ladybug.Connection, budget: Budget) -> Iterator[None]:
         raise
     finally:
         conn.set_query_timeout(0)
+
+
+def _unavailable(exc: RuntimeError, generation: _Generation) -> StoreUnavailable:
+    if _POOL_FULL in str(exc):
+        return StoreMemoryExceeded(f"the question needs more than the {generation.pool_mb} MB buffer pool of the embedded store")
+    return StoreUnavailable(f"the embedded store could not answer: {exc}")
 
 
 def _run_on_empty(text: str) -> list[Row]:
