@@ -131,6 +131,11 @@ class ResponseCache:
     def bytes(self) -> int:
         return self._bytes
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
     def __len__(self) -> int:
         return len(self._entries)
 
