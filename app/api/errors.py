@@ -154,6 +154,11 @@ def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str 
     return problem, None
 
 
+def describe_problem(error: Any) -> tuple[str, str | None]:
+    """One problem of a form's body in words, and what would fit, in the request's language."""
+    return _describe(error, None)
+
+
 def describe_validation(exc: RequestValidationError, request: Request | None = None) -> tuple[str, str]:
     """The 422's message and `expected`, for the JSON error and the views' error pages alike."""
     problems, expected = [], []

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from app.api.errors import describe_problem
 from app.api.middleware import content_security_policy
 from app.api.routes.views import _error_page
 from app.i18n import gettext as _
@@ -59,17 +60,18 @@ def checked(settings: Settings, sessions: Sessions, session: Session | None, for
     return _error_page(settings, error)
 
 
-def editor(settings: Settings, sessions: Sessions, session: Session | None, form: dict[str, str]) -> Principal | Response:
-    """Who sends a form that writes, or a 403 page (no CSRF token of this session, or no editor signed in)."""
-    sender = checked(settings, sessions, session, form)
-    if isinstance(sender, Response):
-        return sender
-    if sender.principal is None or not sender.can_edit:
-        error = Forbidden(
+def _editor(sessions: Sessions, session: Session | None, form: dict[str, str]) -> Principal:
+    """Who sends a form that writes; Forbidden without this session's CSRF token or an editor's sign-in."""
+    if session is None or not sessions.csrf_ok(session, form.get(CSRF_FIELD)):
+        raise Forbidden(
+            _("this form was refused: its security token is missing or does not belong to your session"),
+            expected=_("open the page again (the browser must keep its cookie) and send the form from there"),
+        )
+    if session.principal is None or not session.can_edit:
+        raise Forbidden(
             _("recording knowledge needs an editor's sign-in"), expected=_("sign in at /sign-in with an editor's token")
         )
-        return _error_page(settings, error)
-    return sender.principal
+    return session.principal
 
 
 def is_https(request: Request, settings: Settings) -> bool:
@@ -103,25 +105,34 @@ def see_other(location: str) -> RedirectResponse:
 
 
 def form_body(model: type[M], data: dict[str, Any]) -> M:
-    """A request body built from a form's fields, refused as the API refuses it (one clear 422)."""
+    """A request body built from a form's fields, refused as the API refuses it: one clear 422 in the
+    page's language (the API's own wording of each kind of problem)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"])
-        own = problem.get("ctx", {}).get("error") if problem["type"] == "value_error" else None
-        # our validators' own words (in the page's language), as the API gives them: no "Value error, "
-        message = str(own) if own is not None else problem["msg"]
-        raise InvalidParameter(f"{where}: {message}", expected=_("the fields as the form asks")) from None
+        message, expected = describe_problem(exc.errors()[0])
+        raise InvalidParameter(message, expected=expected or _("the fields as the form asks")) from None
 
 
 def form_write(
-    settings: Settings, form: dict[str, str], write: Callable[[], str], again: Callable[[dict[str, Any]], str]
+    settings: Settings,
+    sessions: Sessions,
+    session: Session | None,
+    form: dict[str, str],
+    write: Callable[[Principal], str],
+    again: Callable[[dict[str, Any]], str],
+    passthrough: tuple[type[ServiceError], ...] = (),
 ) -> Response:
-    """A form's write, once the sender is known to be an editor: 303 to where `write` says; on a
-    refusal the page `again` with what was typed and why, at the error's status, nothing written."""
+    """A form's write by an editor: 303 to where `write` says. Any refusal (no CSRF token of this
+    session, no editor's sign-in, a field that does not fit, a conflict) shows the page `again` with
+    what was typed and why, at the error's status, nothing written; `passthrough` errors are the
+    caller's to show (an edit's conflict has a page of its own)."""
     try:
-        return see_other(write())
+        return see_other(write(_editor(sessions, session, form)))
+    except passthrough:
+        raise
     except ServiceError as exc:
         kept = {k: v for k, v in form.items() if k != CSRF_FIELD}  # the page prints its session's own token
-        return page(settings, again(kept | {"error": exc.message, "expected": exc.expected, "status": exc.status}), exc.status)
+        return page(
+            settings, again(kept | {"error": exc.message, "expected": exc.expected, "error_status": exc.status}), exc.status
+        )

@@ -39,3 +39,34 @@ def render_resources(
     """The resources page; its form (with the session's CSRF token) only for an editor or admin."""
     context = resources_context(model, filters)
     return render_page("resources.html", "map", form=form or {}, **editor_controls(session, context["form_action"]), **context)
+
+
+def served_context(
+    model: ReadModel,
+    what: str,
+    key: str,
+    session: Session | None,
+    here: str,
+    form: dict[str, Any] | None = None,
+    serves: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The resources section of a task's, theme's or solution's page: what serves it, and for an editor
+    (or whoever sent a refused form, so nothing typed is lost) the form that adds one, its targets
+    filled in with this one and `serves` (a solution's tasks and themes). `here` is where the form
+    comes back to."""
+    form = form or {}
+    controls = editor_controls(session, here)
+    targets = {"tasks": "", "themes": "", "solutions": ""} | (serves or {})
+    targets[what + "s"] = ", ".join(part for part in (key, targets[what + "s"]) if part)
+    return {
+        "items": resources.list_resources(model, **{what: key})["data"],
+        "kinds": RESOURCE_KINDS,
+        "href": resources_url(**{what: key}),  # the list of them all, and where the form posts
+        "next": here,
+        "form": form,
+        "targets": {field: form.get(field, value) for field, value in targets.items()},
+        "editor": controls["can_edit"],
+        "show_form": controls["can_edit"] or bool(form.get("error")),
+        "csrf": controls["account"]["csrf"],
+        "sign_in_href": controls["account"]["sign_in_href"],
+    }

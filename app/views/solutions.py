@@ -8,8 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from app.graph.schema import ADOPTION_STATUSES, SOLUTION_STATUSES
 from app.i18n import gettext as _
 from app.services import entities, knowledge, replication
@@ -18,6 +16,7 @@ from app.services.paging import PageRequest
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
 from app.services.text import danish_key
+from app.views import resource_pages
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.render import account, render_page, with_query
 
@@ -113,14 +112,6 @@ def solution_form(solution: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def validation_messages(error: ValidationError) -> list[str]:
-    messages = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        messages.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
-    return messages
-
-
 # -- the list ------------------------------------------------------------------------------------
 def _choices(model: ReadModel) -> dict[str, Any]:
     tasks = [(t.code, f"{t.code} {t.title}") for wp in entities.list_work_packages(model).data for t in wp.tasks]
@@ -180,8 +171,10 @@ def render_list(
     filters: Filters,
     session: Session | None,
     form: dict[str, str] | None = None,
-    errors: list[str] | None = None,
 ) -> str:
+    """The list; a refused form (its `error` set) comes back filled in, even to someone whose sign-in
+    lapsed, so nothing typed is lost."""
+    form = form or {}
     chosen = resolved_filters(model, filters)
     region_of = {m.name: m.region for m in entities.list_municipalities(model).data}
     found = [s for s in _all_solutions(model) if _matches(s, chosen, region_of)]
@@ -213,9 +206,8 @@ def render_list(
         filters=chosen,
         choices=_choices(model),
         account=account(session, with_query("/views/solutions", **params)),
-        can_edit=session is not None and session.can_edit,
-        form=form or {},
-        errors=errors or [],
+        can_edit=(session is not None and session.can_edit) or bool(form.get("error")),
+        form=form,
     )
 
 
@@ -308,6 +300,16 @@ def changes_since_version(model: ReadModel, entity: str, version: int) -> list[d
         cursor = batch["next"]
 
 
+def _serves(solution: dict[str, Any]) -> dict[str, str]:
+    """A resource added on a solution's page is offered to its tasks and themes too (the editor may
+    take them out): what helps with a solution helps with what it works on."""
+    return {"tasks": ", ".join(solution["tasks"]), "themes": ", ".join(solution["themes"])}
+
+
+def _refused(form: dict[str, str] | None) -> bool:
+    return bool(form and form.get("error"))
+
+
 def render_solution(
     model: ReadModel,
     key: str,
@@ -315,15 +317,16 @@ def render_solution(
     as_of: str | None = None,
     *,
     adoption_form: dict[str, str] | None = None,
-    adoption_errors: list[str] | None = None,
     edit_form: dict[str, str] | None = None,
-    edit_errors: list[str] | None = None,
+    resource_form: dict[str, str] | None = None,
     conflict: dict[str, Any] | None = None,
 ) -> str:
+    """A solution's page; each form refused (its `error` set) comes back filled in, beside why."""
     solution = knowledge.get_solution(model, key)
     timeline = sorted(solution["adoptions"], key=lambda a: a["date"] or "")
     candidates = replication.replication(model, solution["id"], 10)
     path = f"/views/solutions/{solution['slug']}"
+    editor = session is not None and session.can_edit
     return render_page(
         "solution.html",
         "solution",
@@ -336,13 +339,15 @@ def render_solution(
         candidates=candidates,
         choices=_choices(model),
         account=account(session, path),
-        can_edit=session is not None and session.can_edit and solution["written"],
-        signed_in=session is not None and session.can_edit,
+        signed_in=editor,
+        show_adoption=editor or _refused(adoption_form),
+        show_edit=solution["written"] and (editor or _refused(edit_form)),
         adoption_form=adoption_form or {"date": dt.date.today().isoformat()},
-        adoption_errors=adoption_errors or [],
         edit_form=edit_form or solution_form(solution),
         edit_version=solution["version"],  # a conflict's re-shown input is saved over the current version
-        edit_errors=edit_errors or [],
+        served=resource_pages.served_context(
+            model, "solution", solution["slug"], session, path, resource_form, _serves(solution)
+        ),
         conflict=conflict,
         saved_form=solution_form(solution),
     )

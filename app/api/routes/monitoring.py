@@ -3,17 +3,18 @@ observations, the charts as SVG/PNG, and the form that records an observation.""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
-from app.api.forms import FormDep, editor, form_body, form_write, page
+from app.api.forms import FormDep, form_body, form_write, page
 from app.api.params import name_path, name_query
 from app.api.routes.views import ERROR_PAGES, PAGE, _headers, _html, _picture, _view
 from app.services.knowledge import observations
 from app.services.knowledge.writes import Date
+from app.services.tokens import Principal
 from app.views import monitoring
 
 router = APIRouter(tags=["views"], responses=ERROR_PAGES)
@@ -71,21 +72,18 @@ def record_observation(
 ) -> Response:
     """The form's observation: back to the indicator on that date when saved; the page again, with
     what was typed and why it was refused, when not (nothing written)."""
-    who = editor(settings, sessions, session, form)
-    if isinstance(who, Response):
-        return who
 
-    def write() -> str:
+    def write(who: Principal) -> str:
         source = {"title": form.get("source_title", ""), "url": form.get("source_url", "")}
         fields = {k: form.get(k, "") for k in ("subject", "value", "date")}
         body = form_body(observations.ObservationIn, fields | {"indicator": slug, "source": source})
         saved = observations.record(model, who, body)
         return monitoring.indicator_url(saved["indicator"], date=saved["date"])
 
-    return _view(
-        settings,
-        lambda: form_write(settings, form, write, lambda kept: monitoring.render_indicator(model, slug, None, session, kept)),
-    )
+    def again(kept: dict[str, Any]) -> str:
+        return monitoring.render_indicator(model, slug, None, session, kept)
+
+    return _view(settings, lambda: form_write(settings, sessions, session, form, write, again))
 
 
 @router.get("/views/municipalities/{name}", response_class=HTMLResponse, responses=PAGE)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
-from app.api.forms import FormDep, editor, form_body, form_write, page
+from app.api.forms import FormDep, form_body, form_write, local_path, page
 from app.api.params import name_query
+from app.api.routes import views
 from app.api.routes.views import ERROR_PAGES, PAGE, _view
 from app.services.knowledge import resources
-from app.views import resource_pages
+from app.services.read_model import ReadModel
+from app.services.sessions import Session
+from app.services.tokens import Principal
+from app.views import resource_pages, solutions
 
 router = APIRouter(tags=["views"], responses=ERROR_PAGES)
 Filter = Annotated[str | None, name_query("A task, theme or solution (a name or code)")]
@@ -39,21 +45,44 @@ def _names(text: str) -> list[str]:
 
 @router.post("/views/resources", response_class=HTMLResponse, include_in_schema=False)
 def add_resource(
-    model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, filters: FiltersDep
+    request: Request,
+    model: ModelDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+    session: SessionDep,
+    form: FormDep,
+    filters: FiltersDep,
 ) -> Response:
-    """The form's resource: back to the list when saved; the page again with the input and the reason when not."""
-    who = editor(settings, sessions, session, form)
-    if isinstance(who, Response):
-        return who
+    """The form's resource: back to the page it came from (its `next`, a path on this site) or to the
+    list when saved; that page again with the input and the reason when not."""
+    back = local_path(form.get("next"), "") or None  # only a path here: never a redirect to another site
 
-    def write() -> str:
+    def write(who: Principal) -> str:
         fields = {k: form.get(k) or None for k in ("url", "date")}
         lists = {k: _names(form.get(k, "")) for k in ("tasks", "themes", "solutions")}
         texts = {k: form.get(k, "") for k in ("title", "kind", "language")}
         resources.create(model, who, form_body(resources.ResourceIn, texts | fields | lists))
-        return resource_pages.resources_url(**filters)
+        return back or resource_pages.resources_url(**filters)
 
-    return _view(
-        settings,
-        lambda: form_write(settings, form, write, lambda kept: resource_pages.render_resources(model, filters, session, kept)),
-    )
+    def again(kept: dict[str, Any]) -> str:
+        return _page_again(request, model, session, back, kept) or resource_pages.render_resources(model, filters, session, kept)
+
+    return _view(settings, lambda: form_write(settings, sessions, session, form, write, again))
+
+
+def _page_again(
+    request: Request, model: ReadModel, session: Session | None, back: str | None, kept: dict[str, Any]
+) -> str | None:
+    """The solution's, task's or theme's page a refused form came from, with its resource form kept;
+    None for any other page (the resources list shows the form then)."""
+    if not back:
+        return None
+    parts = urlsplit(back)
+    solution = re.fullmatch(r"/views/solutions/([^/]+)", parts.path)
+    if solution:
+        return solutions.render_solution(model, unquote(solution.group(1)), session, resource_form=kept)
+    query = dict(parse_qsl(parts.query))
+    if parts.path == "/views/graph" and query.get("center"):
+        depth = int(query["depth"]) if query.get("depth") in ("1", "2", "3") else 1
+        return views.neighbourhood_document(request, model, session, query["center"], depth, query.get("expand"), False, kept)[0]
+    return None

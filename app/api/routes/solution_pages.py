@@ -3,24 +3,23 @@ session's CSRF token, and write through the same services (and checks) as the JS
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
-from app.api.forms import FormDep, editor, page, see_other
+from app.api.forms import FormDep, form_body, form_write, page
 from app.api.params import name_path, name_query
 from app.api.routes.views import ERROR_PAGES, PAGE, _view
 from app.graph.schema import SOLUTION_STATUSES
+from app.i18n import gettext as _
 from app.services import knowledge
 from app.services.errors import InvalidParameter, PreconditionFailed, ServiceError
 from app.services.knowledge.writes import Date
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
-from app.settings import Settings
+from app.services.tokens import Principal
 from app.views import solutions as views
 from app.views.render import with_query
 
@@ -28,25 +27,6 @@ router = APIRouter(tags=["views"], responses=ERROR_PAGES)
 Filter = Annotated[str | None, name_query("A task, theme or region (a name or code)")]
 StatusFilter = Annotated[Literal[SOLUTION_STATUSES] | None, Query(description="The solution's status")]  # type: ignore[valid-type]
 Key = Annotated[str, name_path("A solution: its id, slug or name", "carl")]
-
-
-def _message(error: ServiceError) -> str:
-    hints = [f"expected: {error.expected}"] if error.expected else []
-    hints += [f"did you mean: {', '.join(error.suggestions[:5])}"] if error.suggestions else []
-    return error.message + (f" ({'; '.join(hints)})" if hints else "")
-
-
-def _form_write(settings: Settings, write: Callable[[], str], again: Callable[[list[str]], str]) -> Response:
-    """Runs a form's write and goes where it says; on a refusal shows the same page again with the input
-    kept and the reasons. A conflicting version (412) is left to the caller: it has a page of its own."""
-    try:
-        return see_other(write())
-    except ValidationError as exc:
-        return page(settings, again(views.validation_messages(exc)), 422)
-    except PreconditionFailed:
-        raise
-    except ServiceError as exc:
-        return page(settings, again([_message(exc)]), exc.status)
 
 
 @router.get("/views/solutions", response_class=HTMLResponse, responses=PAGE)
@@ -85,15 +65,14 @@ def solutions_page(
 def create_solution(
     model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep
 ) -> Response:
-    who = editor(settings, sessions, session, form)
-    if isinstance(who, Response):
-        return who
-
-    def write() -> str:
-        created = knowledge.create_solution(model, who, knowledge.SolutionIn.model_validate(views.solution_body(form)))
+    def write(who: Principal) -> str:
+        created = knowledge.create_solution(model, who, form_body(knowledge.SolutionIn, views.solution_body(form)))
         return f"/views/solutions/{created['slug']}"
 
-    return _form_write(settings, write, lambda errors: views.render_list(model, views.Filters(), session, form, errors))
+    def again(kept: dict[str, Any]) -> str:
+        return views.render_list(model, views.Filters(), session, kept)
+
+    return _view(settings, lambda: form_write(settings, sessions, session, form, write, again))
 
 
 @router.get("/views/solutions/{key}", response_class=HTMLResponse, responses=PAGE)
@@ -117,33 +96,25 @@ def solution_page(
 def record_adoption(
     model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, key: Key
 ) -> Response:
-    who = editor(settings, sessions, session, form)
-    if isinstance(who, Response):
-        return who
-
-    def write() -> str:
-        adoption = knowledge.add_adoption(model, who, key, knowledge.AdoptionIn.model_validate(views.adoption_body(form)))
+    def write(who: Principal) -> str:
+        adoption = knowledge.add_adoption(model, who, key, form_body(knowledge.AdoptionIn, views.adoption_body(form)))
         solution = knowledge.get_solution(model, adoption["solution"])
         return with_query(f"/views/solutions/{solution['slug']}", as_of=adoption["date"])
 
-    return _view(
-        settings,
-        lambda: _form_write(
-            settings,
-            write,
-            lambda errors: views.render_solution(model, key, session, adoption_form=form, adoption_errors=errors),
-        ),
-    )
+    def again(kept: dict[str, Any]) -> str:
+        return views.render_solution(model, key, session, adoption_form=kept)
+
+    return _view(settings, lambda: form_write(settings, sessions, session, form, write, again))
 
 
 def _version(value: str | None) -> int:
     """The version the edit form was made from (its hidden field)."""
     if value is None or not value.isdigit() or not 1 <= int(value) <= 10**9:
-        raise InvalidParameter("the form has no valid version", expected="open the page again and edit from there")
+        raise InvalidParameter(_("the form has no valid version"), expected=_("open the page again and edit from there"))
     return int(value)
 
 
-def _conflict_page(model: ReadModel, key: str, session: Session, form: dict[str, str], version: int) -> str:
+def _conflict_page(model: ReadModel, key: str, session: Session | None, form: dict[str, str], version: int) -> str:
     """Someone saved in between: what they changed (the audit trail), the saved version, and the user's
     input again in the form, over the current version, so that saving it again is a choice."""
     current = knowledge.get_solution(model, key)
@@ -156,22 +127,19 @@ def edit_solution(
     model: ModelDep, settings: SettingsDep, sessions: SessionsDep, session: SessionDep, form: FormDep, key: Key
 ) -> Response:
     """The edit form: a PATCH of the solution with the version the form was made from as If-Match."""
-    who = editor(settings, sessions, session, form)
-    if isinstance(who, Response):
-        return who
+
+    def write(who: Principal) -> str:
+        version = _version(form.get("version"))
+        patch = form_body(knowledge.SolutionPatch, views.solution_body(form))
+        return f"/views/solutions/{knowledge.update_solution(model, who, key, patch, knowledge.etag(version))['slug']}"
+
+    def again(kept: dict[str, Any]) -> str:
+        return views.render_solution(model, key, session, edit_form=kept)
 
     def build() -> Response:
-        version = _version(form.get("version"))
-
-        def write() -> str:
-            patch = knowledge.SolutionPatch.model_validate(views.solution_body(form))
-            return f"/views/solutions/{knowledge.update_solution(model, who, key, patch, knowledge.etag(version))['slug']}"
-
         try:
-            return _form_write(
-                settings, write, lambda errors: views.render_solution(model, key, session, edit_form=form, edit_errors=errors)
-            )
+            return form_write(settings, sessions, session, form, write, again, passthrough=(PreconditionFailed,))
         except PreconditionFailed:
-            return page(settings, _conflict_page(model, key, session, form, version), 409)
+            return page(settings, _conflict_page(model, key, session, form, _version(form.get("version"))), 409)
 
     return _view(settings, build)

@@ -14,13 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 
 from app import brief, models
-from app.api.deps import ModelDep, SettingsDep
+from app.api.deps import ModelDep, SessionDep, SettingsDep
 from app.api.errors import describe_validation
 from app.api.params import expand_query, name_path, name_query
 from app.graph.store import StoreUnavailable
 from app.i18n import gettext as _
 from app.services import traversal
 from app.services.errors import InvalidParameter, NotFound, ServiceError, Unavailable
+from app.services.read_model import ReadModel
+from app.services.sessions import Session
 from app.services.text import fold, shorten
 from app.settings import Settings
 from app.views import graphs, monitoring, pages, resource_pages, static_image
@@ -99,8 +101,7 @@ def _view(settings: Settings, build: Callable[[], Response], suggest: Callable[[
         )
 
 
-def _graph_page(
-    settings: Settings,
+def _graph_document(
     request: Request,
     view: str,
     graph: graphs.ViewGraph,
@@ -112,7 +113,8 @@ def _graph_page(
     controls: dict[str, object] | None = None,
     label: str = "",
     expand: tuple[str, ...] = (),
-) -> HTMLResponse:
+) -> tuple[str, str]:
+    """A network page's HTML and the file name it is downloaded as."""
     base = _base(request) if download else ""
     links = GraphLinks(
         permalink=with_query(f"{base}{path}", **params),
@@ -125,7 +127,12 @@ def _graph_page(
         expand=expand,
     )
     html = render_graph_html(graph, links, inline_assets=download, view=view, controls=controls)
-    return _html(settings, html, download, f"lifeact-{_slug(view, label, *map(str, params.values()))}.html")
+    return html, f"lifeact-{_slug(view, label, *map(str, params.values()))}.html"
+
+
+def _as_page(settings: Settings, document: tuple[str, str], download: bool) -> HTMLResponse:
+    html, filename = document
+    return _html(settings, html, download, filename)
 
 
 # -- explorer home ------------------------------------------------------------------------------
@@ -156,6 +163,7 @@ def graph_view(
     request: Request,
     model: ModelDep,
     settings: SettingsDep,
+    session: SessionDep,
     center: Annotated[str, name_query("Any node: `LIFE ACT`, `Samsø`, `WP9`, `drought`", "Samsø")],
     depth: Depth = 1,
     download: Download = False,
@@ -165,18 +173,44 @@ def graph_view(
     A hub's many relationships of one type are one group node; a click on it (or `expand`) unfolds it."""
 
     def build() -> Response:
-        name, steps, wanted = center, depth, download
-        hood = traversal.neighbourhood(model, name, steps, expand=expand)
-        opened = tuple(ref.name for ref in hood.expanded)
-        controls = {"depth_form": True, "center": name, "depth": steps, "expand": ",".join(opened)}
-        controls |= _related_pages(hood.center)
-        params: dict[str, object] = {"center": name, "depth": steps} | ({"expand": ",".join(opened)} if opened else {})
-        graph = graphs.neighbourhood_graph(hood)
-        return _graph_page(
-            settings, request, "graph", graph, "/views/graph", params, wanted, steps, True, controls, expand=opened
-        )
+        html, filename, has_form = neighbourhood_document(request, model, session, center, depth, expand, download)
+        response = _as_page(settings, (html, filename), download)
+        if has_form:  # it carries the session's CSRF token
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     return _view(settings, build, lambda s: _graph_suggestion(model, "/views/graph", s, center, depth, expand))
+
+
+def neighbourhood_document(
+    request: Request,
+    model: ReadModel,
+    session: Session | None,
+    center: str,
+    depth: int,
+    expand: str | None,
+    download: bool = False,
+    resource_form: dict[str, Any] | None = None,
+) -> tuple[str, str, bool]:
+    """A node's network page, its file name, and whether it holds a form; a task's, theme's or
+    solution's page lists the resources that serve it (with the form that adds one, never in a
+    download; `resource_form` is what someone sent there, refused, to show again)."""
+    hood = traversal.neighbourhood(model, center, depth, expand=expand)
+    opened = tuple(ref.name for ref in hood.expanded)
+    controls: dict[str, object] = {"depth_form": True, "center": center, "depth": depth, "expand": ",".join(opened)}
+    controls |= _related_pages(hood.center)
+    params: dict[str, object] = {"center": center, "depth": depth} | ({"expand": ",".join(opened)} if opened else {})
+    served = None
+    if hood.center.kind in _RESOURCE_FILTERS:
+        here = with_query("/views/graph", **params)
+        what, key = _RESOURCE_FILTERS[hood.center.kind], hood.center.id.split(":", 1)[-1]
+        served = resource_pages.served_context(model, what, key, None if download else session, here, resource_form)
+        controls["served"] = served
+    graph = graphs.neighbourhood_graph(hood)
+    html, filename = _graph_document(
+        request, "graph", graph, "/views/graph", params, download, depth, True, controls, expand=opened
+    )
+    return html, filename, bool(served and served["show_form"])
 
 
 _RESOURCE_FILTERS = {"Task": "task", "Theme": "theme", "Solution": "solution"}
@@ -251,7 +285,8 @@ def overlap_view(
 
     def build() -> Response:
         graph = graphs.overlap_graph(model, a, b)
-        return _graph_page(settings, request, "overlap", graph, "/views/overlap", {"a": a, "b": b}, download)
+        document = _graph_document(request, "overlap", graph, "/views/overlap", {"a": a, "b": b}, download)
+        return _as_page(settings, document, download)
 
     def suggest(name: str) -> str:
         try:  # replace whichever of the two did not resolve
@@ -278,7 +313,8 @@ def replication_view(
         count = limit or 10
         graph = graphs.replication_graph(model, target, count)
         params: dict[str, object] = {"target": target} | ({"limit": count} if limit else {})
-        return _graph_page(settings, request, "replication", graph, "/views/replication", params, download)
+        document = _graph_document(request, "replication", graph, "/views/replication", params, download)
+        return _as_page(settings, document, download)
 
     return _view(settings, build, lambda s: with_query("/views/replication", target=s, limit=limit))
 
@@ -298,7 +334,7 @@ def work_package_view(
         graph = graphs.work_package_graph(model, code)
         wp_code = graph.nodes[0]["ref"] if graph.nodes else code
         path = f"/views/work-packages/{wp_code}"
-        return _graph_page(settings, request, "work-package", graph, path, {}, wanted, label=wp_code)
+        return _as_page(settings, _graph_document(request, "work-package", graph, path, {}, wanted, label=wp_code), wanted)
 
     return _view(settings, build, lambda s: with_query(f"/views/work-packages/{_wp_code(s)}"))
 
