@@ -69,4 +69,5 @@ def served_context(
         "show_form": controls["can_edit"] or bool(form.get("error")),
         "csrf": controls["account"]["csrf"],
         "sign_in_href": controls["account"]["sign_in_href"],
+        "account": controls["account"],  # a network page shows the account bar only where it has this form
     }

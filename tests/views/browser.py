@@ -78,6 +78,19 @@ def watch(page: Any, log: PageLog, *origins: str) -> None:
     page.route("**/*", route)
 
 
+def record_adoptions(page: Any, municipality: str, note: str, dated: tuple[tuple[str, str], ...]) -> None:
+    """On a solution's page, the adoption form sent once per (status, date), each time back on the
+    page as of that date."""
+    for status, date in dated:
+        adoption = page.locator("#record-adoption form")
+        adoption.locator("input[name=municipality]").fill(municipality)
+        adoption.locator("select[name=status]").select_option(status)
+        adoption.locator("input[name=date]").fill(date)
+        adoption.locator("input[name=note]").fill(note)
+        adoption.locator("button[type=submit]").click()
+        page.wait_for_url(f"**as_of={date}")
+
+
 def launch(playwright: Any) -> Any:
     if missing_reason():
         raise AssertionError(f"{missing_reason()}: the browser tests drive Debian's chromium through Playwright.")

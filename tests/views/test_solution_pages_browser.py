@@ -14,7 +14,7 @@ from app.seed import SeedGraph
 from app.services.tokens import TokenFile
 from app.views.solutions import SPREAD_COLORS
 from tests.conftest import embedded_settings, seeded_store
-from tests.views.browser import PageLog, serve, watch
+from tests.views.browser import PageLog, record_adoptions, serve, watch
 
 pytestmark = pytest.mark.browser
 
@@ -61,14 +61,7 @@ def test_a_planner_records_a_solution_and_follows_its_spread(browser: Any, site:
     page.wait_for_url("**/views/solutions/img-src-x-onerror-alert-1*")
     assert page.inner_text("h1") == HOSTILE  # shown as the text it is
 
-    for status, date in (("considering", "2024-02-01"), ("adopted", "2025-03-01")):
-        adoption = page.locator("#record-adoption form")
-        adoption.locator("input[name=municipality]").fill("Aarhus")
-        adoption.locator("select[name=status]").select_option(status)
-        adoption.locator("input[name=date]").fill(date)
-        adoption.locator("input[name=note]").fill(HOSTILE)
-        adoption.locator("button[type=submit]").click()
-        page.wait_for_url(f"**as_of={date}")
+    record_adoptions(page, "Aarhus", HOSTILE, (("considering", "2024-02-01"), ("adopted", "2025-03-01")))
 
     assert page.locator("[data-role=timeline] li").count() == 2
     assert fill_of(page, AARHUS) == SPREAD_COLORS["adopted"]

@@ -192,7 +192,7 @@ def neighbourhood_document(
     download: bool = False,
     resource_form: dict[str, Any] | None = None,
 ) -> tuple[str, str, bool]:
-    """A node's network page, its file name, and whether it holds a form; a task's, theme's or
+    """A node's network page, its file name, and whether it carries a CSRF token; a task's, theme's or
     solution's page lists the resources that serve it (with the form that adds one, never in a
     download; `resource_form` is what someone sent there, refused, to show again)."""
     hood = traversal.neighbourhood(model, center, depth, expand=expand)
@@ -210,7 +210,7 @@ def neighbourhood_document(
     html, filename = _graph_document(
         request, "graph", graph, "/views/graph", params, download, depth, True, controls, expand=opened
     )
-    return html, filename, bool(served and served["show_form"])
+    return html, filename, bool(served and served["csrf"])
 
 
 _RESOURCE_FILTERS = {"Task": "task", "Theme": "theme", "Solution": "solution"}
