@@ -95,7 +95,8 @@ def set_session_cookie(response: Response, value: str, request: Request, setting
 
 def local_path(target: str | None, default: str = "/views/solutions") -> str:
     """Where to go after a form: only a path on this site (no `//host`, no scheme), else the default."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) <= 500:
+    # browsers drop tabs and line breaks from a link, so "/\t/host" would become "//host": none allowed
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) <= 500 and target.isprintable():
         return target
     return default
 

@@ -79,7 +79,7 @@ def test_an_editor_adds_a_resource_from_the_page_and_comes_back_to_it(
         f"{what}s": key,
     }
     added = visitor.post(f"/views/resources?{what}={key}", data=fields, follow_redirects=False)
-    assert added.status_code == 303 and added.headers["location"] == path
+    assert added.status_code == 303 and added.headers["location"] == f"{path}#resources"
     after = visitor.get(path).text
     assert len(_listed(after)) == len(before) + 1
     assert "Hjælp til " + what + " &lt;img src=x onerror=alert(1)&gt;" in after and "<img src=x" not in after
@@ -108,7 +108,9 @@ def test_a_resource_added_on_a_solutions_page_is_offered_to_its_tasks_and_shows_
     assert "CARL-værktøjskasse" in _section(task_page)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "/\t/evil.example", "javascript:alert(1)"]
+)
 def test_the_way_back_is_a_path_on_this_site_only(visitor: TestClient, tokens: dict[str, str], target: str) -> None:
     csrf = sign_in(visitor, tokens["editor"], "/views/resources")
     fields = {"csrf_token": csrf, "next": target, "title": f"Omvej {len(target)}", "kind": "guide", "language": "da"}

@@ -123,7 +123,7 @@ def test_a_planner_records_a_solution_follows_it_and_leaves(browser: Any, site: 
         resource.locator("select[name=kind]").select_option("guide")
         resource.locator("input[name=url]").fill("https://example.org/vejledning")
         _submit(page, resource)
-        assert page.url.endswith(f"/views/solutions/{SLUG}")  # back where it was added
+        assert page.url.endswith(f"/views/solutions/{SLUG}#resources")  # back where it was added
         assert RESOURCE in page.locator("[data-role=resources-served] li").all_inner_texts()[0]
         with page.expect_navigation():
             page.locator(f"section.facts a[href*='center={TASK}']").click()

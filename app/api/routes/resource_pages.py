@@ -62,7 +62,8 @@ def add_resource(
         lists = {k: _names(form.get(k, "")) for k in ("tasks", "themes", "solutions")}
         texts = {k: form.get(k, "") for k in ("title", "kind", "language")}
         resources.create(model, who, form_body(resources.ResourceIn, texts | fields | lists))
-        return back or resource_pages.resources_url(**filters)
+        # back at the section the form is in, on a long page
+        return f"{back.split('#')[0]}#resources" if back else resource_pages.resources_url(**filters)
 
     def again(kept: dict[str, Any]) -> str:
         return _page_again(request, model, session, back, kept) or resource_pages.render_resources(model, filters, session, kept)
