@@ -186,13 +186,20 @@ def test_someone_whose_sign_in_lapsed_gets_the_input_back_with_a_sign_in_link(
     assert _state(web) == before
 
 
+def _alert(html: str) -> str:
+    """What a page says went wrong, for an assertion's message."""
+    found = re.search(r'role="alert"[^>]*>(.*?)</', html, re.S)
+    return found.group(1) if found else html[:300]
+
+
 def test_a_conflict_keeps_the_input(web: TestClient, tokens: dict[str, str]) -> None:
     """A resource whose title is taken (409) and an edit of an older version (the conflict page)."""
     resource = _make(web, tokens, "resource on a task's page")
     csrf = sign_in(web, tokens["editor"], resource.page)
-    assert web.post(resource.action, data=resource.fields | {"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    first = web.post(resource.action, data=resource.fields | {"csrf_token": csrf}, follow_redirects=False)
+    assert first.status_code == 303, _alert(first.text)
     again = web.post(resource.action, data=resource.fields | {"csrf_token": csrf}, follow_redirects=False)
-    assert again.status_code == 409 and 'data-status="409"' in again.text
+    assert again.status_code == 409 and 'data-status="409"' in again.text, _alert(again.text)
     _kept(again.text, resource, resource.fields)
 
     edit = _make(web, tokens, "edit")
@@ -203,9 +210,9 @@ def test_a_conflict_keeps_the_input(web: TestClient, tokens: dict[str, str]) -> 
         json={"summary": "Deres resumé"},
         headers=auth(tokens["admin"]) | {"If-Match": current.headers["ETag"]},
     )
-    assert saved.status_code == 200
+    assert saved.status_code == 200, saved.text
     conflict = web.post(edit.action, data=edit.fields | {"csrf_token": csrf}, follow_redirects=False)
-    assert conflict.status_code == 409 and 'data-role="conflict"' in conflict.text
+    assert conflict.status_code == 409 and 'data-role="conflict"' in conflict.text, (conflict.status_code, _alert(conflict.text))
     _kept(conflict.text, edit, {k: v for k, v in edit.fields.items() if k != "sources"})
 
 
