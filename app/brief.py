@@ -30,6 +30,7 @@ from app.provenance import GENERAL_KNOWLEDGE, OUR_READING, VOCABULARY
 from app.seed import REFERENCE_SOURCE, task_id
 from app.services import entities, exports, knowledge, replication
 from app.services.errors import out_of_range
+from app.services.knowledge.words import status_word
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
 from app.views import pages, static_image
@@ -63,13 +64,6 @@ TARGET_QUESTIONS = {
     "WorkPackage": N_("Where could the work package %(heading)s spread?"),
     "Theme": N_("Where could the theme %(heading)s spread?"),
     "Solution": N_("Where could the solution %(heading)s spread?"),
-}
-ADOPTION_LABELS = {
-    "considering": N_("considering"),
-    "planning": N_("planning"),
-    "piloting": N_("piloting"),
-    "adopted": N_("adopted"),
-    "dropped": N_("dropped"),
 }
 # How dates read in each language (CLDR patterns, formatted by Babel).
 DATE_PATTERNS = {"da": "d. MMMM y, 'kl.' HH.mm", "en": "d MMMM y, HH:mm"}
@@ -372,7 +366,7 @@ def _solution_subject(model: ReadModel, solution_id: str, provenance: list[dict[
     spread = sorted(solution["adoptions"], key=lambda a: (a["date"] or "", a["municipality"]))
     for event in spread:
         fact = _("{municipality}: {status} ({date})").format(
-            municipality=event["municipality"], status=_label(ADOPTION_LABELS, event["status"]), date=event["date"]
+            municipality=event["municipality"], status=status_word(event["status"]), date=event["date"]
         )
         provenance.append({"fact": fact, "source": event["source"]["title"] if event.get("source") else source})
     return {
@@ -386,7 +380,7 @@ def _solution_subject(model: ReadModel, solution_id: str, provenance: list[dict[
             "status": solution["status"],
             "started": solution["started"],
             "developed_by": [d["name"] for d in solution["developed_by"]],
-            "adoptions": [e | {"label": _label(ADOPTION_LABELS, e["status"])} for e in spread],
+            "adoptions": [e | {"label": status_word(e["status"])} for e in spread],
             "adopters": solution["current_adopters"],
             "sources": solution["sources"],
             "resources": knowledge.resources.list_resources(model, solution=solution_id)["data"],

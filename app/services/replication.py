@@ -17,6 +17,7 @@ from app.i18n import gettext as _
 from app.services.entities import _theme_ref, municipalities_by_id, node_properties, work_package_facts, wp_sort_key
 from app.services.errors import out_of_range
 from app.services.knowledge import adoptions
+from app.services.knowledge.words import status_word
 from app.services.names import NodeRef
 from app.services.read_model import ReadModel
 from app.services.text import danish_key
@@ -309,7 +310,7 @@ def _holders(model: ReadModel, solution_id: str) -> dict[str, str]:
     }
     for mid, row in adoptions.latest_events(model, solution_id).items():
         if row["status"] != "dropped" and mid not in held:
-            held[mid] = _("{status} since {date}").format(status=row["status"], date=row["date"])
+            held[mid] = _("{status} since {date}").format(status=status_word(row["status"]), date=row["date"])
     return held
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from app import i18n, models
 from app.i18n import gettext as _
 from app.paths import STATIC_DIR, TEMPLATE_DIR
+from app.services.knowledge import words
 from app.services.sessions import Session
 from app.views.boundaries import boundary_credit
 from app.views.graphs import ViewGraph, neighbourhood_graph
@@ -58,6 +59,9 @@ ENVIRONMENT.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True
 ENVIRONMENT.filters["script_json"] = _script_json
 ENVIRONMENT.globals["kind_styles"] = KIND_STYLES
 ENVIRONMENT.globals["kind_label"] = kind_label
+ENVIRONMENT.globals["status_word"] = words.status_word
+ENVIRONMENT.globals["resource_kind_word"] = words.resource_kind_word
+ENVIRONMENT.globals["provenance_text"] = words.provenance_text
 ENVIRONMENT.globals["kind_plural"] = kind_plural
 ENVIRONMENT.globals["current_language"] = i18n.current_language
 ENVIRONMENT.globals["language_switch"] = i18n.language_switch

@@ -12,6 +12,7 @@ from app.graph.schema import ADOPTION_STATUSES, SOLUTION_STATUSES
 from app.i18n import gettext as _
 from app.services import entities, knowledge, replication
 from app.services.errors import InvalidParameter
+from app.services.knowledge.words import STATUS_WORDS, status_word
 from app.services.paging import PageRequest
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
@@ -37,13 +38,8 @@ ADOPTION_FIELDS = ("municipality", "status", "date", "note", "source_title", "so
 
 
 def status_labels() -> dict[str, str]:
-    return {
+    return {status: status_word(status) for status in STATUS_WORDS} | {
         "developed": _("developed it"),
-        "considering": _("considering"),
-        "planning": _("planning"),
-        "piloting": _("piloting"),
-        "adopted": _("adopted"),
-        "dropped": _("dropped"),
         "none": _("no adoption yet"),
     }
 
