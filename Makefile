@@ -54,7 +54,7 @@ format: setup
 
 # The .po files are the source (app.i18n compiles them in memory); the .pot is a by-product.
 messages: setup
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project "LIFE ACT Knowledge Explorer" -o app/locale/messages.pot .
+	PYTHONPATH=. $(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project "LIFE ACT Knowledge Explorer" -o app/locale/messages.pot .
 	$(VENV)/bin/pybabel -q update -i app/locale/messages.pot -d app/locale -D messages --no-fuzzy-matching --ignore-obsolete
 	@$(PY) -m pytest -q tests/test_i18n_catalogues.py || echo "translate the empty msgstr entries above in app/locale/{da,en}/LC_MESSAGES/messages.po"
 

@@ -35,23 +35,47 @@ from app.settings import Settings, get_settings
 
 log = logging.getLogger("lifeact")
 
-DESCRIPTION = """
-The LIFE ACT Knowledge Explorer: the five Danish regions and the municipalities that
+DESCRIPTION = """The LIFE ACT Knowledge Explorer: the five Danish regions and the municipalities that
 carry out their climate action plans in LIFE ACT's 11 work packages, as a graph.
 
 Names are Danish and may be typed with or without æ, ø and å (`Kobenhavn`, `Århus`).
 Every error is JSON: `{"error": {"status", "code", "message", "expected", "suggestions"}}`; `code` is
 stable, `message` and `expected` are in the request's language.
 
-Danish by default; English with `?lang=en` or `Accept-Language: en` (`lang` wins).
-"""
+Danish by default; English with `?lang=en` or `Accept-Language: en` (`lang` wins)."""
 
+
+# The groups of operations in /docs and /redoc, in this order, each with what it is for.
+TAGS: list[dict[str, str]] = [
+    {"name": "health", "description": "Whether the explorer and its graph store answer"},
+    {"name": "graph", "description": "What the loaded graph holds"},
+    {"name": "regions", "description": "The five Danish regions"},
+    {"name": "municipalities", "description": "The 98 municipalities: who takes part in what, neighbours, themes, roles"},
+    {"name": "work packages", "description": "LIFE ACT's 11 work packages and their tasks"},
+    {"name": "themes", "description": "The vocabulary of climate themes that tasks and work packages address"},
+    {
+        "name": "programmes and organisations",
+        "description": "LIFE ACT, DK2020, Klimaalliancen, and the organisations the sources name",
+    },
+    {
+        "name": "relationships",
+        "description": "Across the graph: overlaps, replication candidates, paths, neighbourhoods, search, gaps, centrality",
+    },
+    {
+        "name": "knowledge",
+        "description": "Solutions, adoptions, observations, indicators and resources: read by all, written with a token",
+    },
+    {"name": "exports", "description": "The whole graph as one file for Gephi, yEd, Cytoscape, NetworkX or Excel"},
+    {"name": "views", "description": "The pages: HTML for people, SVG and PNG for reports"},
+    {"name": "console", "description": "Read-only Cypher queries (on when LIFEACT_CYPHER_CONSOLE=true)"},
+]
 
 # Modules with `install(app, settings)`, run in this order after the error handlers.
 APP_HOOKS: list[str] = [
     "app.api.middleware",
     "app.api.docs",
     "app.api.contract",
+    "app.api.openapi_text",  # after contract: translates its finished schema
     "app.api.routes.cypher",
     "app.api.routes.exports",
     "app.views",
@@ -98,6 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="LIFE ACT Knowledge Explorer",
         version="0.1.0",
         description=DESCRIPTION,
+        # The console's group only when it is on: off, the schema does not advertise it.
+        openapi_tags=[tag for tag in TAGS if tag["name"] != "console" or settings.cypher_console],
         lifespan=lifespan,
         docs_url=None,  # /docs and /redoc come from app.api.docs, with their assets served here (no CDN)
         redoc_url=None,

@@ -20,18 +20,21 @@ import hashlib
 from functools import cache
 from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from app.api.middleware import content_security_policy
+from app.i18n import current_language, language_switch
+from app.i18n import gettext as _
 from app.paths import STATIC_DIR
 from app.settings import Settings
 from app.views import CachedStaticFiles
 
 ASSETS_URL = "/docs/assets"
-OWN_ASSETS = STATIC_DIR / "docs"  # swagger-init.js
+OWN_ASSETS = STATIC_DIR / "docs"  # swagger-init.js, docs-languages.js
 VENDOR_PACKAGE = ("fastapi_offline", "static")  # swagger-ui-bundle.js, swagger-ui.css, redoc.standalone.js, favicon.png
 REDOC_BUNDLE = "redoc.standalone.js"
 # ReDoc always shows the Redocly logo from its CDN in the menu's "API docs by Redocly" link; the
@@ -41,37 +44,51 @@ REDOC_REMOTE_URLS = {
 }
 STATIC_CACHE = "public, max-age=31536000, immutable"  # as app.views: the pages link assets with ?v=<hash>
 
+# Both pages are in the request's language (app.api.language) and load the schema in it
+# (`/openapi.json?lang=…`, app.api.openapi_text); a switch above the UI opens the same page in the
+# other language, keeping the place the reader is at (docs-languages.js adds the #fragment).
+LANGUAGE_BAR = """<nav class="docs-languages" aria-label="{label}">{links}</nav>\n"""
+LANGUAGE_STYLE = """<style>
+.docs-languages { font: 14px/1.4 system-ui, sans-serif; padding: 6px 16px; text-align: right; background: #f4f6f8;
+  border-bottom: 1px solid #d5dde3; }
+.docs-languages a, .docs-languages strong { margin-left: 12px; }
+</style>"""
+
 SWAGGER_PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} - Swagger UI</title>
 <link rel="icon" type="image/png" href="{favicon}">
 <link rel="stylesheet" href="{css}">
+{style}
 </head>
 <body>
-<div id="swagger-ui" data-openapi-url="{openapi}"></div>
-<noscript>The API docs need JavaScript; the schema itself is at <a href="{openapi}">{openapi}</a>.</noscript>
+{languages}<div id="swagger-ui" data-openapi-url="{openapi}"></div>
+<noscript>{noscript}</noscript>
 <script src="{bundle}"></script>
 <script src="{init}"></script>
+<script src="{switch}"></script>
 </body>
 </html>
 """
 
 REDOC_PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} - ReDoc</title>
 <link rel="icon" type="image/png" href="{favicon}">
 <style>body {{ margin: 0; padding: 0; }}</style>
+{style}
 </head>
 <body>
-<noscript>The API docs need JavaScript; the schema itself is at <a href="{openapi}">{openapi}</a>.</noscript>
+{languages}<noscript>{noscript}</noscript>
 <redoc spec-url="{openapi}"></redoc>
 <script src="{bundle}"></script>
+<script src="{switch}"></script>
 </body>
 </html>
 """
@@ -115,39 +132,55 @@ def docs_policy(frame_ancestors: str, workers: bool = False) -> str:
     return policy.replace("; frame-ancestors", "; worker-src 'self' blob:; frame-ancestors") if workers else policy
 
 
+def _page_text(openapi_url: str) -> dict[str, str]:
+    """What both pages say themselves, in the current language; the schema's URL carries it."""
+    language = current_language()
+    localized_url = f"{openapi_url}?{urlencode({'lang': language})}"
+    link = f'<a href="{escape(localized_url)}">{escape(localized_url)}</a>'
+    links = "".join(
+        f'<strong lang="{choice["code"]}">{escape(str(choice["name"]))}</strong>'
+        if choice["current"]
+        else f'<a href="{escape(str(choice["href"]))}" hreflang="{choice["code"]}" lang="{choice["code"]}" '
+        f'data-role="language">{escape(str(choice["name"]))}</a>'
+        for choice in language_switch()
+    )
+    return {
+        "lang": language,
+        "openapi": escape(localized_url),
+        "noscript": _("The API docs need JavaScript; the schema itself is at {link}.").format(link=link),
+        "languages": LANGUAGE_BAR.format(label=escape(_("Language")), links=links) if links else "",
+        "favicon": asset_url("favicon.png"),
+        "switch": asset_url("docs-languages.js"),
+        "style": LANGUAGE_STYLE,
+    }
+
+
 def swagger_html(title: str, openapi_url: str) -> str:
     return SWAGGER_PAGE.format(
         title=escape(title),
-        openapi=escape(openapi_url),
-        favicon=asset_url("favicon.png"),
         css=asset_url("swagger-ui.css"),
         bundle=asset_url("swagger-ui-bundle.js"),
         init=asset_url("swagger-init.js"),
+        **_page_text(openapi_url),
     )
 
 
 def redoc_html(title: str, openapi_url: str) -> str:
-    return REDOC_PAGE.format(
-        title=escape(title),
-        openapi=escape(openapi_url),
-        favicon=asset_url("favicon.png"),
-        bundle=asset_url("redoc.standalone.js"),
-    )
+    return REDOC_PAGE.format(title=escape(title), bundle=asset_url("redoc.standalone.js"), **_page_text(openapi_url))
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
-    swagger_page, redoc_page = swagger_html(app.title, openapi_url), redoc_html(app.title, openapi_url)
     swagger_headers = {"Content-Security-Policy": docs_policy(settings.frame_ancestors), "Cache-Control": "no-cache"}
     redoc_headers = {**swagger_headers, "Content-Security-Policy": docs_policy(settings.frame_ancestors, workers=True)}
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return HTMLResponse(swagger_page, headers=swagger_headers)
+        return HTMLResponse(swagger_html(app.title, openapi_url), headers=swagger_headers)
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return HTMLResponse(redoc_page, headers=redoc_headers)
+        return HTMLResponse(redoc_html(app.title, openapi_url), headers=redoc_headers)
 
     @app.get(f"{ASSETS_URL}/{REDOC_BUNDLE}", include_in_schema=False)
     def redoc_script() -> Response:  # before the mount, which would serve the unpatched file

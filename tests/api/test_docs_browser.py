@@ -37,6 +37,16 @@ def operations(page: Any, origin: str) -> list[tuple[str, str]]:
     return sorted((method.upper(), path) for path, item in schema["paths"].items() for method in item)
 
 
+SWAGGER_READY = ".opblock .opblock-summary-path"
+REDOC_READY = "[data-section-id^='operation/']"
+
+
+def open_docs(page: Any, url: str, ready: str) -> None:
+    """Opens a docs page and waits until it has drawn the operations of its schema."""
+    assert page.goto(url).status == 200
+    page.wait_for_selector(ready, state="attached", timeout=30_000)
+
+
 def assert_clean(log: PageLog, origin: str) -> None:
     assert log.foreign(origin) == [], f"requests left the machine: {log.foreign(origin)}"
     assert log.errors == [], log.errors
@@ -67,8 +77,7 @@ def test_swagger_ui_lists_every_operation_and_runs_one(page_and_log: tuple[Any, 
 
 def test_redoc_renders_every_operation_and_searches(page_and_log: tuple[Any, PageLog], origin: str) -> None:
     page, log = page_and_log
-    assert page.goto(origin + "/redoc").status == 200
-    page.wait_for_selector("[data-section-id^='operation/']", state="attached", timeout=30_000)
+    open_docs(page, origin + "/redoc", REDOC_READY)
     assert page.locator("h1").first.inner_text().startswith("LIFE ACT Knowledge Explorer")
     assert page.locator("[data-section-id^='operation/']").count() == len(operations(page, origin))
     page.fill("input[placeholder='Search...']", "municipalit")
@@ -76,4 +85,41 @@ def test_redoc_renders_every_operation_and_searches(page_and_log: tuple[Any, Pag
     results.first.wait_for(timeout=15_000)
     assert "Municipalit" in page.locator("[data-role='search:results']").inner_text()
     assert any("/docs/assets/redoc.standalone.js" in url for url in log.requests)
+    assert_clean(log, origin)
+
+
+def test_swagger_ui_in_danish_and_its_switch_keeps_the_place(page_and_log: tuple[Any, PageLog], origin: str) -> None:
+    """Everything our schema says is Danish on the Danish page (Swagger UI's own buttons stay
+    English: it has no Danish); the switch opens the English page at the same operation."""
+    page, log = page_and_log
+    open_docs(page, origin + "/docs?lang=da", SWAGGER_READY)  # chromium asks for en-US by itself
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert "LIFE ACT Knowledge Explorer: de fem danske regioner" in page.locator(".information-container").inner_text()
+    municipalities = page.locator(".opblock", has=page.locator(".opblock-summary-path[data-path='/api/municipalities']"))
+    assert municipalities.locator(".opblock-summary-description").inner_text().strip() == "Kommuner"
+    assert "De 98 kommuner" in page.locator(".opblock-tag-section", has=municipalities).locator("h3").inner_text()
+    municipalities.locator(".opblock-summary").click()
+    assert "Kun dem, der deltager" in municipalities.locator(".parameters").inner_text()
+    page.wait_for_function("location.hash.length > 1")
+    place = page.evaluate("location.hash")
+    page.locator("nav.docs-languages a[hreflang='en']").click()
+    page.wait_for_url(f"**/docs?lang=en{place}")
+    page.wait_for_selector(SWAGGER_READY, timeout=30_000)
+    assert page.locator("html").get_attribute("lang") == "en"
+    english = page.locator(".opblock", has=page.locator(".opblock-summary-path[data-path='/api/municipalities']"))
+    assert english.locator(".opblock-summary-description").inner_text().strip() == "List Municipalities"
+    assert "Only those that take part" in english.locator(".parameters").inner_text()  # opened again at the same place
+    assert any("/openapi.json?lang=da" in url for url in log.requests)
+    assert any("/openapi.json?lang=en" in url for url in log.requests)
+    assert_clean(log, origin)
+
+
+def test_redoc_in_danish(page_and_log: tuple[Any, PageLog], origin: str) -> None:
+    page, log = page_and_log
+    open_docs(page, origin + "/redoc?lang=da", REDOC_READY)
+    text = page.locator(".api-content").inner_text()
+    assert "LIFE ACT Knowledge Explorer: de fem danske regioner" in text
+    assert "De 98 kommuner" in text and "Kommunerne efter kode, én side ad gangen" in text
+    assert "The municipalities by code" not in text
+    assert page.locator("nav.docs-languages a[hreflang='en']").get_attribute("href") == "/redoc?lang=en"
     assert_clean(log, origin)
