@@ -118,14 +118,55 @@ def _range(name: str, low: object | None, high: object | None) -> str | None:
     return None
 
 
+# What a value of each pydantic type looks like (for `{name} as …`), in the request's language.
+TYPE_WORDS: dict[str, str] = {
+    "int": N_("a whole number"),
+    "float": N_("a number"),
+    "bool": N_("true or false"),
+    "date": N_("a date, YYYY-MM-DD"),
+    "datetime": N_("a date and time, YYYY-MM-DDTHH:MM:SS"),
+    "string": N_("text"),
+    "list": N_("a list"),
+    "dict": N_("an object"),
+    "model": N_("an object"),
+    "url": N_("an http:// or https:// address"),
+}
+LOCATIONS = ("query", "path", "body", "header", "cookie")
+# A length rule's bound in `ctx`, and how it reads (text and lists); worded without a plural, as
+# the bound may be 1.
+LENGTH_RULES: dict[str, tuple[str, str]] = {
+    "string_too_long": ("max_length", N_("a length of at most {count}")),
+    "string_too_short": ("min_length", N_("a length of at least {count}")),
+    "too_long": ("max_length", N_("a list of at most {count} items")),
+    "too_short": ("min_length", N_("a list of at least {count} items")),
+}
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as a list in any language: the values themselves are the contract."""
+    head, _or, last = expected.rpartition(" or ")
+    return f"{head}, {last}" if head else expected
+
+
 def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str | None]:
-    """One problem in words, and what would fit, in the request's language."""
-    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header")]
-    name = ".".join(location) or _("request")
+    """One problem in words, and what would fit, in the request's language. Built from the
+    error's `type` and `ctx`, never from pydantic's English `msg` where the type is one we meet."""
+    loc = [str(part) for part in error.get("loc", ())]
+    # The first part says where (query, body …); the rest is the field, which may itself be called "query".
+    location = loc[1:] if loc and loc[0] in LOCATIONS else loc
+    in_body = bool(loc) and loc[0] == "body"
+    name = ".".join(location) or (_("the body") if in_body else _("request"))
     kind, ctx, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
     shown = shorten(str(value), 20) if isinstance(value, str | int | float) else ""
     bounds = _range(name, *_bounds(request, name)) if location else None
+    if kind == "json_invalid":
+        return (
+            _("the body is not valid JSON (at character {position})").format(position=location[-1] if location else 0),
+            _("a UTF-8 JSON body as described at /docs"),
+        )
     if kind == "missing":
+        if in_body:
+            return _("{name} is missing").format(name=name), _("a value for {name} in the body").format(name=name)
         return _("{name} is missing").format(name=name), _("{name}=… is required").format(name=name)
     if kind == "int_parsing":
         problem = _("{name}='{value}' is not a whole number").format(name=name, value=shown)
@@ -147,10 +188,18 @@ def _describe(error: dict[str, Any], request: Request | None) -> tuple[str, str 
         # our own validators' words (already in the request's language), without pydantic's "Value error, "
         return f"{name}: {ctx['error']}", None
     problem = f"{name}: {_(known) if known else error.get('msg', _('invalid'))}"
+    if kind in LENGTH_RULES and LENGTH_RULES[kind][0] in ctx:
+        key, rule = LENGTH_RULES[kind]
+        return problem, f"{name}: " + _(rule).format(count=ctx[key])
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        return problem, f"{name}: " + _("one of {values}").format(values=_choices(str(ctx["expected"])))
+    if kind == "url_scheme" and "expected_schemes" in ctx:
+        return problem, f"{name}: " + _("one of {values}").format(values=_choices(str(ctx["expected_schemes"])))
     if "expected" in ctx:
         return problem, f"{name}: {ctx['expected']}"
-    if kind.endswith("_parsing") or kind.endswith("_type"):
-        return problem, _("{name} as {type}").format(name=name, type=kind.split("_")[0])
+    kind_type = kind.split("_")[0]
+    if (kind.endswith("_parsing") or kind.endswith("_type")) and kind_type in TYPE_WORDS:
+        return problem, _("{name} as {type}").format(name=name, type=_(TYPE_WORDS[kind_type]))
     return problem, None
 
 
