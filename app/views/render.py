@@ -36,6 +36,7 @@ PAGE_ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "error": ((), ("views/views.css",)),
     "solutions": ((), ("views/views.css", "views/solutions.css")),
     "solution": (("views/spread.js",), ("views/views.css", "views/solutions.css")),
+    "console": (("views/console.js",), ("views/views.css", "views/console.css")),
 }
 
 

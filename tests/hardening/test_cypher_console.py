@@ -7,6 +7,8 @@ the READ session, the EXPLAIN first and the plan's query type.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,8 +59,49 @@ def test_on_it_is_in_the_schema_and_serves_its_page(console: TestClient) -> None
     assert "/api/cypher" in console.get("/openapi.json").json()["paths"]
     page = console.get("/cypher")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert 'fetch("/api/cypher"' in page.text and "25 rows" in page.text
-    assert "innerHTML" not in page.text  # values are shown as text, never as markup
+    assert "At most 25 rows" in page.text
+    # The page's script (a file) posts to the endpoint its data names, in the page's language.
+    data = json.loads(re.search(r'<script type="application/json" id="console-data">(.*?)</script>', page.text).group(1))
+    assert data["endpoint"] == "/api/cypher?lang=en"
+    (script_url,) = re.findall(r'<script src="(/static/views/console\.js\?v=\w+)"', page.text)
+    script = console.get(script_url).text
+    assert "fetch(data.endpoint" in script and '"POST"' in script
+    for text in (page.text, script):
+        assert "innerHTML" not in text  # values are shown as text, never as markup
+
+
+@pytest.mark.parametrize(
+    ("asked", "language", "words", "other"),
+    [
+        ({}, "da", ["Cypher-konsol", "Kør (Ctrl+Enter)", "Højst 25 rækker", "kører …"], "/cypher?lang=en"),
+        (
+            {"params": {"lang": "en"}},
+            "en",
+            ["Cypher console", "Run (Ctrl+Enter)", "At most 25 rows", "running…"],
+            "/cypher?lang=da",
+        ),
+        ({"headers": {"Accept-Language": "en-GB,en;q=0.9"}}, "en", ["Cypher console", "Run (Ctrl+Enter)"], "/cypher?lang=da"),
+    ],
+)
+def test_the_page_is_in_one_language_with_a_switch_that_keeps_it(
+    embedded_path: Path, asked: dict[str, Any], language: str, words: list[str], other: str
+) -> None:
+    """Danish by default, English on request; every word of the page and of its script's messages
+    in that one language, and a link to the same console in the other."""
+    settings = embedded_settings(embedded_path, cypher_console=True, cypher_row_limit=25)
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/cypher", **asked)
+    assert page.status_code == 200 and page.headers["content-language"] == language
+    assert f'<html lang="{language}">' in page.text
+    for word in words:
+        assert word in page.text
+    english_only = ["Cypher console", "Run (Ctrl+Enter)", "running…", "Read-only:"]
+    danish_only = ["Cypher-konsol", "Kør (Ctrl+Enter)", "kører …", "Kun læsning:"]
+    for word in english_only if language == "da" else danish_only:
+        assert word not in page.text
+    assert f'href="{other}"' in page.text  # the switch opens this same page in the other language
+    data = json.loads(re.search(r'id="console-data">(.*?)</script>', page.text).group(1))
+    assert data["endpoint"] == f"/api/cypher?lang={language}"
 
 
 def test_a_read_answers_with_columns_and_rows(console: TestClient) -> None:

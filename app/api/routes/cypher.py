@@ -2,12 +2,14 @@
 
 Installed through app.main APP_HOOKS. Both answer 404 with a message naming
 LIFEACT_CYPHER_CONSOLE while the setting is off, and are left out of the OpenAPI
-schema then, so that the public API does not advertise them.
+schema then, so that the public API does not advertise them. The page is in the request's
+language (app/templates/cypher.html, its script app/static/views/console.js), like every page.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, Depends, FastAPI
 from fastapi.responses import HTMLResponse
@@ -16,9 +18,13 @@ from pydantic import BaseModel, Field
 from app.api.deps import SettingsDep, StoreDep
 from app.api.errors import ERROR_RESPONSES
 from app.api.language import LANGUAGE_PARAMETER
+from app.graph.schema import LABELS
+from app.i18n import current_language
+from app.i18n import gettext as _
 from app.models import ErrorResponse
 from app.services.cypher_console import MAX_QUERY_CHARS, console_disabled, run_console_query
 from app.settings import Settings
+from app.views.render import render_page
 
 CONSOLE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
@@ -81,105 +87,43 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get("/cypher", response_class=HTMLResponse, include_in_schema=False)
     def console_page(app_settings: SettingsDep) -> HTMLResponse:
-        page = CONSOLE_PAGE.replace("{{ROW_LIMIT}}", str(app_settings.cypher_row_limit)).replace(
-            "{{TIMEOUT}}", f"{app_settings.cypher_timeout:g}"
-        )
-        return HTMLResponse(page)
+        return HTMLResponse(render_console(app_settings.cypher_row_limit, app_settings.cypher_timeout))
 
     return router
 
 
+EXAMPLES = (
+    "MATCH (r:Region)<-[:IN_REGION]-(m:Municipality) RETURN r.name AS region, count(m) AS municipalities",
+    "MATCH (m:Municipality {name: 'Samsø'})-[:NEIGHBOURS]-(n) RETURN n.name AS neighbour",
+    "MATCH (t:Task)-[:ADDRESSES]->(th:Theme) RETURN th.slug AS theme, collect(t.code) AS tasks",
+)
+
+
+def render_console(row_limit: int, timeout: float) -> str:
+    """The console's page in the current language; its script's words travel in the page's data."""
+    data = {
+        # The API's errors in the page's language, whatever the browser's Accept-Language says.
+        "endpoint": f"/api/cypher?{urlencode({'lang': current_language()})}",
+        "text": {
+            "running": _("running…"),
+            "noAnswer": _("no answer: {reason}"),
+            "error": _("error"),
+            "expected": _("(expected: {expected})"),
+            "row": _("{count} row in {ms} ms on {backend}"),  # the script picks by the count
+            "rows": _("{count} rows in {ms} ms on {backend}"),
+            "cut": _("(cut at {limit} rows)"),
+        },
+    }
+    return render_page(
+        "cypher.html",
+        "console",
+        row_limit=row_limit,
+        timeout=f"{timeout:g}",
+        labels=", ".join(LABELS),
+        examples=EXAMPLES,
+        data=data,
+    )
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(build_router(settings), dependencies=[LANGUAGE_PARAMETER])
-
-
-# Inline script and style are allowed by the CSP ('unsafe-inline'); fetch goes to 'self' only.
-# Values are shown with textContent, never innerHTML, so graph text cannot inject markup.
-CONSOLE_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cypher console · LIFE ACT Knowledge Explorer</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2a33; max-width: 80rem; }
-  h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
-  p.note { color: #4b5b66; margin: 0 0 1rem; font-size: .9rem; }
-  textarea { width: 100%; min-height: 8rem; font: 0.95rem ui-monospace, monospace; padding: .5rem; box-sizing: border-box; }
-  .bar { display: flex; gap: .8rem; align-items: center; margin: .5rem 0 1rem; flex-wrap: wrap; }
-  button { font-size: 1rem; padding: .35rem 1rem; cursor: pointer; }
-  select { font-size: .9rem; }
-  #status { font-size: .9rem; color: #4b5b66; }
-  #status.error { color: #a4161a; }
-  table { border-collapse: collapse; font-size: .85rem; width: 100%; }
-  th, td { border: 1px solid #d5dde3; padding: .25rem .45rem; text-align: left; vertical-align: top; }
-  th { background: #eef3f6; position: sticky; top: 0; }
-  td { font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-word; }
-</style>
-</head>
-<body>
-<h1>Cypher console</h1>
-<p class="note">Read-only: writes, file loading and admin procedures are refused. At most {{ROW_LIMIT}} rows,
-{{TIMEOUT}} s per query. Labels: Region, Municipality, WorkPackage, Task, Theme, Programme, Organisation.</p>
-<label for="query">Query</label>
-<textarea id="query" spellcheck="false">MATCH (m:Municipality)-[:PARTICIPATES_IN]->(w:WorkPackage)
-RETURN w.code AS work_package, count(m) AS municipalities
-ORDER BY municipalities DESC</textarea>
-<div class="bar">
-  <button id="run" type="button">Run (Ctrl+Enter)</button>
-  <label>Examples
-    <select id="examples">
-      <option value="">…</option>
-      <option>MATCH (r:Region)<-[:IN_REGION]-(m:Municipality) RETURN r.name AS region, count(m) AS municipalities</option>
-      <option>MATCH (m:Municipality {name: 'Samsø'})-[:NEIGHBOURS]-(n) RETURN n.name AS neighbour</option>
-      <option>MATCH (t:Task)-[:ADDRESSES]->(th:Theme) RETURN th.slug AS theme, collect(t.code) AS tasks</option>
-    </select>
-  </label>
-  <span id="status" role="status"></span>
-</div>
-<div id="result"></div>
-<script>
-(function () {
-  const query = document.getElementById("query");
-  const status = document.getElementById("status");
-  const result = document.getElementById("result");
-  const show = (value) => value === null ? "null" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  async function run() {
-    status.className = ""; status.textContent = "running…"; result.replaceChildren();
-    let response, body;
-    try {
-      response = await fetch("/api/cypher", {
-        method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json"},
-        body: JSON.stringify({query: query.value})
-      });
-      body = await response.json();
-    } catch (err) { status.className = "error"; status.textContent = "no answer: " + err; return; }
-    if (!response.ok) {
-      const e = body.error || {};
-      status.className = "error";
-      status.textContent = (e.status || response.status) + ": " + (e.message || "error")
-        + (e.expected ? " (expected: " + e.expected + ")" : "");
-      return;
-    }
-    status.textContent = body.row_count + " rows in " + body.elapsed_ms + " ms on " + body.backend
-      + (body.truncated ? " (cut at " + body.row_limit + " rows)" : "");
-    const table = document.createElement("table");
-    const head = table.createTHead().insertRow();
-    for (const column of body.columns) { const th = document.createElement("th"); th.textContent = column; head.appendChild(th); }
-    const tbody = table.createTBody();
-    for (const row of body.rows) {
-      const tr = tbody.insertRow();
-      for (const value of row) tr.insertCell().textContent = show(value);
-    }
-    result.appendChild(table);
-  }
-  document.getElementById("run").addEventListener("click", run);
-  query.addEventListener("keydown", (event) => { if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run(); });
-  document.getElementById("examples").addEventListener("change", (event) => {
-    if (event.target.value) { query.value = event.target.value; event.target.value = ""; }
-  });
-})();
-</script>
-</body>
-</html>
-"""
