@@ -49,11 +49,11 @@ def _walk(node: Any, visit: Callable[[dict[str, Any], str], None]) -> None:
             _walk(item, visit)
 
 
-def texts(schema: dict[str, Any]) -> Iterator[str]:
+def texts(schema: dict[str, Any]) -> list[str]:
     """Every text a person reads in the schema, in document order (repeats included)."""
     found: list[str] = []
     _walk(schema, lambda holder, key: found.append(holder[key]))
-    yield from found
+    return found
 
 
 def translated(schema: dict[str, Any], gettext: Callable[[str], str]) -> dict[str, Any]:

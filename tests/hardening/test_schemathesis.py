@@ -7,7 +7,8 @@ against a live server agree. It reads the operations from the app's own schema, 
 later is checked without touching this file.
 
 The store is this module's own copy of the seed, since the run writes (solutions, adoptions,
-deletes) with an editor token made here; the auth checks send no token and a wrong one as well.
+deletes) with an admin token made here (admins may do all an editor does, and write the
+indicators); the auth checks send no token and a wrong one as well.
 The failed-authentication limit is raised for the run: the auth checks fail to authenticate on
 purpose, many times a minute, and a 429 would hide the 401 they look for.
 """
@@ -43,7 +44,7 @@ def contract_app(tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph
     store.replace_graph(seed_graph)
     store.close()
     settings = embedded_settings(path, cypher_console=True, cypher_timeout=2.0, auth_failure_limit=10_000)
-    token = TokenFile(settings.tokens_file).create("schemathesis", "editor")
+    token = TokenFile(settings.tokens_file).create("schemathesis", "admin")  # admin: the indicators are written by admins only
     yield create_app(settings), token
     asgi.shutdown_lifespans()  # closes the store the run opened
 
