@@ -55,6 +55,17 @@ def test_writes_declare_the_bearer_scheme_a_required_if_match_and_links(schema: 
     assert patch == {"path.key": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
 
 
+def test_a_create_links_by_the_field_its_paths_name(embedded_client: TestClient, schema: dict[str, Any]) -> None:
+    """An indicator is found by its slug (it has no `id`): the links from its create say so, and the
+    field they name is in what a create answers."""
+    links = schema["paths"]["/api/indicators"]["post"]["responses"]["201"]["links"]
+    assert {value for link in links.values() for value in link["parameters"].values()} == {"$response.body#/slug"}
+    assert {name for link in links.values() for name in link["parameters"]} == {"path.slug"}
+    for collection in ("/api/solutions", "/api/resources", "/api/observations"):
+        values = [link["parameters"] for link in schema["paths"][collection]["post"]["responses"]["201"]["links"].values()]
+        assert all(next(iter(v.values())) == "$response.body#/id" for v in values), collection
+
+
 def test_fixed_value_parameters_are_enums_and_patterns(schema: dict[str, Any]) -> None:
     def parameter(path: str, name: str) -> dict[str, Any]:
         return next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name)
@@ -76,7 +87,7 @@ def test_fixed_value_parameters_are_enums_and_patterns(schema: dict[str, Any]) -
         ("/api/search?q=%21%21", "letter or digit"),  # only punctuation: refused by the pattern
         ("/api/tasks/%0A", "letter or digit"),
         ("/api/graph?center=Samsø&kinds=municipality", "Region, Municipality"),
-        ("/api/gaps?pillar=Mitigation", "'mitigation' or 'adaptation'"),
+        ("/api/gaps?pillar=Mitigation", "one of 'mitigation', 'adaptation'"),
         ("/api/changes?since=99999999999999999999999", "since"),
     ],
 )
