@@ -40,6 +40,9 @@ def test_a_solution_page_speaks_the_page_language(api: TestClient, language: str
     shown = re.search(r'<dd data-role="status">([^<]*)</dd>', page.text)
     assert shown and unescape(shown.group(1)) == status
     kinds = re.findall(r'<span class="kind">\(([^,)]+)', page.text)
+    themes = re.findall(r'<a href="/views/graph\?center=[^"]+" data-slug="([^"]+)">([^<]+)</a>', page.text)
+    names = {t["slug"]: t["name"] for t in api.get("/api/themes", params={"lang": language}).json()["data"]}
+    assert themes and all(unescape(name) == names[slug] for slug, name in themes)  # a theme by its name, not its slug
     served = api.get("/api/resources", params={"solution": "carl"}).json()["data"]
     with use_language(language):
         expected = {words.resource_kind_word(r["kind"]) for r in served}
