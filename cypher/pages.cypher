@@ -83,14 +83,18 @@ WHERE member IS NOT NULL AND ($any_region OR region = $region) AND ($any_partici
 RETURN count(DISTINCT member) AS total
 
 // name: gap_municipality_page
-// One page of the municipalities (of a region, or all) in no work package with the pillar and among the given ones.
+// One page of the municipalities (of a region, or all) in no work package with the pillar and among
+// the given ones. The page is cut on named columns before the rows are read by id (carrying whole
+// nodes through the sort took twice as long at 100,000 municipalities).
 MATCH (m:Municipality)
 WHERE ($any_region OR m.region = $region)
   AND NOT EXISTS {
     MATCH (m)-[:PARTICIPATES_IN]->(x:WorkPackage)
     WHERE ($any_pillar OR $pillar IN x.pillars) AND ($any_work_package OR x.id IN $work_packages)
   }
-WITH m ORDER BY m.code SKIP $skip LIMIT $limit
+WITH m.id AS member, m.code AS code
+ORDER BY code SKIP $skip LIMIT $limit
+MATCH (m:Municipality {id: member})
 OPTIONAL MATCH (m)-[:PARTICIPATES_IN]->(w:WorkPackage)
 RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_name,
        m.region AS region, m.seat_lat AS seat_lat, m.seat_lon AS seat_lon,
@@ -98,14 +102,17 @@ RETURN m.id AS id, m.code AS code, m.name AS name, m.official_name AS official_n
        collect(w.code) AS work_packages
 
 // name: gap_municipality_total
-// How many municipalities gap_municipality_page's filters keep.
+// How many municipalities gap_municipality_page's filters keep: those of the region less those
+// taking part in a matching work package (two counts; testing every municipality for the absence
+// of one took 100-140 ms at 100,000 municipalities).
 MATCH (m:Municipality)
-WHERE ($any_region OR m.region = $region)
-  AND NOT EXISTS {
-    MATCH (m)-[:PARTICIPATES_IN]->(x:WorkPackage)
-    WHERE ($any_pillar OR $pillar IN x.pillars) AND ($any_work_package OR x.id IN $work_packages)
-  }
-RETURN count(m) AS total
+WHERE $any_region OR m.region = $region
+WITH count(m) AS everyone
+OPTIONAL MATCH (p:Municipality)-[:PARTICIPATES_IN]->(x:WorkPackage)
+WHERE ($any_region OR p.region = $region)
+  AND ($any_pillar OR $pillar IN x.pillars) AND ($any_work_package OR x.id IN $work_packages)
+WITH everyone, count(DISTINCT p) AS taking_part
+RETURN everyone - taking_part AS total
 
 // name: overlap_pair_page
 // One page of the pairs of municipalities sharing at least $min_shared work packages (both in

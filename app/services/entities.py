@@ -4,6 +4,7 @@ can call them without HTTP; every fact comes from the store, per answer."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ from app.services.text import clean_input, danish_key, fold, natural_key, shorte
 ROLE_ORDER = {"lead": 0, "co-lead": 1, "collaborates": 2, "supports": 3, "assists": 4, "partner": 5, "knowledge-partner": 6}
 
 
+# Bounded: a theme's summary sorts thousands of codes at EU scale, most of them seen before.
+@functools.lru_cache(maxsize=16_384)
 def wp_sort_key(code: str) -> tuple[Any, ...]:
     return natural_key(code)
 
