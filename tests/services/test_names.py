@@ -138,3 +138,29 @@ def test_the_length_prefilter_keeps_every_key_close_enough(index: NameIndex) -> 
         assert close <= set(choices), (query, sorted(close - set(choices))[:5])
         # exactly the keys of a length that can reach it (7/13 to 13/7 of the query's length)
         assert set(choices) == {k for k in keys if len(query) * 7 <= len(k) * 13 and len(k) * 7 <= len(query) * 13}
+
+
+def test_the_keys_by_length_follow_every_change(rows: list[tuple[str, dict[str, Any]]]) -> None:
+    """put and remove keep the lengths' lists as a rebuild would make them (no rebuild per write)."""
+    index = NameIndex.from_rows(rows)
+
+    def rebuilt() -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for key in index._sorted_all:
+            by_length.setdefault(len(key), []).append(key)
+        return by_length
+
+    def kept() -> dict[int, list[str]]:
+        return {length: keys for length, keys in index._lengths().items() if keys}
+
+    index.put(
+        "Municipality",
+        {"id": "municipality:9001", "name": "Æblehavnsbjergby", "code": 9001, "official_name": "Æblehavnsbjergby Kommune"},
+    )
+    assert kept() == rebuilt() and "aeblehavnsbjergby" in index._fuzzy_choices("aeblehavnsbjerg")
+    index.put("Municipality", {"id": "municipality:9001", "name": "Pærehavn", "code": 9001, "official_name": "Pærehavn Kommune"})
+    assert kept() == rebuilt()
+    index.remove("municipality:9001")
+    index.remove(rows[0][1]["id"])
+    assert kept() == rebuilt()
+    assert all(node.id != "municipality:9001" for _, node, _ in index.search("aeblehavnsbjergby", 5))
