@@ -131,6 +131,10 @@ class Explorer:
     def organisations(self) -> Iterator[models.Organisation]:
         return every_item(lambda page: entities.list_organisations(self.model, page), _page_size("organisations"))
 
+    def organisation_relations(self, key: str) -> Iterator[models.Relation]:
+        """All of an organisation's relations (its record gives the first 100), page by page."""
+        return every_item(lambda page: entities.organisation_relations(self.model, key, page), _page_size("relations"))
+
     # -- relationships -------------------------------------------------------------------
     def overlap(self, a: str, b: str) -> models.Overlap:
         return overlap.overlap(self.model, a, b)

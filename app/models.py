@@ -251,7 +251,11 @@ class Organisation(Model):
     org_type: str
     description: str
     description_da: str = _danish("description")
-    relations: list[Relation]
+    relations: list[Relation] = Field(
+        description="Its first 100 relations, by type, direction and name; all of them, a page at a time, at `relations_url`"
+    )
+    relation_count: int = Field(description="How many relations it has")
+    relations_url: str = Field(description="The paged list of all its relations")
     source: str
     property_sources: dict[str, str] = _property_sources()
 

@@ -24,23 +24,27 @@ RETURN __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.
 
 // name: outgoing_of
 // What each of the given nodes of one label points to, with the relationship's type and properties
-// (the relations of a page of records in one read).
+// (the relations of a page of records in one read). The other end's id, kind and name are named
+// right after the OPTIONAL MATCH: returning the whole node made LadybugDB carry every column of
+// every node table (351 ms for the organisations at 100,000 municipalities).
 UNWIND $ids AS wanted
 MATCH (n:__LABEL__ {id: wanted})
 OPTIONAL MATCH (n)-[r]->(x)
-WITH n, r, x
-WHERE x IS NOT NULL
-RETURN n.id AS from_id, __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+WITH n.id AS from_id, __TYPE_OF__(r) AS type, x.id AS other_id, x.kind AS kind, x.name AS name,
+     r.role AS role, r.detail AS detail, r.source AS source
+WHERE other_id IS NOT NULL
+RETURN from_id, type, other_id, kind, name, role, detail, source
 
 // name: incoming_of
 // What points at each of the given nodes of one label, without relationships of the $skip types
-// (a programme's members are counted, not read).
+// (a programme's members are counted, not read); shaped as outgoing_of.
 UNWIND $ids AS wanted
 MATCH (n:__LABEL__ {id: wanted})
 OPTIONAL MATCH (n)<-[r]-(x)
-WITH n, r, x
-WHERE x IS NOT NULL AND NOT __TYPE_OF__(r) IN $skip
-RETURN n.id AS from_id, __TYPE_OF__(r) AS type, x AS node, r.role AS role, r.detail AS detail, r.source AS source
+WITH n.id AS from_id, __TYPE_OF__(r) AS type, x.id AS other_id, x.kind AS kind, x.name AS name,
+     r.role AS role, r.detail AS detail, r.source AS source
+WHERE other_id IS NOT NULL AND NOT type IN $skip
+RETURN from_id, type, other_id, kind, name, role, detail, source
 
 // name: expand_out
 // One step outwards from the given nodes of one label: the relationship's type and the other end.

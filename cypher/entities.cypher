@@ -97,9 +97,15 @@ MATCH (w:WorkPackage)-[:HAS_TASK]->(k:Task {id: $id})
 RETURN w.code AS code
 
 // name: themes_all
-// Every theme, once per task or work package that addresses it directly (and that task's work package).
+// Every theme with the tasks that address it, their work packages, and the work packages that
+// address it directly: one row per theme, the lists gathered in the store (23,790 rows of one
+// theme and task each took 0.4-0.6 s to hand over at 100,000 municipalities; 45 rows take 60 ms).
 MATCH (t:Theme)
-OPTIONAL MATCH (t)<-[:ADDRESSES]-(x)
-OPTIONAL MATCH (w:WorkPackage)-[:HAS_TASK]->(x)
+OPTIONAL MATCH (t)<-[:ADDRESSES]-(k:Task)
+WITH t, k.code AS task, k.id AS task_id
+OPTIONAL MATCH (w:WorkPackage)-[:HAS_TASK]->(:Task {id: task_id})
+WITH t, collect(task) AS tasks, collect(DISTINCT w.code) AS task_work_packages
+OPTIONAL MATCH (t)<-[:ADDRESSES]-(d:WorkPackage)
+WITH t, tasks, task_work_packages, collect(d.code) AS direct_work_packages
 RETURN t.id AS id, t.slug AS slug, t.name AS name, t.name_da AS name_da, t.name_en AS name_en, t.pillar AS pillar,
-       t.source AS source, x.kind AS kind, x.code AS code, w.code AS work_package
+       t.source AS source, tasks, task_work_packages, direct_work_packages

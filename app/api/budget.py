@@ -33,6 +33,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UNBOUNDED_PREFIXES = ("/api/export", "/api/cypher", "/static/")
+# Answered without the store's query most of the time; its ping has a budget of its own
+# (app.services.health), and the watch below cost /health more than its answer.
+OWN_BUDGET = ("/health",)
 # The store stops its query at the deadline and the route's answer follows at once; the
 # middleware answers itself only when the route has not done so a moment later.
 GRACE_SECONDS = 0.25
@@ -81,7 +84,12 @@ class RequestBudgetMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or path.startswith(UNBOUNDED_PREFIXES):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or path.startswith(UNBOUNDED_PREFIXES)
+            or path in OWN_BUDGET
+        ):
             await self.app(scope, receive, send)
             return
         budget = Budget(self.seconds)

@@ -9,27 +9,39 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.graph.store import GraphStore
 from app.services.auth import Authenticator
+from app.services.health import StoreCheck
 from app.services.read_model import ReadModel
 from app.services.sessions import COOKIE, Session, Sessions, load_or_create_key
 from app.services.tokens import Principal, TokenFile
 from app.settings import Settings
 
 
-def get_model(request: Request) -> ReadModel:
+# Async: FastAPI runs a plain function dependency in a worker thread, a hop that cost more than
+# reading an attribute.
+async def get_model(request: Request) -> ReadModel:
     return request.app.state.model
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.model.store
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+async def get_store_check(request: Request) -> StoreCheck:
+    state = request.app.state
+    check = getattr(state, "store_check", None)
+    if check is None or check.store is not state.model.store:
+        check = state.store_check = StoreCheck(state.model.store)
+    return check
 
 
 ModelDep = Annotated[ReadModel, Depends(get_model)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+StoreCheckDep = Annotated[StoreCheck, Depends(get_store_check)]
 
 
 def _authenticator(request: Request) -> Authenticator:

@@ -97,6 +97,7 @@ ROUTE_PARAMETERS: dict[tuple[str, str], str | None] = {
     ("/api/paths", "target"): "nearby municipality",
     ("/api/programmes/{key}", "key"): "programme",
     ("/api/organisations/{key}", "key"): "organisation",
+    ("/api/organisations/{key}/relations", "key"): "organisation",
     ("/api/solutions/{key}", "key"): "solution",
     ("/api/solutions/{key}/adoptions/{adoption}", "key"): "solution",
     ("/api/resources/{key}", "key"): "resource",

@@ -4,10 +4,11 @@ can call them without HTTP; every fact comes from the store, per answer."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from app import models, provenance
 from app.graph.store import GraphStore
@@ -22,6 +23,8 @@ from app.services.text import clean_input, danish_key, fold, natural_key, shorte
 ROLE_ORDER = {"lead": 0, "co-lead": 1, "collaborates": 2, "supports": 3, "assists": 4, "partner": 5, "knowledge-partner": 6}
 
 
+# Bounded: a theme's summary sorts thousands of codes at EU scale, most of them seen before.
+@functools.lru_cache(maxsize=16_384)
 def wp_sort_key(code: str) -> tuple[Any, ...]:
     return natural_key(code)
 
@@ -237,19 +240,28 @@ def resolve_municipality(model: ReadModel, key: str) -> NodeRef:
     return model.resolve(key, ("Municipality",))
 
 
-def node_relations(model: ReadModel, node: NodeRef, skip_incoming: tuple[str, ...] = ()) -> list[models.Relation]:
-    """A node's relations with their properties (without incoming ones of the `skip_incoming` types)."""
-    return relations_of(model, [node], skip_incoming)[node.id]
+def node_relations(
+    model: ReadModel, node: NodeRef, skip_incoming: tuple[str, ...] = (), incoming: bool = True
+) -> list[models.Relation]:
+    """A node's relations with their properties (without incoming ones of the `skip_incoming`
+    types; none incoming unless `incoming`)."""
+    return relations_of(model, [node], skip_incoming, incoming)[node.id]
 
 
-def relations_of(model: ReadModel, nodes: list[NodeRef], skip_incoming: tuple[str, ...] = ()) -> dict[str, list[models.Relation]]:
+def relations_of(
+    model: ReadModel, nodes: list[NodeRef], skip_incoming: tuple[str, ...] = (), incoming: bool = True
+) -> dict[str, list[models.Relation]]:
     """The relations of several nodes, by id, read in two queries per label (a page of records
     in a handful of reads, not two per record)."""
     ids = tuple(dict.fromkeys(n.id for n in nodes))
-    return model.cached(("relations", ids, skip_incoming), lambda: _read_relations(model.store, nodes, skip_incoming))
+    return model.cached(
+        ("relations", ids, skip_incoming, incoming), lambda: _read_relations(model.store, nodes, skip_incoming, incoming)
+    )
 
 
-def _read_relations(store: GraphStore, nodes: list[NodeRef], skip_incoming: tuple[str, ...]) -> dict[str, list[models.Relation]]:
+def _read_relations(
+    store: GraphStore, nodes: list[NodeRef], skip_incoming: tuple[str, ...], incoming: bool
+) -> dict[str, list[models.Relation]]:
     found: dict[str, list[models.Relation]] = {n.id: [] for n in nodes}
     by_kind: dict[str, list[str]] = defaultdict(list)
     for node_id, kind in dict.fromkeys((n.id, n.kind) for n in nodes):
@@ -257,13 +269,14 @@ def _read_relations(store: GraphStore, nodes: list[NodeRef], skip_incoming: tupl
     # never an empty list: LadybugDB cannot type an empty list parameter
     skip = list(skip_incoming) or [""]
     for kind, ids in by_kind.items():
-        for direction, query, params in (("out", "outgoing_of", {"ids": ids}), ("in", "incoming_of", {"ids": ids, "skip": skip})):
+        reads = [("out", "outgoing_of", {"ids": ids})] + ([("in", "incoming_of", {"ids": ids, "skip": skip})] if incoming else [])
+        for direction, query, params in reads:
             for row in store.read(query, params, label=kind):
                 found[row["from_id"]].append(
                     models.Relation(
                         type=row["type"],
                         direction=direction,
-                        other=_ref(row["node"]),
+                        other=models.Ref(id=row["other_id"], kind=row["kind"], name=row["name"]),
                         role=row["role"],
                         detail=row["detail"],
                         source=row["source"],
@@ -456,11 +469,8 @@ def _theme_summaries(model: ReadModel) -> dict[str, models.ThemeSummary]:
         themes: dict[str, dict[str, Any]] = {}
         for row in model.store.read("themes_all"):
             theme = themes.setdefault(row["slug"], {"row": row, "tasks": set(), "work_packages": set()})
-            if row["kind"] == "Task":
-                theme["tasks"].add(row["code"])
-                theme["work_packages"].add(row["work_package"])
-            elif row["kind"] == "WorkPackage":
-                theme["work_packages"].add(row["code"])
+            theme["tasks"].update(row["tasks"])
+            theme["work_packages"].update(row["task_work_packages"], row["direct_work_packages"])
         return {
             slug: models.ThemeSummary(
                 slug=slug,
@@ -565,7 +575,8 @@ def get_region(model: ReadModel, key: str) -> models.RegionDetail:
             **_region_summary(model, node, properties).model_dump(),
             municipalities=sorted(members, key=lambda m: danish_key(m.name)),
             municipalities_url=municipalities_url(region=node.name),
-            roles=_roles(node_relations(model, node)),
+            # a region's roles are its own (outgoing); what points at it is its municipalities, listed above
+            roles=_roles(node_relations(model, node, incoming=False)),
             source=properties["source"],
             property_sources=provenance.decode(properties.get("property_sources")),
         )
@@ -653,7 +664,9 @@ def _organisation(model: ReadModel, node: NodeRef) -> models.Organisation:
 
 
 def _organisations(model: ReadModel, rows: list[dict[str, Any]]) -> list[models.Organisation]:
-    """Organisations from their properties, with the relations of all read at once."""
+    """Organisations from their properties, with the relations of all read at once and cut at
+    EMBEDDED_LIMIT each (an organisation that leads every work package of a large graph has
+    thousands: all of them a page at a time at `relations_url`)."""
     relations = relations_of(model, [NodeRef(p["id"], "Organisation", p["name"], p["key"]) for p in rows])
     return [
         models.Organisation(
@@ -663,12 +676,22 @@ def _organisations(model: ReadModel, rows: list[dict[str, Any]]) -> list[models.
             org_type=p["org_type"],
             description=p["description"],
             description_da=p["description_da"],
-            relations=relations[p["id"]],
+            relations=relations[p["id"]][:EMBEDDED_LIMIT],
+            relation_count=len(relations[p["id"]]),
+            relations_url=f"/api/organisations/{quote(p['key'], safe='')}/relations",
             source=p["source"],
             property_sources=provenance.decode(p.get("property_sources")),
         )
         for p in rows
     ]
+
+
+def organisation_relations(model: ReadModel, key: str, page: PageRequest | None = None) -> models.Page[models.Relation]:
+    """One page of an organisation's relations, in the order its record gives them."""
+    node = model.resolve(key, ("Organisation",))
+    page = page or PageRequest.first("relations")
+    relations = node_relations(model, node)
+    return page.page(relations[page.offset : page.offset + page.limit], len(relations))
 
 
 def parse_bool(value: str | None, name: str) -> bool | None:

@@ -47,6 +47,7 @@ LIMITS: dict[str, Limits] = {
     "themes": Limits(100, 500),
     "programmes": Limits(50, 200),
     "organisations": Limits(100, 500),
+    "relations": Limits(100, 1000),
     "overlaps": Limits(500, 1000),
     "gaps": Limits(100, 1000),
     "search": Limits(10, 100),

@@ -273,7 +273,10 @@ class ReadModel:
 
     def background(self, name: str, wait: float) -> Computed[Any]:
         """A background analysis's result for the current version (see Background.get)."""
-        return self._background[name].get(self.version, wait)
+        job = self._background.get(name)
+        if job is None:  # registered after this model was made (its module imported later)
+            job = self._background.setdefault(name, Background(name, functools.partial(BACKGROUND[name], self)))
+        return job.get(self.version, wait)
 
     def names(self) -> NameIndex:
         generation = self.store.generation

@@ -56,6 +56,7 @@ EXAMPLES = {
     "/api/programmes/{key}": "/api/programmes/DK2020",
     "/api/organisations": "/api/organisations",
     "/api/organisations/{key}": "/api/organisations/CONCITO",
+    "/api/organisations/{key}/relations": "/api/organisations/CONCITO/relations",
     "/api/overlap": "/api/overlap?a=Aalborg&b=Sams%C3%B8",
     "/api/overlaps": "/api/overlaps",
     "/api/overlaps/matrix": "/api/overlaps/matrix",

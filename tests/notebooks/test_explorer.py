@@ -55,6 +55,9 @@ def test_list_answers_are_the_apis(explorer: Explorer, embedded_client: TestClie
         "/api/overlaps?min_shared=2"
     ).json()["data"]
     assert len(list(explorer.municipalities(participating=True))) == 26 and len(list(explorer.regions())) == 5
+    assert [r.model_dump(mode="json") for r in explorer.organisation_relations("CONCITO")] == embedded_client.get(
+        "/api/organisations/CONCITO/relations"
+    ).json()["data"]
 
 
 def test_errors_are_the_services(explorer: Explorer) -> None:

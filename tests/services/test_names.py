@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from app.graph.schema import LABELS
 from app.services.errors import NotFound
-from app.services.names import NameIndex, aliases
+from app.services.names import FUZZY_CUTOFF, NameIndex, aliases
 from app.services.text import fold, natural_key
 
 WORDS = ["Nørre", "Søndre", "Vester", "Øster", "Store", "Lille", "Ny", "Gammel"]
@@ -125,3 +125,42 @@ def test_unknown_names_get_close_suggestions_of_the_asked_kind(index: NameIndex,
     with pytest.raises(NotFound) as error:
         index.resolve(name[:-1] + "q" + "zz", ("Municipality",))
     assert error.value.suggestions and not any(s.startswith("Region") for s in error.value.suggestions)
+
+
+def test_the_length_prefilter_keeps_every_key_close_enough(index: NameIndex) -> None:
+    """Only keys whose length can reach the cutoff are scored; none that does is left out."""
+    rng = random.Random(11)
+    keys = index._sorted_all
+    queries = [k[: rng.randint(3, len(k))] + rng.choice(["", "e", "xq"]) for k in rng.sample(keys, 200) if len(k) >= 3]
+    for query in [*queries, "abc", "kommune", "a" * 40]:
+        choices = index._fuzzy_choices(query)
+        close = {k for k in keys if fuzz.ratio(query, k) >= FUZZY_CUTOFF}
+        assert close <= set(choices), (query, sorted(close - set(choices))[:5])
+        # exactly the keys of a length that can reach it (7/13 to 13/7 of the query's length)
+        assert set(choices) == {k for k in keys if len(query) * 7 <= len(k) * 13 and len(k) * 7 <= len(query) * 13}
+
+
+def test_the_keys_by_length_follow_every_change(rows: list[tuple[str, dict[str, Any]]]) -> None:
+    """put and remove keep the lengths' lists as a rebuild would make them (no rebuild per write)."""
+    index = NameIndex.from_rows(rows)
+
+    def rebuilt() -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for key in index._sorted_all:
+            by_length.setdefault(len(key), []).append(key)
+        return by_length
+
+    def kept() -> dict[int, list[str]]:
+        return {length: keys for length, keys in index._lengths().items() if keys}
+
+    index.put(
+        "Municipality",
+        {"id": "municipality:9001", "name": "Æblehavnsbjergby", "code": 9001, "official_name": "Æblehavnsbjergby Kommune"},
+    )
+    assert kept() == rebuilt() and "aeblehavnsbjergby" in index._fuzzy_choices("aeblehavnsbjerg")
+    index.put("Municipality", {"id": "municipality:9001", "name": "Pærehavn", "code": 9001, "official_name": "Pærehavn Kommune"})
+    assert kept() == rebuilt()
+    index.remove("municipality:9001")
+    index.remove(rows[0][1]["id"])
+    assert kept() == rebuilt()
+    assert all(node.id != "municipality:9001" for _, node, _ in index.search("aeblehavnsbjergby", 5))

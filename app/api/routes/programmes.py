@@ -4,9 +4,9 @@ from fastapi import APIRouter
 
 from app.api.deps import ModelDep
 from app.api.errors import ERROR_RESPONSES
-from app.api.paging import OrganisationPages, ProgrammePages
+from app.api.paging import OrganisationPages, ProgrammePages, RelationPages
 from app.api.params import name_path
-from app.models import Organisation, Page, Programme
+from app.models import Organisation, Page, Programme, Relation
 from app.services import entities
 
 router = APIRouter(prefix="/api", tags=["programmes and organisations"], responses=ERROR_RESPONSES)
@@ -35,3 +35,11 @@ def list_organisations(model: ModelDep, pages: OrganisationPages) -> Page[Organi
 def organisation(model: ModelDep, key: Annotated[str, name_path("`cdeu`, `CONCITO`, `C40` …", "CONCITO")]) -> Organisation:
     """One organisation and how it is tied into the graph."""
     return entities.get_organisation(model, key)
+
+
+@router.get("/organisations/{key}/relations", response_model=Page[Relation])
+def organisation_relations(
+    model: ModelDep, key: Annotated[str, name_path("`cdeu`, `CONCITO`, `C40` …", "CONCITO")], pages: RelationPages
+) -> Page[Relation]:
+    """All of an organisation's relations, a page at a time (its record gives the first 100)."""
+    return pages.send(entities.organisation_relations(model, key, pages.page))
