@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
+import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -159,9 +161,23 @@ def _centrality(model: ReadModel) -> dict[str, Any]:
     return {"scores": dict(result), "method": method}
 
 
+def _exit_with_parent(poll_seconds: float = 1.0) -> None:
+    """End this worker when the server that started it is gone: a server killed (SIGKILL, a crash)
+    never shuts its pool down, and the worker would go on computing for nobody, holding its memory."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _sampled_betweenness(edges: list[tuple[str, str]], samples: int, seed: int) -> dict[str, float]:
     import networkx as nx
 
+    _exit_with_parent()
     with contextlib.suppress(OSError):  # a background analysis yields the CPU to the requests
         os.nice(BACKGROUND_NICENESS)
     return nx.betweenness_centrality(nx.Graph(edges), k=samples, normalized=True, seed=seed)
