@@ -70,6 +70,8 @@ TAGS: list[dict[str, str]] = [
     {"name": "console", "description": "Read-only Cypher queries (on when LIFEACT_CYPHER_CONSOLE=true)"},
 ]
 
+BACKGROUND_START_DELAY_SECONDS = 5.0
+
 # Modules with `install(app, settings)`, run in this order after the error handlers.
 APP_HOOKS: list[str] = [
     "app.api.middleware",
@@ -107,7 +109,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 log.info("loaded %d rows in %.2f s", report.rows, report.seconds)
             if settings.warm_on_start:
                 log.info("name index built in %.3f s", app.state.model.warm())
-            app.state.model.start_background()  # centrality etc., on their own threads (app.services.read_model)
+            # Centrality and the overlap ranking, on their own threads (app.services.read_model), a
+            # moment after start: at EU scale they hold the interpreter for seconds, and the first
+            # visitors should not wait beside them. A request for one starts it at once.
+            app.state.model.start_background_later(BACKGROUND_START_DELAY_SECONDS)
         except StoreUnavailable as exc:
             # Serve anyway: /health says why, and the API answers 503 until the store is back.
             log.warning("starting without a reachable store: %s", exc)

@@ -263,6 +263,15 @@ class ReadModel:
             self.start_background(version)
         return version
 
+    def start_background_later(self, seconds: float) -> None:
+        """Start the analyses for the current version in `seconds` (at a server's start, so that its
+        first visitors are not answered beside them); a change to the graph meanwhile, or a request
+        for one of them, starts it at once."""
+        self._seen_version = self.store.version
+        timer = threading.Timer(seconds, self.start_background)
+        timer.daemon = True
+        timer.start()
+
     def start_background(self, version: str | None = None) -> None:
         """Start computing every background analysis for the current version (at start, on a change)."""
         version = version if version is not None else self.store.version

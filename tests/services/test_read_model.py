@@ -220,3 +220,27 @@ def test_a_failed_build_lets_the_waiting_callers_try_again() -> None:
     with pytest.raises(RuntimeError):
         cache.get("v1", "graph", failing)
     assert cache.get("v1", "graph", lambda: "answer") == "answer"
+
+
+def test_a_starting_server_answers_before_its_analyses_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At start the analyses wait a moment (the first visitors first); reading the version, as
+    every request does, does not start them early; a change to the graph starts them at once."""
+    started: list[tuple[str | None, float]] = []
+    monkeypatch.setitem(read_model.BACKGROUND, "probe", lambda model: started.append((model.store.version, time.monotonic())))
+    store = VersionedStore()
+    model = ReadModel(store)  # type: ignore[arg-type]
+    began = time.monotonic()
+    model.start_background_later(0.5)
+    assert model.version == "gen-1#0" and model.version == "gen-1#0"
+    time.sleep(0.2)
+    assert started == []
+    deadline = time.monotonic() + 5
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started and started[0][0] == "gen-1#0" and started[0][1] - began >= 0.5
+    store.writes += 1  # a write moves the version: the analyses start for it at once
+    assert model.version == "gen-1#1"
+    deadline = time.monotonic() + 5
+    while len(started) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [version for version, _ in started] == ["gen-1#0", "gen-1#1"]
