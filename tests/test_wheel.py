@@ -133,7 +133,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
     workdir = tmp_path_factory.mktemp("elsewhere")
     assert not workdir.resolve().is_relative_to(PROJECT_ROOT)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIFEACT_", "NEO4J_", "PYTHON", "VIRTUAL_ENV"))}
-    env.update(PYTHONNOUSERSITE="1", PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
+    env.update(LIFEACT_LANGUAGE="en", PYTHONNOUSERSITE="1", PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
     return Installed(venv, site_packages, workdir, env)
 
 
