@@ -50,6 +50,25 @@ STEP_WORDS = (
     N_("rows"),
     N_("bytes"),
     N_("projects and municipalities"),
+    # the benchmark's sections (`lifeact bench`); one named after its backend is shown as written
+    N_("seed load (ordinary and bulk)"),
+    N_("per-graph tables and first calls (in-process)"),
+    N_("lifeact serve until /api/overlap answers"),
+    N_("services over HTTP (new input each request)"),
+    N_("every GET route once (issue 15)"),
+    N_("render large neighbourhoods"),
+    N_("layout in chromium"),
+    N_("views"),
+    N_("HTTP endpoints, the trivial app before and after"),
+    N_("queries"),
+    N_("tables and calls"),
+    N_("answer"),
+    N_("requests"),
+    N_("sweep"),
+    N_("sizes"),
+    N_("layouts"),
+    N_("pages"),
+    N_("endpoints"),
 )
 
 
