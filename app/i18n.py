@@ -6,9 +6,8 @@ The .po files are the source: they are compiled in memory when first used, so ne
 checkout nor the wheel needs a build step or a .mo file.
 
 The current language lives in a ContextVar: app.api.middleware sets it per request (from
-`?lang=`, else `Accept-Language`), the CLI for a command (`lifeact brief --lang en`), and
-services, views and Jinja's `_()` read it; the CLI's own choice comes from
-`--lang`, else `language_from_environment`. Each request runs in its own context, and
+`?lang=`, else `Accept-Language`), the CLI for a whole command (`--lang`, else
+`language_from_environment`), and services, views and Jinja's `_()` read it. Each request runs in its own context, and
 Starlette copies the context into the worker threads of the sync routes.
 
 To add or change a string: see README "Languages" (`make messages`).

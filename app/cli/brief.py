@@ -1,5 +1,6 @@
 """`lifeact brief --target T.9.1 --output brief.html [--limit 10] [--lang da|en] [--force]`: a
-replication brief written to a file (the page itself is made in app/brief.py), in Danish by default."""
+replication brief written to a file (the page itself is made in app/brief.py), in the command's language
+(Danish unless --lang, LIFEACT_LANGUAGE or the locale chooses English)."""
 
 from __future__ import annotations
 
