@@ -6,8 +6,8 @@ The .po files are the source: they are compiled in memory when first used, so ne
 checkout nor the wheel needs a build step or a .mo file.
 
 The current language lives in a ContextVar: app.api.middleware sets it per request (from
-`?lang=`, else `Accept-Language`), the CLI for a command (`lifeact brief --lang en`), and
-services, views and Jinja's `_()` read it. Each request runs in its own context, and
+`?lang=`, else `Accept-Language`), the CLI for a whole command (`--lang`, else
+`language_from_environment`), and services, views and Jinja's `_()` read it. Each request runs in its own context, and
 Starlette copies the context into the worker threads of the sync routes.
 
 To add or change a string: see README "Languages" (`make messages`).
@@ -16,6 +16,7 @@ To add or change a string: see README "Languages" (`make messages`).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -118,6 +119,31 @@ def parse_accept_language(header: str | None) -> str | None:
         if primary in LANGUAGES and quality > 0:
             ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else None
+
+
+# POSIX's order: the first of these that is set and not empty names the locale of messages.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language_from_environment(environ: Mapping[str, str]) -> str:
+    """The command line's language: `LIFEACT_LANGUAGE` (da|en), else the locale (`LC_ALL`,
+    `LC_MESSAGES`, `LANG`), else Danish. A locale that names Danish (`da_DK.UTF-8`) gives Danish;
+    one that names any other language (`en_GB.UTF-8`, `de_DE`) gives English, the language such a
+    reader more likely reads; `C`, `POSIX` and nothing at all (CI machines, containers) name no
+    language, so Danish stays. An unknown `LIFEACT_LANGUAGE` is passed over here: the settings
+    report it as invalid."""
+    chosen = environ.get("LIFEACT_LANGUAGE", "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        primary = re.split(r"[_.@-]", value, maxsplit=1)[0].lower()
+        if primary in ("", "c", "posix"):
+            return DEFAULT_LANGUAGE
+        return "da" if primary == "da" else "en"
+    return DEFAULT_LANGUAGE
 
 
 def negotiate(query_lang: str | None, accept_language: str | None) -> Language:

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     cypher_timeout: float = Field(5.0, gt=0, le=60, validation_alias=env("LIFEACT_CYPHER_TIMEOUT"))
     cypher_row_limit: int = Field(1000, ge=1, le=100_000, validation_alias=env("LIFEACT_CYPHER_ROW_LIMIT"))
 
+    # The command line's language (app.i18n.language_from_environment reads it before the settings,
+    # so --help follows it too); declared here so that a wrong value is reported like any setting.
+    language: Literal["da", "en"] | None = Field(None, validation_alias=env("LIFEACT_LANGUAGE"))
+
     neo4j_uri: str = Field("bolt://localhost:7687", validation_alias=env("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=env("NEO4J_USER"))
     neo4j_password: SecretStr = Field(SecretStr("lifeact-dev-password"), validation_alias=env("NEO4J_PASSWORD"))

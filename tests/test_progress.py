@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 
 import pytest
 
 from app.cli.progress import Progress
+from app.i18n import use_language
 from app.steps import Prefixed
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The tests below read the English lines; the Danish ones have their own test at the end."""
+    with use_language("en"):
+        yield
 
 
 def _load_steps(progress: Progress) -> None:
@@ -71,3 +80,19 @@ def test_prefixed_steps_and_nothing_before_the_first_step() -> None:
         scale.advance(2)
     assert out.getvalue().startswith("lifeact bench: scale: bulk load: 2/2 rows (")
     assert len(out.getvalue().splitlines()) == 1
+
+
+def test_in_danish_the_steps_units_and_numbers_are_danish() -> None:
+    out = io.StringIO()
+    with use_language("da"), Progress("load", terminal=False, file=out) as progress:
+        _load_steps(progress)
+        progress.begin("bulk load", total=1234)
+        progress.advance(1234)
+    lines = out.getvalue().splitlines()
+    assert [line.rsplit(" (", 1)[0] for line in lines] == [
+        "lifeact load: valider seed: 769 rækker",
+        "lifeact load: skriv: 769/769 rækker",
+        "lifeact load: encode graphml: 239.956 byte",  # a name without a translation is shown as written
+        "lifeact load: masseindlæsning: 1.234/1.234 rækker",
+    ]
+    assert all(re.search(r" \(\d+,\d s\)$", line) for line in lines), lines

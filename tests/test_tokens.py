@@ -23,7 +23,11 @@ def tokens_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     get_settings.cache_clear()
 
 
-def test_create_list_revoke(tokens_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("language", "live"), [("da", "aktiv"), ("en", "live")])
+def test_create_list_revoke(
+    tokens_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, language: str, live: str
+) -> None:
+    monkeypatch.setenv("LIFEACT_LANGUAGE", language)
     assert cli.main(["tokens", "create", "--name", "ann", "--role", "editor"]) == 0
     token = capsys.readouterr().out.rstrip("\n").splitlines()[-1]
     assert token.startswith("lifeact_") and len(token) > 40
@@ -36,7 +40,7 @@ def test_create_list_revoke(tokens_path: Path, capsys: pytest.CaptureFixture[str
     assert cli.main(["tokens", "create", "--name", "ann", "--role", "admin"]) == 2  # one live token per name
     assert cli.main(["tokens", "list"]) == 0
     listing = capsys.readouterr().out
-    assert "ann\teditor" in listing and token not in listing and "live" in listing
+    assert "ann\teditor" in listing and token not in listing and live in listing
     assert cli.main(["tokens", "revoke", "ann"]) == 0
     assert TokenFile(tokens_path).verify(token) is None
     assert cli.main(["tokens", "revoke", "ann"]) == 2

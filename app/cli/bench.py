@@ -13,6 +13,7 @@ from app.benchmark.report import render_table
 from app.benchmark.routes import ROUTE_BUDGETS, parse_budget
 from app.benchmark.run import run
 from app.cli.progress import Progress
+from app.i18n import gettext as _
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -47,22 +48,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"JSON written to {args.json}")
+        print(_("JSON written to {path}").format(path=args.json))
     return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    bench = commands.add_parser("bench", help="measure queries, HTTP endpoints, views, loads and EU scale; print a table")
-    bench.add_argument("--quick", action="store_true", help="fewer samples and shorter HTTP runs (same graph sizes)")
-    bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
-    bench.add_argument("--no-http", action="store_true", help="leave out seed-scale HTTP (the trivial app, every endpoint)")
-    bench.add_argument("--no-scale", action="store_true", help="leave out the synthetic-graph section")
-    bench.add_argument("--municipalities", type=int, help="scale section: synthetic municipalities")
-    bench.add_argument("--regions", type=int, help="scale section: synthetic regions")
-    bench.add_argument("--projects", type=int, help="scale section: synthetic projects")
-    bench.add_argument("--http-seconds", type=float, help="seconds of load per endpoint for throughput")
-    bench.add_argument("--http-requests", type=int, help="sequential requests per endpoint for latency")
-    bench.add_argument("--samples", type=int, help="calls per query or service for latency")
+    bench = commands.add_parser("bench", help=_("measure queries, HTTP endpoints, views, loads and EU scale; print a table"))
+    bench.add_argument("--quick", action="store_true", help=_("fewer samples and shorter HTTP runs (same graph sizes)"))
+    bench.add_argument("--json", type=Path, help=_("also write the results as JSON to this file"))
+    bench.add_argument("--no-http", action="store_true", help=_("leave out seed-scale HTTP (the trivial app, every endpoint)"))
+    bench.add_argument("--no-scale", action="store_true", help=_("leave out the synthetic-graph section"))
+    bench.add_argument("--municipalities", type=int, help=_("scale section: synthetic municipalities"))
+    bench.add_argument("--regions", type=int, help=_("scale section: synthetic regions"))
+    bench.add_argument("--projects", type=int, help=_("scale section: synthetic projects"))
+    bench.add_argument("--http-seconds", type=float, help=_("seconds of load per endpoint for throughput"))
+    bench.add_argument("--http-requests", type=int, help=_("sequential requests per endpoint for latency"))
+    bench.add_argument("--samples", type=int, help=_("calls per query or service for latency"))
     classes = ", ".join(
         f"{kind} {budget.ms:g} ms" + (f" / {budget.max_bytes // 1024} KB" if budget.max_bytes else "")
         for kind, budget in ROUTE_BUDGETS.items()
@@ -72,6 +73,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="CLASS=MS[:KB]",
-        help=f"scale section, every GET route: the budget of a route class (default {classes})",
+        help=_("scale section, every GET route: the budget of a route class (default {classes})").format(classes=classes),
     )
     bench.set_defaults(func=cmd_bench)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from app.cli import USAGE_ERROR, CommandFailed
 from app.cli.output import check_output, write_output
-from app.cli.progress import Progress
+from app.cli.progress import Progress, number
 from app.explorer import open_loaded_store
+from app.i18n import gettext as _
 from app.services import exports
 from app.settings import get_settings
 from app.steps import Prefixed
@@ -28,11 +29,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     output = Path(args.output)
     fmt = exports.FORMATS.get(args.format) if args.format else exports.format_for_path(output)
     if fmt is None:
-        print(
-            f"lifeact export: cannot tell the format from '{output.name}'; give --format "
-            f"({', '.join(exports.FORMAT_NAMES)}) or end the file name in .graphml, .gexf, .json or .zip",
-            file=sys.stderr,
-        )
+        message = _(
+            "cannot tell the format from '{name}'; give --format ({formats}) "
+            "or end the file name in .graphml, .gexf, .json or .zip"
+        ).format(name=output.name, formats=", ".join(exports.FORMAT_NAMES))
+        print(f"lifeact export: {message}", file=sys.stderr)
         return USAGE_ERROR
     check_output("export", output, fmt.filename, args.force)
     settings = get_settings()
@@ -41,36 +42,47 @@ def cmd_export(args: argparse.Namespace) -> int:
         # Written as it is read, to a temporary file beside the output that takes its name at the end.
         stream = exports.ExportStream(handle.store, fmt.name)
         try:
-            progress.begin(f"read and write {fmt.name}", unit="bytes")
+            progress.begin(_("read and write {format}").format(format=fmt.name), unit="bytes")
             written = write_output("export", counted(stream, progress), output, args.force)
         except exports.GraphChanged as exc:
-            raise CommandFailed(GRAPH_CHANGED, f"lifeact export: {exc.message}; nothing was written ({exc.expected})") from None
+            message = _("{reason}; nothing was written ({expected})").format(reason=exc.message, expected=exc.expected)
+            raise CommandFailed(GRAPH_CHANGED, f"lifeact export: {message}") from None
         finally:
             stream.close()  # a stream stopped by an error lets go of the generation it held
             handle.close()
     print(
-        f"wrote {written} ({fmt.name}, {stream.bytes:,} bytes): "
-        f"{stream.nodes} nodes, {stream.edges} edges from the {settings.backend} store"
+        _("wrote {path} ({format}, {size} bytes): {nodes} nodes, {edges} edges from the {backend} store").format(
+            path=written,
+            format=fmt.name,
+            size=number(stream.bytes),
+            nodes=stream.nodes,
+            edges=stream.edges,
+            backend=settings.backend,
+        )
     )
     if fmt.name == "csv" and written.suffix.lower() != ".zip":
-        print("note: the csv export is a zip of nodes.csv and edges.csv; name it .zip to open it with a double-click")
+        print(_("note: the csv export is a zip of nodes.csv and edges.csv; name it .zip to open it with a double-click"))
     return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export",
-        help="write the whole graph as GraphML, GEXF, node-link JSON or a zip of CSV files",
-        description="Write every node and edge to a file for Gephi, yEd, Cytoscape, NetworkX or Excel. "
-        "An empty store gets the seed first, as `lifeact serve` does.",
+        help=_("write the whole graph as GraphML, GEXF, node-link JSON or a zip of CSV files"),
+        description=_(
+            "Write every node and edge to a file for Gephi, yEd, Cytoscape, NetworkX or Excel. "
+            "An empty store gets the seed first, as `lifeact serve` does."
+        ),
     )
     parser.add_argument(
         "--format",
         choices=exports.FORMAT_NAMES,
         type=str.lower,
-        help="graphml, gexf, json (node-link) or csv (a zip of nodes.csv and edges.csv); "
-        "default: from the --output suffix (.graphml, .gexf, .json, .zip)",
+        help=_(
+            "graphml, gexf, json (node-link) or csv (a zip of nodes.csv and edges.csv); "
+            "default: from the --output suffix (.graphml, .gexf, .json, .zip)"
+        ),
     )
-    parser.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write; its folder is created")
-    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    parser.add_argument("--output", "-o", required=True, metavar="PATH", help=_("file to write; its folder is created"))
+    parser.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
     parser.set_defaults(func=cmd_export)

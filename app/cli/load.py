@@ -6,11 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.progress import Progress
+from app.cli.progress import Progress, number
 from app.cli.stats import print_counts
 from app.graph import loader
 from app.graph.factory import open_store
 from app.graph.store import GraphStore, LoadReport
+from app.i18n import gettext as _
 from app.services.knowledge_backup import read_knowledge
 from app.services.load_control import LoadRequest, ServerLock, hand_off
 from app.services.read_model import ReadModel
@@ -30,7 +31,8 @@ def run_load(knowledge: Path | None = None) -> LoadReport:
     settings = get_settings()
     server = ServerLock.holder(settings.embedded_path) if settings.backend == "embedded" else None
     if server is not None:
-        print(f"lifeact: a server (pid {server.pid}) holds {settings.embedded_path}; it does the load", file=sys.stderr)
+        holds = _("a server (pid {pid}) holds {path}; it does the load").format(pid=server.pid, path=settings.embedded_path)
+        print(f"lifeact: {holds}", file=sys.stderr)
         return hand_off(server, LoadRequest(settings.seed_path, knowledge))
     extra = read_knowledge(knowledge) if knowledge is not None else None
     with Progress("load") as progress:
@@ -45,8 +47,12 @@ def run_load(knowledge: Path | None = None) -> LoadReport:
 
 def print_report(report: LoadReport) -> None:
     print(
-        f"loaded {report.rows} rows into the {get_settings().backend} store in {report.seconds:.2f} s "
-        f"(generation {report.generation})"
+        _("loaded {rows} rows into the {backend} store in {seconds} s (generation {generation})").format(
+            rows=number(report.rows),
+            backend=get_settings().backend,
+            seconds=number(report.seconds, "0.00"),
+            generation=report.generation,
+        )
     )
     print_counts(report.counts.nodes, report.counts.relationships)
 
@@ -57,5 +63,5 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    load = commands.add_parser("load", help="build or refresh the graph from seed/ (validated, verified)")
+    load = commands.add_parser("load", help=_("build or refresh the graph from seed/ (validated, verified)"))
     load.set_defaults(func=cmd_load)

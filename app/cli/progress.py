@@ -12,7 +12,10 @@ On a terminal each step gets a progress bar (rich) that stays on screen when the
 Otherwise, when stderr goes to a file or a pipe, each step prints one line as it ends, with its
 count and time:
 
-    lifeact load: write: 769/769 rows (0.31 s)
+    lifeact load: write: 769/769 rows (0.3 s)
+
+Step names, units and numbers are shown in the command's language (`lifeact load: skriv:
+769/769 rækker (0,3 s)` in Danish); a name without a translation is shown as the work wrote it.
 """
 
 from __future__ import annotations
@@ -23,10 +26,59 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TextIO
 
+from babel.numbers import format_decimal
 from rich.console import Console
 from rich.progress import BarColumn, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bars
 from rich.text import Text
+
+from app.i18n import N_, current_language
+from app.i18n import gettext as _
+
+# The steps' names and units are written by the work (app.graph, app.synth, app.cli), which knows
+# nothing of languages; they are listed here so that `make messages` extracts them, and `shown`
+# translates each part of a prefixed name (`seed: verify`).
+STEP_WORDS = (
+    N_("validate seed"),
+    N_("write"),
+    N_("verify"),
+    N_("bulk load"),
+    N_("index names"),
+    N_("build graph"),
+    N_("seed"),
+    N_("scale"),
+    N_("rows"),
+    N_("bytes"),
+    N_("projects and municipalities"),
+    # the benchmark's sections (`lifeact bench`); one named after its backend is shown as written
+    N_("seed load (ordinary and bulk)"),
+    N_("per-graph tables and first calls (in-process)"),
+    N_("lifeact serve until /api/overlap answers"),
+    N_("services over HTTP (new input each request)"),
+    N_("every GET route once (issue 15)"),
+    N_("render large neighbourhoods"),
+    N_("layout in chromium"),
+    N_("views"),
+    N_("HTTP endpoints, the trivial app before and after"),
+    N_("queries"),
+    N_("tables and calls"),
+    N_("answer"),
+    N_("requests"),
+    N_("sweep"),
+    N_("sizes"),
+    N_("layouts"),
+    N_("pages"),
+    N_("endpoints"),
+)
+
+
+def shown(name: str) -> str:
+    return ": ".join(_(part) for part in name.split(": "))
+
+
+def number(value: float, pattern: str = "#,##0") -> str:
+    """A count or a time as the language writes it: 1.234 and 0,3 in Danish, 1,234 and 0.3 in English."""
+    return format_decimal(value, format=pattern, locale=current_language())
 
 
 @dataclass
@@ -39,15 +91,17 @@ class _Step:
     bar: TaskID | None = None
 
     def counted(self) -> str:
-        count = f"{self.done:,}" if self.total is None else f"{self.done:,}/{self.total:,}"
-        return f"{count} {self.unit}".strip()
+        return _counted(self.done, self.total, self.unit)
+
+
+def _counted(done: float, total: float | None, unit: str) -> str:
+    count = number(done) if total is None else f"{number(done)}/{number(total)}"
+    return f"{count} {shown(unit) if unit else ''}".strip()
 
 
 class _Count(ProgressColumn):
     def render(self, task: Task) -> Text:
-        done = f"{int(task.completed):,}"
-        count = done if task.total is None else f"{done}/{int(task.total):,}"
-        return Text(f"{count} {task.fields.get('unit', '')}".strip(), style="progress.download")
+        return Text(_counted(int(task.completed), task.total, task.fields.get("unit", "")), style="progress.download")
 
 
 class Progress:
@@ -69,7 +123,7 @@ class Progress:
                 console = Console(file=self.file, force_terminal=True)
                 self._bars = Bars(TextColumn("{task.description}"), BarColumn(), _Count(), TimeElapsedColumn(), console=console)
                 self._bars.start()
-            step.bar = self._bars.add_task(name, total=total, unit=unit)
+            step.bar = self._bars.add_task(shown(name), total=total, unit=unit)
         self._step = step
 
     def advance(self, count: int = 1) -> None:
@@ -90,10 +144,11 @@ class Progress:
             self._bars.update(step.bar, total=step.total if step.total is not None else step.done, completed=step.done)
             self._bars.stop_task(step.bar)
             if failed:
-                self._bars.update(step.bar, description=f"{step.name} [red](stopped)[/red]")
+                self._bars.update(step.bar, description=f"{shown(step.name)} [red]({_('stopped')})[/red]")
             return
-        stopped = ", stopped" if failed else ""
-        print(f"lifeact {self.command}: {step.name}: {step.counted()} ({seconds:.1f} s{stopped})", file=self.file, flush=True)
+        stopped = ", " + _("stopped") if failed else ""
+        took = f"{number(seconds, '0.0')} s{stopped}"
+        print(f"lifeact {self.command}: {shown(step.name)}: {step.counted()} ({took})", file=self.file, flush=True)
 
     def close(self, failed: bool = False) -> None:
         self.end(failed)

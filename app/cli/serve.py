@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.i18n import gettext as _
 from app.settings import get_settings
 
 
@@ -32,6 +33,6 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    serve = commands.add_parser("serve", help="start the API and views (loads the seed into an empty store first)")
+    serve = commands.add_parser("serve", help=_("start the API and views (loads the seed into an empty store first)"))
     add_server_arguments(serve)
     serve.set_defaults(func=cmd_serve)

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from app.graph.factory import open_store
+from app.i18n import gettext as _
 from app.settings import get_settings
 
 
@@ -30,22 +31,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"{settings.backend} store, generation {generation or '(empty: run `lifeact load`)'}")
+    shown = generation or _("(empty: run `lifeact load`)")
+    print(_("{backend} store, generation {generation}").format(backend=settings.backend, generation=shown))
     print_counts(counts.nodes, counts.relationships)
     return 0
 
 
 def print_counts(nodes: dict[str, int], relationships: dict[str, int]) -> None:
     width = max(len(k) for k in [*nodes, *relationships])
-    print("nodes:")
+    print(_("nodes:"))
     for label, count in nodes.items():
         print(f"  {label:<{width}}  {count:>7}")
-    print("relationships:")
+    print(_("relationships:"))
     for rel_type, count in relationships.items():
         print(f"  {rel_type:<{width}}  {count:>7}")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    stats = commands.add_parser("stats", help="nodes per label and relationships per type")
-    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats = commands.add_parser("stats", help=_("nodes per label and relationships per type"))
+    stats.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
     stats.set_defaults(func=cmd_stats)

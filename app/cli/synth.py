@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 from app.cli.load import index_names
-from app.cli.progress import Progress
+from app.cli.progress import Progress, number
 from app.graph.bulk import bulk_load
 from app.graph.embedded import EmbeddedStore
 from app.graph.factory import StoreHandle, open_store
+from app.i18n import gettext as _
 from app.settings import get_settings
 from app.synth import SynthSizes, synth_graph
 
@@ -53,23 +54,28 @@ def cmd_synth(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     print(
-        f"built {rows} rows in {built:.1f} s; bulk-loaded into {target} in {report.seconds:.1f} s "
-        f"({summary['rows_per_second']:,} rows/s), counts verified"
+        _("built {rows} rows in {built} s; bulk-loaded into {target} in {seconds} s ({rate} rows/s), counts verified").format(
+            rows=number(rows),
+            built=number(built, "0.0"),
+            target=target,
+            seconds=number(report.seconds, "0.0"),
+            rate=number(summary["rows_per_second"]),
+        )
     )
-    print("nodes: " + ", ".join(f"{k} {v}" for k, v in report.counts.nodes.items()))
-    print("relationships: " + ", ".join(f"{k} {v}" for k, v in report.counts.relationships.items()))
+    print(_("nodes:") + " " + ", ".join(f"{k} {v}" for k, v in report.counts.nodes.items()))
+    print(_("relationships:") + " " + ", ".join(f"{k} {v}" for k, v in report.counts.relationships.items()))
     if not args.neo4j:
-        print(f"serve it with: LIFEACT_EMBEDDED_PATH={args.out} lifeact serve")
+        print(_("serve it with:") + f" LIFEACT_EMBEDDED_PATH={args.out} lifeact serve")
     return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    synth = commands.add_parser("synth", help="build a synthetic graph at national/EU scale and bulk-load it (verified)")
+    synth = commands.add_parser("synth", help=_("build a synthetic graph at national/EU scale and bulk-load it (verified)"))
     synth.add_argument("--municipalities", type=int, default=SynthSizes.municipalities)
     synth.add_argument("--regions", type=int, default=SynthSizes.regions)
     synth.add_argument("--projects", type=int, default=SynthSizes.projects)
-    synth.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same graph")
-    synth.add_argument("--out", type=Path, default=Path("data/synth"), help="embedded store folder to load into")
-    synth.add_argument("--neo4j", action="store_true", help="load into the Neo4j of NEO4J_URI instead (batched UNWIND)")
-    synth.add_argument("--json", action="store_true", help="print a JSON summary")
+    synth.add_argument("--seed", type=int, default=7, help=_("random seed: the same seed gives the same graph"))
+    synth.add_argument("--out", type=Path, default=Path("data/synth"), help=_("embedded store folder to load into"))
+    synth.add_argument("--neo4j", action="store_true", help=_("load into the Neo4j of NEO4J_URI instead (batched UNWIND)"))
+    synth.add_argument("--json", action="store_true", help=_("print a JSON summary"))
     synth.set_defaults(func=cmd_synth)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from app.i18n import gettext as _
 from app.services.tokens import ROLES, TokenError, TokenFile
 from app.settings import get_settings
 
@@ -20,7 +21,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     except TokenError as exc:
         print(f"lifeact: {exc}", file=sys.stderr)
         return 2
-    print(f"created {args.role} token {args.name!r}; it is shown once, store it now:")
+    print(_("created {role} token {name}; it is shown once, store it now:").format(role=args.role, name=repr(args.name)))
     print(token)
     return 0
 
@@ -28,10 +29,11 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     tokens = _file().list()
     if not tokens:
-        print("no tokens")
+        print(_("no tokens"))
     for t in tokens:
-        state = f"revoked {t['revoked_at']}" if t.get("revoked_at") else "live"
-        print(f"{t['name']}\t{t['role']}\tcreated {t['created_at']}\t{state}")
+        state = _("revoked {when}").format(when=t["revoked_at"]) if t.get("revoked_at") else _("live")
+        created = _("created {when}").format(when=t["created_at"])
+        print(f"{t['name']}\t{t['role']}\t{created}\t{state}")
     return 0
 
 
@@ -41,19 +43,19 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     except TokenError as exc:
         print(f"lifeact: {exc}", file=sys.stderr)
         return 2
-    print(f"revoked {args.name!r}")
+    print(_("revoked {name}").format(name=repr(args.name)))
     return 0
 
 
 def register(subparsers: Any) -> None:
-    tokens = subparsers.add_parser("tokens", help="create, list and revoke write tokens")
+    tokens = subparsers.add_parser("tokens", help=_("create, list and revoke write tokens"))
     commands = tokens.add_subparsers(dest="tokens_command", required=True)
-    create = commands.add_parser("create", help="create a token; printed once, alone on the last line")
+    create = commands.add_parser("create", help=_("create a token; printed once, alone on the last line"))
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
     create.set_defaults(func=cmd_create)
-    listing = commands.add_parser("list", help="every token's name, role and state (never the token)")
+    listing = commands.add_parser("list", help=_("every token's name, role and state (never the token)"))
     listing.set_defaults(func=cmd_list)
-    revoke = commands.add_parser("revoke", help="revoke a token; it stops working at once")
+    revoke = commands.add_parser("revoke", help=_("revoke a token; it stops working at once"))
     revoke.add_argument("name")
     revoke.set_defaults(func=cmd_revoke)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +36,8 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     argv = ["bench", "--quick", "--no-http", "--municipalities", "300", "--regions", "3", "--projects", "8"]
     command = [sys.executable, "-m", "app.cli", *argv, "--samples", "3", "--json", str(out)]
-    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False)
+    env = {**os.environ, "LIFEACT_LANGUAGE": "en"}  # the step names below are the English ones
+    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(out.read_text(encoding="utf-8")), done.stderr
 

@@ -449,7 +449,7 @@ def test_command_writes_refuses_to_overwrite_and_forces(embedded_path: Path, tmp
     output.write_text("kept", encoding="utf-8")
     refused = lifeact("brief", "--target", "T.9.1", "--output", str(output), store=embedded_path)
     assert refused.returncode == 5
-    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert "findes allerede" in refused.stderr and "--force" in refused.stderr  # Danish, the default
     assert output.read_text(encoding="utf-8") == "kept"
 
     forced = lifeact("brief", "--target", "WP9", "--output", str(output), "--force", "--limit", "3", store=embedded_path)
@@ -484,4 +484,4 @@ def test_command_help_and_folder_output(embedded_path: Path, tmp_path: Path) -> 
     helped = lifeact("brief", "--help", store=embedded_path)
     assert helped.returncode == 0 and "--target" in helped.stdout and "--force" in helped.stdout
     folder = lifeact("brief", "--target", "T.9.1", "--output", str(tmp_path), store=embedded_path)
-    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    assert folder.returncode == 2 and "er en mappe" in folder.stderr

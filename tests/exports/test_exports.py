@@ -331,6 +331,7 @@ def test_save_never_overwrites_without_force(tmp_path: Path) -> None:
 @pytest.fixture
 def lifeact_env(embedded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("LIFEACT_EMBEDDED_PATH", str(embedded_path))
+    monkeypatch.setenv("LIFEACT_LANGUAGE", "en")  # the tests read the command's English lines
     get_settings.cache_clear()
     yield cli.main
     get_settings.cache_clear()

@@ -27,6 +27,7 @@ def cli_env(folder: Path, seed: Path = SEED_DIR) -> dict[str, str]:
         "LIFEACT_EMBEDDED_PATH": str(folder),
         "LIFEACT_SEED_PATH": str(seed),
         "PYTHONUNBUFFERED": "1",
+        "LIFEACT_LANGUAGE": "en",  # the tests read the command's English lines
     }
 
 
