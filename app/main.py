@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.model.cancel_pending()
             if listener is not None:
                 listener.close()
             handle.close()

@@ -230,6 +230,7 @@ class EmbeddedStore(GraphStore):
         self._pointer_stamp: tuple[int, int] | None = None
         self._write_lock = threading.RLock()  # one writer per process: writes and loads take turns
         self._writes: dict[str, int] = {}  # generation name -> its write counter
+        self._closed = False
         self._refresh()
 
     # -- which generation is live -------------------------------------------------
@@ -244,6 +245,8 @@ class EmbeddedStore(GraphStore):
 
     def _refresh(self) -> None:
         """Follow CURRENT if another process (or this one) switched generations."""
+        if self._closed:  # a thread that outlived its server must not open the graph again
+            raise StoreUnavailable(f"the embedded store at {self.path} is closed")
         name, stamp = self._read_pointer()
         if stamp == self._pointer_stamp and (self._live is not None or name is None):
             return
@@ -581,6 +584,7 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._live is not None:
                 self._live.retired = True
                 if self._live.users == 0:

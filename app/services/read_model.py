@@ -252,6 +252,7 @@ class ReadModel:
             name: Background(name, functools.partial(compute, self)) for name, compute in BACKGROUND.items()
         }
         self._seen_version: str | None = None
+        self._starter: threading.Timer | None = None
 
     @property
     def version(self) -> str | None:
@@ -268,9 +269,16 @@ class ReadModel:
         first visitors are not answered beside them); a change to the graph meanwhile, or a request
         for one of them, starts it at once."""
         self._seen_version = self.store.version
-        timer = threading.Timer(seconds, self.start_background)
-        timer.daemon = True
-        timer.start()
+        self.cancel_pending()
+        self._starter = threading.Timer(seconds, self.start_background)
+        self._starter.daemon = True
+        self._starter.start()
+
+    def cancel_pending(self) -> None:
+        """Cancel analyses waiting to start (the server is stopping: its store is about to close)."""
+        starter, self._starter = self._starter, None
+        if starter is not None:
+            starter.cancel()
 
     def start_background(self, version: str | None = None) -> None:
         """Start computing every background analysis for the current version (at start, on a change)."""

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.graph.embedded import EmbeddedStore
+from app.graph.store import StoreUnavailable
 from app.main import create_app
 from app.seed import SeedGraph
 from app.services import read_model
@@ -244,3 +245,19 @@ def test_a_starting_server_answers_before_its_analyses_start(monkeypatch: pytest
     while len(started) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [version for version, _ in started] == ["gen-1#0", "gen-1#1"]
+
+
+def test_a_stopped_server_leaves_nothing_behind_that_opens_its_graph_again(embedded_path: Path) -> None:
+    """The analyses waiting to start are cancelled when the server stops, and a closed store does
+    not open its graph again for a thread that outlived the server (each such opening was a
+    LadybugDB database nobody closed)."""
+    app = create_app(embedded_settings(embedded_path))
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+        model = app.state.model
+        starter = model._starter
+        assert starter is not None and starter.is_alive()
+    starter.join(1)
+    assert not starter.is_alive() and model._starter is None
+    with pytest.raises(StoreUnavailable, match="closed"):
+        _ = model.store.version
