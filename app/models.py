@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -27,10 +27,24 @@ class ErrorResponse(Model):
     error: ErrorBody
 
 
+class Analysis(Model):
+    state: Literal["ready", "computing", "stale", "failed", "waiting"] = Field(
+        description="ready: computed for the graph as it is now; computing: under way, nothing served yet; "
+        "stale: an earlier version's result is served while this one is computed; failed: the last attempt failed "
+        "(the next request tries again); waiting: not started yet (a server starts its analyses a few seconds after it starts)"
+    )
+    seconds: float | None = Field(default=None, description="How long the computation took, once ready")
+
+
 class Health(Model):
     status: str
     backend: str
     generation: str | None = None
+    analyses: dict[str, Analysis] = Field(
+        default_factory=dict,
+        description="The analyses of the whole graph, computed once per version outside any request "
+        "(the overlap ranking, centrality)",
+    )
 
 
 class Stats(Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import socket
 import subprocess
@@ -66,11 +67,29 @@ def wait_for_answer(url: str, timeout: float, process: subprocess.Popen[bytes] |
         time.sleep(0.05)
 
 
+def analyses_state(url: str, timeout: float = 2.0) -> dict[str, str] | None:
+    """The analyses' states in `url` (a server's /health), or None when it does not answer."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or HOST, parts.port, timeout=timeout)
+    try:
+        connection.request("GET", parts.path)
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            return None
+        return {name: row["state"] for name, row in json.loads(body).get("analyses", {}).items()}
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    finally:
+        connection.close()
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[bytes]
     port: int
     ready_seconds: float  # from starting the process to the first 200 of the path waited for
+    started: float = 0.0  # time.perf_counter() when the process was started
 
     @property
     def pid(self) -> int:
@@ -79,6 +98,18 @@ class Server:
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
+
+    def wait_for_analyses(self, timeout: float) -> dict[str, str]:
+        """Until /health says every analysis of the whole graph is ready (or failed), at most
+        `timeout` seconds; their last states."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = analyses_state(f"{self.base_url}/health") or {}
+            if states and all(state in ("ready", "failed") for state in states.values()):
+                return states
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                return states
+            time.sleep(0.1)
 
     def rss_mb(self) -> float | None:
         """Resident memory now, in MB to one decimal."""
@@ -107,7 +138,7 @@ def running(
                     log.seek(0)
                     raise RuntimeError(f"{exc}: {log.read().decode(errors='replace')[-2000:]}") from None
                 raise
-            yield Server(process, port, time.perf_counter() - started)
+            yield Server(process, port, time.perf_counter() - started, started)
         finally:
             process.terminate()
             try:

@@ -243,10 +243,21 @@ class EmbeddedStore(GraphStore):
             return None, None
         return (name or None), (stat.st_ino, stat.st_mtime_ns)
 
+    def _pointer_unchanged(self) -> bool:
+        """CURRENT is replaced by a rename (a new inode), never rewritten in place, so its inode and
+        mtime tell whether it moved: a stat, not a read (every query asks, 100 times a neighbourhood)."""
+        try:
+            stat = os.stat(self.path / POINTER)
+        except FileNotFoundError:
+            return self._pointer_stamp is None and self._live is None
+        return (stat.st_ino, stat.st_mtime_ns) == self._pointer_stamp and self._live is not None
+
     def _refresh(self) -> None:
         """Follow CURRENT if another process (or this one) switched generations."""
         if self._closed:  # a thread that outlived its server must not open the graph again
             raise StoreUnavailable(f"the embedded store at {self.path} is closed")
+        if self._pointer_unchanged():
+            return
         name, stamp = self._read_pointer()
         if stamp == self._pointer_stamp and (self._live is not None or name is None):
             return

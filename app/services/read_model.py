@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from app.graph.budget import current_budget, limited
-from app.graph.store import GraphStore
+from app.graph.store import GraphStore, StoreUnavailable
 from app.i18n import current_language
 from app.i18n import gettext as _
 from app.services.errors import ServiceError
@@ -195,6 +195,9 @@ class Background(Generic[T]):
         try:
             done = Computed(self._compute(), version, False, round(time.perf_counter() - started, 3))
             log.info("%s for %s computed in %.1f s", self.name, version, done.seconds)
+        except StoreUnavailable as exc:  # the store closed under it (its server stopped): nothing to report
+            log.info("%s for %s stopped: %s", self.name, version, exc)
+            failure = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # kept for the answer; the next request tries again
             log.exception("computing %s for %s failed", self.name, version)
             failure = f"{type(exc).__name__}: {exc}"
@@ -207,6 +210,20 @@ class Background(Generic[T]):
             self._changed.notify_all()
         if done is not None and wanted != version:
             self.start(wanted)
+
+    def state(self, version: str | None) -> tuple[str, float | None]:
+        """(state, seconds): "ready" for `version` (and how long it took), "computing", "stale"
+        (an earlier version's result is served while this one is computed), "failed", or "waiting"
+        (not started: a server starts its analyses a few seconds after it starts)."""
+        with self._changed:
+            done, running, failure = self._done, self._running, self._failure
+        if done is not None and done.version == version:
+            return "ready", done.seconds
+        if running is not None:
+            return ("stale" if done is not None else "computing"), None
+        if failure is not None:
+            return "failed", None
+        return "waiting", None
 
     def get(self, version: str | None, wait: float) -> Computed[T]:
         """The result for `version`, waiting up to `wait` seconds for it; else the previous
@@ -294,6 +311,11 @@ class ReadModel:
         if job is None:  # registered after this model was made (its module imported later)
             job = self._background.setdefault(name, Background(name, functools.partial(BACKGROUND[name], self)))
         return job.get(self.version, wait)
+
+    def analyses(self) -> dict[str, tuple[str, float | None]]:
+        """Each background analysis's state for the version last seen (see Background.state): no
+        store access, so /health can ask on every call."""
+        return {name: job.state(self._seen_version) for name, job in sorted(self._background.items())}
 
     def names(self) -> NameIndex:
         generation = self.store.generation

@@ -145,3 +145,23 @@ def test_a_large_graph_samples_its_betweenness_in_another_process(
     exact = client.get("/api/analytics/centrality?limit=3").json()
     # Sampling every node's paths from enough sources ranks the project's hubs as the exact count does.
     assert scores["scores"]["WorkPackage"][0].id in {s["id"] for s in exact["work_packages"]}
+
+
+def test_health_tells_whether_the_analyses_are_ready(gated: tuple[TestClient, Gate]) -> None:
+    client, gate = gated
+    gate.open.clear()
+    model = client.app.state.model
+    model.start_background(model.version)
+    wait_for(lambda: len(gate.runs) == 1)
+    analyses = client.get("/health").json()["analyses"]
+    assert analyses["centrality"] == {"state": "computing", "seconds": None}
+    gate.open.set()
+    wait_for(lambda: client.get("/health").json()["analyses"]["centrality"]["state"] == "ready")
+    ready = client.get("/health").json()["analyses"]
+    assert ready["centrality"]["seconds"] >= 0 and set(ready) >= {"centrality", "overlap ranking"}
+    gate.open.clear()
+    loader.load(model.store, SEED_DIR)
+    model.version  # noqa: B018  (seen: the next version's computation starts)
+    wait_for(lambda: len(gate.runs) == 2)
+    assert client.get("/health").json()["analyses"]["centrality"]["state"] == "stale"
+    gate.open.set()
