@@ -106,12 +106,14 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     names = model.names()
     region_ids = [model.resolve(name, ("Region",)).id for name in sorted(set(per_region) | set(lead_regions))]
     region_of = {row["id"]: row["region"] for row in store.read("region_members", {"regions": region_ids, "participants": ids})}
-    theme_wps: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # candidate -> theme -> its work packages
-    theme_ids = [node.id for node in (names.find(slug, "Theme") for slug in sorted(themes)) if node is not None]
-    for theme_id in theme_ids:
-        for mid, slug, code in _theme_members(model, theme_id):
-            if code not in target_wps and mid not in participants:
-                theme_wps[mid][slug].add(code)
+    theme_wps: dict[str, dict[str, frozenset[str]]] = {}  # candidate -> theme -> its work packages
+    for slug in sorted(themes):
+        theme = names.find(slug, "Theme")
+        if theme is None:
+            continue
+        for mid, codes in _theme_members(model, theme.id).items():
+            if mid not in participants and (others := codes - target_wps):
+                theme_wps.setdefault(mid, {})[slug] = others
     pillar_members: set[str] = set().union(*(_pillar_members(model, pillar) for pillar in pillars)).difference(participants)
 
     scores: dict[str, float] = defaultdict(float)
@@ -230,14 +232,17 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
 # Who works on a theme, or under a pillar, is the same evidence for every target that shares it:
 # kept as answers of their own (per graph version, in the bounded answer cache), so that the
 # targets of one theme do not each read the thousands of members again.
-def _theme_members(model: ReadModel, theme_id: str) -> list[tuple[str, str, str]]:
-    """(municipality id, theme slug, work package code) for everyone taking part in a work package
-    that addresses the theme, as a whole or through a task."""
+def _theme_members(model: ReadModel, theme_id: str) -> dict[str, frozenset[str]]:
+    """Municipality id -> the codes of its work packages that address the theme, as a whole or
+    through a task, for everyone taking part in one."""
 
-    def build() -> list[tuple[str, str, str]]:
+    def build() -> dict[str, frozenset[str]]:
         params = {"themes": [theme_id], "participants": []}
-        rows = [*model.store.read("theme_members", params), *model.store.read("task_theme_members", params)]
-        return [(row["id"], row["theme"], row["work_package"]) for row in rows]
+        codes: dict[str, set[str]] = defaultdict(set)
+        for name in ("theme_members", "task_theme_members"):
+            for row in model.store.read(name, params):
+                codes[row["id"]].add(row["work_package"])
+        return {mid: frozenset(found) for mid, found in codes.items()}
 
     return model.cached(("theme-members", theme_id), build)
 
@@ -265,7 +270,8 @@ def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[s
     """
     if len(scores) > MAX_CANDIDATES:
         cutoff = round(heapq.nlargest(MAX_CANDIDATES, scores.values())[-1], 2)
-        contenders = [(mid, score) for mid, score in scores.items() if round(score, 2) >= cutoff]
+        below = cutoff - 0.006  # no score under it rounds to the cutoff: round() only the few above
+        contenders = [(mid, score) for mid, score in scores.items() if score > below and round(score, 2) >= cutoff]
     else:
         contenders = list(scores.items())
     names = model.names()
