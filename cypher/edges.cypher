@@ -46,61 +46,27 @@ WITH n.id AS from_id, __TYPE_OF__(r) AS type, x.id AS other_id, x.kind AS kind, 
 WHERE other_id IS NOT NULL AND NOT type IN $skip
 RETURN from_id, type, other_id, kind, name, role, detail, source
 
-// name: expand_out
-// One step outwards from the given nodes of one label: the relationship's type and the other end.
-// (MATCH then OPTIONAL MATCH: LadybugDB plans this as index lookups, a single pattern as a scan.)
+// name: step_out
+// One step outwards from the given nodes of one label, grouped per node, relationship type and kind
+// of the other end: how many, and their ids when there are at most $most (a hub's members are
+// counted, never sent: a programme has every municipality).
 UNWIND $ids AS wanted
 MATCH (n:__LABEL__ {id: wanted})
 OPTIONAL MATCH (n)-[r]->(m)
 WITH n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
 WHERE other_id IS NOT NULL
-RETURN from_id, type, other_id, other_kind
+WITH from_id, type, other_kind, count(*) AS count, collect(other_id) AS members
+RETURN from_id, type, other_kind, count, CASE WHEN count <= $most THEN members END AS ids
 
-// name: expand_in
-// One step inwards to the given nodes of one label: the relationship's type and the other end.
+// name: step_in
+// One step inwards to the given nodes of one label, grouped as step_out.
 UNWIND $ids AS wanted
 MATCH (n:__LABEL__ {id: wanted})
 OPTIONAL MATCH (n)<-[r]-(m)
 WITH n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
 WHERE other_id IS NOT NULL
-RETURN from_id, type, other_id, other_kind
-
-// name: expand_out_skipping
-// expand_out without the given relationship types: a hub's members are counted (degree_out), not read.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)-[r]->(m)
-WITH n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
-WHERE other_id IS NOT NULL AND NOT type IN $skip
-RETURN from_id, type, other_id, other_kind
-
-// name: expand_in_skipping
-// expand_in without the given relationship types: a hub's members are counted (degree_in), not read.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)<-[r]-(m)
-WITH n.id AS from_id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
-WHERE other_id IS NOT NULL AND NOT type IN $skip
-RETURN from_id, type, other_id, other_kind
-
-// name: degree_out
-// How many relationships go out of each of the given nodes of one label, per type and kind of the other end
-// (counted by the store: which neighbourhood nodes are hubs, without reading their members).
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)-[r]->(m)
-WITH n.id AS id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
-WHERE other_id IS NOT NULL
-RETURN id, type, other_kind, count(*) AS count
-
-// name: degree_in
-// How many relationships come into each of the given nodes of one label, per type and kind of the other end.
-UNWIND $ids AS wanted
-MATCH (n:__LABEL__ {id: wanted})
-OPTIONAL MATCH (n)<-[r]-(m)
-WITH n.id AS id, __TYPE_OF__(r) AS type, m.id AS other_id, m.kind AS other_kind
-WHERE other_id IS NOT NULL
-RETURN id, type, other_kind, count(*) AS count
+WITH from_id, type, other_kind, count(*) AS count, collect(other_id) AS members
+RETURN from_id, type, other_kind, count, CASE WHEN count <= $most THEN members END AS ids
 
 // name: count_relationships
 // Relationships per type.

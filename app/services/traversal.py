@@ -121,38 +121,45 @@ def parse_expand(model: ReadModel, expand: str | Iterable[str] | None) -> tuple[
     return tuple(found[key] for key in sorted(found))
 
 
-def _expand(model: ReadModel, frontier: dict[str, str], outgoing: bool, skip: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """One step from the frontier (id -> kind), as rows of from_id, type, other_id, other_kind;
-    `skip` names the relationship types not to follow from a node (its collapsed hub types)."""
-    batches: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
-    for node_id, kind in frontier.items():
-        batches[(kind, tuple(sorted(skip.get(node_id, ()))))].append(node_id)
-    rows: list[dict[str, Any]] = []
-    for (kind, types), ids in batches.items():
-        if types:
-            name = "expand_out_skipping" if outgoing else "expand_in_skipping"
-            rows += model.store.read(name, {"ids": ids, "skip": list(types)}, label=kind)
-        else:
-            rows += model.store.read("expand_out" if outgoing else "expand_in", {"ids": ids}, label=kind)
-    return rows
+# The centre and the hubs named in `expand` are drawn in full up to this many members of one
+# relationship type and direction (the seed's largest hub has 98); past it they are a group node
+# too, so that no neighbourhood grows with the graph (a programme of 100,000 municipalities).
+DRAWN_LIMIT = 1_000
+Step = dict[str, list[dict[str, Any]]]  # "out"/"in" -> rows of from_id, type, other_kind, count, ids
 
 
-def _hubs(model: ReadModel, frontier: dict[str, str], arrived: dict[str, set[tuple[str, str]]]) -> Hubs:
-    """The frontier's relationships that the rule above collapses, counted by the store per type,
-    direction and kind of the other end (the members themselves are never read)."""
-    by_kind: dict[str, list[str]] = defaultdict(list)
+def _step(model: ReadModel, frontier: dict[str, str], never: set[str]) -> Step:
+    """One step out of and into the frontier (id -> kind), read by the store grouped per node,
+    relationship type and kind of the other end: the count, and the ids when there are at most
+    HUB_LIMIT of them. A hub's members are
+    counted where they are, never sent: the counts decide what is collapsed, in the same query
+    (and DRAWN_LIMIT for the nodes that are never collapsed short of it)."""
+    batches: dict[tuple[str, bool], list[str]] = defaultdict(list)
     for node_id, kind in frontier.items():
-        by_kind[kind].append(node_id)
+        batches[(kind, node_id in never)].append(node_id)
+    step: Step = {"out": [], "in": []}
+    for direction, rows in step.items():
+        for (kind, whole), ids in batches.items():
+            rows += model.store.read(f"step_{direction}", {"ids": ids, "most": DRAWN_LIMIT if whole else HUB_LIMIT}, label=kind)
+    return step
+
+
+def _hubs(step: Step, never: set[str], arrived: dict[str, set[tuple[str, str]]]) -> Hubs:
+    """The frontier's relationships that the rule above collapses, with their members counted per
+    kind of the other end."""
     counts: Hubs = defaultdict(lambda: defaultdict(Counter))
-    for kind, ids in by_kind.items():
-        for direction in ("out", "in"):
-            for row in model.store.read("degree_out" if direction == "out" else "degree_in", {"ids": ids}, label=kind):
-                counts[row["id"]][(row["type"], direction)][row["other_kind"]] += int(row["count"])
+    for direction, rows in step.items():
+        for row in rows:
+            counts[row["from_id"]][(row["type"], direction)][row["other_kind"]] += int(row["count"])
     hubs: Hubs = {}
     for node_id, per_type in counts.items():
         for key, members in per_type.items():
             total = sum(members.values())
-            if total > HUB_LIMIT or (total > PEER_LIMIT and key in arrived.get(node_id, ())):
+            if node_id in never:
+                collapse = total > DRAWN_LIMIT
+            else:
+                collapse = total > HUB_LIMIT or (total > PEER_LIMIT and key in arrived.get(node_id, ()))
+            if collapse:
                 hubs.setdefault(node_id, {})[key] = members
     return hubs
 
@@ -169,23 +176,28 @@ def _neighbourhood(
     edges: set[tuple[str, str, str]] = set()
     collapsed: dict[tuple[str, str, str], Counter[str]] = {}
     for level in range(depth + 1):
-        hubs = _hubs(model, {i: k for i, k in frontier.items() if i not in never}, arrived)
+        step = _step(model, frontier, never)
+        hubs = _hubs(step, never, arrived)
         discovered: dict[str, str] = {}
-        for outgoing in (True, False):
-            direction = "out" if outgoing else "in"
-            skip = {node_id: [t for t, d in types if d == direction] for node_id, types in hubs.items()}
-            for row in _expand(model, frontier, outgoing, skip):
-                other_id, other_kind = row["other_id"], row["other_kind"]
-                if allowed and other_kind not in allowed and other_id != center.id:
+        for direction, rows in step.items():
+            outgoing = direction == "out"
+            for row in rows:
+                from_id, rel_type, other_kind = row["from_id"], row["type"], row["other_kind"]
+                if (rel_type, direction) in hubs.get(from_id, ()):
                     continue
-                if other_id not in kinds:
-                    if level == depth:  # the last round only adds edges between nodes already in
-                        continue
-                    kinds[other_id] = discovered[other_id] = other_kind
-                if other_id in discovered:  # seen from the new node, the walk came in the other direction
-                    arrived[other_id].add((row["type"], "in" if outgoing else "out"))
-                source, target = (row["from_id"], other_id) if outgoing else (other_id, row["from_id"])
-                edges.add((source, target, row["type"]))
+                if row["ids"] is None:  # only a hub's members are left unread, and hubs are collapsed
+                    raise RuntimeError(f"{from_id}: {row['count']} {rel_type} ({direction}) were counted, not read")
+                wanted = not allowed or other_kind in allowed
+                others = row["ids"] if wanted else [i for i in row["ids"] if i == center.id]
+                for other_id in others:
+                    if other_id not in kinds:
+                        if level == depth:  # the last round only adds edges between nodes already in
+                            continue
+                        kinds[other_id] = discovered[other_id] = other_kind
+                    if other_id in discovered:  # seen from the new node, the walk came in the other direction
+                        arrived[other_id].add((rel_type, "in" if outgoing else "out"))
+                    source, target = (from_id, other_id) if outgoing else (other_id, from_id)
+                    edges.add((source, target, rel_type))
         if level < depth:  # at the last level nothing new is drawn, so there is nothing to collapse
             for node_id, types in hubs.items():
                 for (rel_type, direction), members in types.items():

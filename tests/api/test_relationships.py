@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.services import traversal
 from tests.conftest import SHARED_DIR
 from tests.source_facts import parse_work_package_page
 
@@ -241,6 +242,31 @@ def test_the_centre_is_never_collapsed_and_the_whole_project_stays_one_answer(cl
         assert {f"theme:{t['slug']}" for task in detail["tasks"] for t in task["themes"]} <= ids
     participants = client.get("/api/municipalities?participating=true").json()["data"]
     assert participants and {m["name"] for m in participants} <= {n["name"] for n in body["nodes"]}
+
+
+def test_a_centre_or_named_hub_past_the_drawn_limit_is_a_group_too(
+    embedded_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The centre and the hubs named in `expand` are drawn in full only up to DRAWN_LIMIT members of
+    one relationship type (so that no neighbourhood grows with the graph): here 50, below Klimaalliancen's 98."""
+    monkeypatch.setattr(traversal, "DRAWN_LIMIT", 50)
+    model = embedded_client.app.state.model
+    model.answers.clear()
+    model.responses.clear()
+    try:
+        hub = embedded_client.get("/api/graph?center=Klimaalliancen&depth=1").json()
+        groups = [n for n in hub["nodes"] if n["kind"] == "Group"]
+        assert [(g["hub"], g["type"], g["direction"], g["count"]) for g in groups] == [
+            ("programme:klimaalliancen", "MEMBER_OF", "in", 98)
+        ]
+        assert not [n for n in hub["nodes"] if n["kind"] == "Municipality"]
+        assert {n["kind"] for n in hub["nodes"]} >= {"Programme", "Group"}  # its other relationships are drawn
+        named = embedded_client.get("/api/graph", params={"center": "Samsø", "depth": 2, "expand": "Klimaalliancen"}).json()
+        assert "programme:klimaalliancen" in {n.get("hub") for n in named["nodes"]}
+        assert sum(n["kind"] == "Municipality" for n in named["nodes"]) < 98
+    finally:
+        model.answers.clear()
+        model.responses.clear()
 
 
 @pytest.mark.parametrize(

@@ -34,17 +34,17 @@ def test_ladybug_still_keeps_its_statements_where_the_store_bounds_them(tmp_path
 def test_each_connection_keeps_at_most_its_bound_and_the_most_recently_used(embedded_path: Path) -> None:
     store = EmbeddedStore(embedded_path, pool_size=1, statements=4)
     try:
-        texts = [store.queries.render("expand_out", label=label) for label in LABELS[:6]]
+        texts = [store.queries.render("step_out", label=label) for label in LABELS[:6]]
         for label in LABELS[:6]:
-            store.read("expand_out", {"ids": ["municipality:101"]}, label=label)
-            store.read("expand_out", {"ids": ["municipality:101"]}, label=LABELS[0])  # used again and again
+            store.read("step_out", {"ids": ["municipality:101"], "most": 50}, label=label)
+            store.read("step_out", {"ids": ["municipality:101"], "most": 50}, label=LABELS[0])  # used again and again
         assert store._live is not None
         with store._live.connection() as conn:
             kept = [key[0] for key in getattr(conn, embedded._STATEMENT_CACHE)]
         assert len(kept) == 4
         assert texts[0] in kept and kept[-1] == texts[0]  # the hot text survives, most recent last
         assert texts[1] not in kept and texts[5] in kept
-        rows = store.read("expand_out", {"ids": ["municipality:101"]}, label="Municipality")
+        rows = store.read("step_out", {"ids": ["municipality:101"], "most": 50}, label="Municipality")
         assert {"IN_REGION", "MEMBER_OF"} <= {row["type"] for row in rows}  # answers are unchanged by eviction
     finally:
         store.close()
@@ -81,14 +81,14 @@ def test_a_full_pool_makes_the_store_let_go_of_compiled_statements_not_fail(embe
         ids = ["municipality:101", "municipality:147", "workpackage:WP9"]
         expected = {}
         for label in LABELS:
-            for name in ("expand_out", "expand_in"):
-                expected[(label, name)] = store.read(name, {"ids": ids}, label=label)
+            for name in ("step_out", "step_in"):
+                expected[(label, name)] = store.read(name, {"ids": ids, "most": 50}, label=label)
         assert store._live is not None
         with store._live.connection() as conn:
             kept = len(getattr(conn, embedded._STATEMENT_CACHE))
         assert kept < 2 * len(LABELS), "the pool never filled: the test no longer tests the retry"
         for (label, name), rows in expected.items():  # and the answers are the same when compiled again
-            assert store.read(name, {"ids": ids}, label=label) == rows
+            assert store.read(name, {"ids": ids, "most": 50}, label=label) == rows
     finally:
         store.close()
 
