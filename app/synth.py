@@ -18,6 +18,11 @@ Design (see README, "Benchmark"):
   (PARTICIPATES_IN), the other regions of its participants as partners and sometimes an
   organisation (PARTNER_IN), and sometimes cooperates with one (COOPERATES_WITH).
 - Themes: a fixed vocabulary of 45 (mitigation, adaptation, cross-cutting).
+- What people add while the explorer runs (`_knowledge`): a solution for every 20th project,
+  developed by its centre, belonging to its first task and about its first theme, taken up
+  (ADOPTS/OF_SOLUTION) by 2–6 municipalities nearby; a guide, course or tool for every 10th
+  project serving its first task (and its solution); three indicators, observed for every 100th
+  municipality in three years.
 Names are unique (also with æ, ø and å folded) and Danish-looking: `Nørre Ravnstrup`.
 """
 
@@ -28,7 +33,19 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from app.seed import SeedGraph, municipality_id, organisation_id, programme_id, task_id, theme_id, work_package_id
+from app.graph.schema import ADOPTION_STATUSES, RESOURCE_KINDS, SOLUTION_STATUSES
+from app.seed import (
+    SeedGraph,
+    indicator_id,
+    municipality_id,
+    organisation_id,
+    programme_id,
+    resource_id,
+    solution_id,
+    task_id,
+    theme_id,
+    work_package_id,
+)
 from app.services.text import fold
 from app.steps import NO_STEPS, Steps
 
@@ -305,6 +322,7 @@ def synth_graph(sizes: SynthSizes, seed: int = 7, steps: Steps = NO_STEPS) -> Se
     def rel(rel_type: str, source: tuple[str, str], target: tuple[str, str], role: str | None = None) -> None:
         rels.append((rel_type, source, target, role))
 
+    projects: list[tuple[int, str, str]] = []  # (centre, its first task, the theme its first work package addresses)
     for p in range(sizes.projects):
         steps.advance()
         key = f"projekt-{p + 1}"
@@ -340,6 +358,8 @@ def synth_graph(sizes: SynthSizes, seed: int = 7, steps: Steps = NO_STEPS) -> Se
             code = f"WP{wp_number}"
             wid = work_package_id(code)
             direct = rng.choice(themes_by_pillar[pillar])
+            if w == 0:
+                projects.append((center, f"T.{wp_number}.1", direct))
             theme_name = next(t for group in THEMES.values() for t in group if fold(t[1]).replace(" ", "-") == direct)
             category = (
                 "project-management"
@@ -485,4 +505,140 @@ def synth_graph(sizes: SynthSizes, seed: int = 7, steps: Steps = NO_STEPS) -> Se
                 graph.add_relationship("NEIGHBOURS", ("Municipality", muni_ids[i]), ("Municipality", muni_ids[j]), SOURCE)
     for rel_type, source, target, role in rels:
         graph.add_relationship(rel_type, source, target, SOURCE, role=role)
+    _knowledge(graph, random.Random(seed + 2), projects, names, muni_ids, cells, at, theme_rows)
     return graph
+
+
+# Indicators of the synthetic graph: (slug, Danish name, English name, unit, least, most, which is better).
+SYNTH_INDICATORS = [
+    ("readiness", "Parathed til klimahandling", "Readiness for climate action", "level", 1.0, 9.0, "higher"),
+    ("co2e-avoided", "Undgået udledning", "Emissions avoided", "t CO2e", 0.0, 1_000_000.0, "higher"),
+    ("flooded-homes", "Oversvømmede boliger", "Homes flooded", "homes", 0.0, 100_000.0, "lower"),
+]
+SOLUTION_EVERY = 20  # projects per solution (100 at 2,000 projects)
+RESOURCE_EVERY = 10  # projects per guide, course or tool
+OBSERVED_EVERY = 100  # municipalities per one observed (3 indicators, 3 years each)
+
+
+def _knowledge(
+    graph: SeedGraph,
+    rng: random.Random,
+    projects: list[tuple[int, str, str]],
+    names: list[str],
+    muni_ids: list[str],
+    cells: list[tuple[int, int]],
+    at: dict[tuple[int, int], int],
+    theme_rows: list[dict[str, Any]],
+) -> None:
+    """What people add while the explorer runs, at the graph's scale: solutions developed around a
+    project's centre and taken up nearby, guides that serve tasks and solutions, and yearly
+    observations of a few indicators (a separate random stream: the rest of the graph is unchanged)."""
+    from app.services.knowledge.adoptions import adoption_name
+    from app.services.knowledge.observations import observation_name
+
+    for slug, name_da, name_en, unit, least, most, better in SYNTH_INDICATORS:
+        graph.add_node(
+            "Indicator",
+            {
+                "id": indicator_id(slug),
+                "name": name_da,
+                "slug": slug,
+                "name_da": name_da,
+                "name_en": name_en,
+                "unit": unit,
+                "min_value": least,
+                "max_value": most,
+                "better": better,
+                "scale": f"Synthetic values between {least:g} and {most:g} {unit}.",
+                "source": SOURCE,
+            },
+        )
+    theme_names = {t["slug"]: t for t in theme_rows}
+    solution_of: dict[int, str] = {}  # project -> its solution's id
+    for n, (center, task_code, theme_slug) in enumerate(projects[::SOLUTION_EVERY], start=1):
+        slug = f"synth-solution-{n}"
+        name = f"Løsning {n} fra {names[center]}"
+        sid = ("Solution", solution_id(slug))
+        solution_of[(n - 1) * SOLUTION_EVERY] = sid[1]
+        graph.add_node(
+            "Solution",
+            {
+                "id": sid[1],
+                "name": name,
+                "slug": slug,
+                "summary": f"En syntetisk løsning på {theme_slug}, udviklet i {names[center]}.",
+                "summary_en": f"A synthetic solution for {theme_slug}, developed in {names[center]}.",
+                "status": rng.choice(SOLUTION_STATUSES),
+                "started": f"{2021 + n % 4}-0{1 + n % 9}-01",
+                "source_titles": [],
+                "source_urls": [],
+                "version": 1,
+                "source": SOURCE,
+            },
+        )
+        graph.add_relationship("DEVELOPED", ("Municipality", muni_ids[center]), sid, SOURCE)
+        graph.add_relationship("BELONGS_TO", sid, ("Task", task_id(task_code)), SOURCE)
+        if theme_slug in theme_names:
+            graph.add_relationship("ABOUT", sid, ("Theme", theme_id(theme_slug)), SOURCE)
+        cx, cy = cells[center]
+        nearby = sorted({at[c] for c in ((cx + dx, cy + dy) for dx in range(-3, 4) for dy in range(-3, 4)) if c in at} - {center})
+        for k, taker in enumerate(rng.sample(nearby, min(len(nearby), rng.randint(2, 6))), start=1):
+            status = rng.choice(ADOPTION_STATUSES)
+            date = f"{2023 + k % 3}-{1 + (n + k) % 12:02d}-15"
+            adoption = ("Adoption", f"adoption:synth-{n}-{k}")
+            graph.add_node(
+                "Adoption",
+                {
+                    "id": adoption[1],
+                    "name": adoption_name(names[taker], name, status, date),
+                    "status": status,
+                    "date": date,
+                    "version": 1,
+                    "source": SOURCE,
+                },
+            )
+            graph.add_relationship("ADOPTS", ("Municipality", muni_ids[taker]), adoption, SOURCE)
+            graph.add_relationship("OF_SOLUTION", adoption, sid, SOURCE)
+    for n, (center, task_code, _theme) in enumerate(projects[::RESOURCE_EVERY], start=1):
+        slug = f"synth-guide-{n}"
+        rid = ("Resource", resource_id(slug))
+        graph.add_node(
+            "Resource",
+            {
+                "id": rid[1],
+                "name": f"Vejledning {n}: {task_code} i {names[center]}",
+                "slug": slug,
+                "resource_kind": rng.choice(RESOURCE_KINDS),
+                "url": f"https://example.org/lifeact-synth/{slug}",
+                "language": rng.choice(("da", "en")),
+                "date": f"{2024 + n % 2}-0{1 + n % 9}-01",
+                "summary": f"En syntetisk vejledning til {task_code}.",
+                "summary_en": f"A synthetic guide to {task_code}.",
+                "version": 1,
+                "source": SOURCE,
+            },
+        )
+        graph.add_relationship("SERVES", rid, ("Task", task_id(task_code)), SOURCE)
+        solution = solution_of.get((n - 1) * RESOURCE_EVERY)
+        if solution is not None:
+            graph.add_relationship("SERVES", rid, ("Solution", solution), SOURCE)
+    for i in range(0, len(muni_ids), OBSERVED_EVERY):
+        for slug, _da, _en, _unit, least, most, _better in SYNTH_INDICATORS:
+            for year in (2023, 2024, 2025):
+                date = f"{year}-12-31"
+                value = round(least + (most - least) * rng.random() * 0.5, 1)
+                observation = ("Observation", f"observation:synth-{slug}-{i + 1}-{year}")
+                graph.add_node(
+                    "Observation",
+                    {
+                        "id": observation[1],
+                        "name": observation_name(slug, names[i], date),
+                        "value": value,
+                        "date": date,
+                        "source_title": SOURCE,
+                        "version": 1,
+                        "source": SOURCE,
+                    },
+                )
+                graph.add_relationship("OBSERVES", observation, ("Municipality", muni_ids[i]), SOURCE)
+                graph.add_relationship("MEASURES", observation, ("Indicator", indicator_id(slug)), SOURCE)

@@ -192,6 +192,10 @@ class RouteInputs:
 
         work_packages = graph.nodes.get("WorkPackage", [])
         name = center["name"]
+        # an adoption is asked for under its own solution
+        taken_up = graph.relationships.get(("OF_SOLUTION", "Adoption", "Solution"), [])
+        adoption = rng.choice(taken_up) if taken_up else None
+        solutions = {row["id"]: row["name"] for row in graph.nodes.get("Solution", [])}
         return cls(
             {
                 "municipality": name,
@@ -205,8 +209,8 @@ class RouteInputs:
                 "theme": first("Theme", "slug"),
                 "programme": first("Programme"),
                 "organisation": first("Organisation"),
-                "solution": first("Solution"),
-                "adoption": first("Adoption", "id"),
+                "solution": solutions[adoption["target_id"]] if adoption else first("Solution"),
+                "adoption": adoption["source_id"] if adoption else first("Adoption", "id"),
                 "observation": first("Observation", "id"),
                 "resource": first("Resource"),
                 "indicator": first("Indicator", "slug"),

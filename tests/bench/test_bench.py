@@ -114,7 +114,18 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     assert ceiling["ceiling_mb"] == round(routes["ceiling_mb"])
     # a 300-municipality graph stays far below it: the pool bounds what LadybugDB keeps
     assert routes["under_ceiling"] is True
-    assert routes["routes"]["/api/solutions/{key}"]["verdict"] == "not asked"  # the synthetic graph has no solutions
+    # the synthetic graph has solutions, adoptions, guides and observations: every route is asked
+    assert [path for path, row in routes["routes"].items() if row["verdict"] == "not asked"] == []
+    knowledge = (
+        "/api/solutions/{key}",
+        "/api/solutions/{key}/adoptions/{adoption}",
+        "/api/observations/{observation}",
+        "/api/resources/{key}",
+        "/api/indicators/{slug}",
+        "/views/solutions/{key}",
+        "/views/indicators/{slug}",
+    )
+    assert {path: routes["routes"][path]["status"] for path in knowledge} == dict.fromkeys(knowledge, 200)
     assert quick_result["seed_load"]["rows"] > 700
     assert "neo4j" in quick_result["queries"]
     assert quick_result["command"].startswith("lifeact bench --quick --no-http")

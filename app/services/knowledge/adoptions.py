@@ -94,7 +94,7 @@ def adopter_ids(model: ReadModel, solution_id: str) -> set[str]:
     return {mid for mid, row in latest_events(model, solution_id).items() if row["status"] != "dropped"}
 
 
-def _name(municipality: str, solution: str, status: str, date: str) -> str:
+def adoption_name(municipality: str, solution: str, status: str, date: str) -> str:
     return f"{municipality}: {solution} ({status}, {date})"
 
 
@@ -116,7 +116,7 @@ def record(model: ReadModel, who: Principal, key: str, request: AdoptionIn) -> d
     solution, _stored = find(model, key, "Solution", "solution")
     municipality = model.resolve(request.municipality, ("Municipality",), what="municipality")
     adoption_id = f"adoption:{uuid.uuid4().hex[:12]}"
-    name = _name(municipality.name, solution.name, request.status, request.date.isoformat())
+    name = adoption_name(municipality.name, solution.name, request.status, request.date.isoformat())
     provenance = request.source.title if request.source else f"written by {who.name} through the API"
 
     def write(tx: WriteTx) -> tuple[dict[str, Any], ChangeRecord]:
@@ -185,7 +185,7 @@ def update(
             row["source_title"] = changes["source"]["title"] if changes["source"] else None
             row["source_url"] = changes["source"]["url"] if changes["source"] else None
         row |= {
-            "name": _name(event["municipality"], solution_name, row["status"], row["date"]),
+            "name": adoption_name(event["municipality"], solution_name, row["status"], row["date"]),
             "source": stored.get("source"),
             "version": int(stored.get("version") or 1) + 1,
             "updated_at": now(),

@@ -139,7 +139,7 @@ def _in_range(model: ReadModel, indicator_id: str, value: float) -> None:
         )
 
 
-def _name(indicator: str, subject: str, date: str) -> str:
+def observation_name(indicator: str, subject: str, date: str) -> str:
     return f"{indicator}: {subject} ({date})"
 
 
@@ -169,7 +169,7 @@ def record(model: ReadModel, who: Principal, request: ObservationIn) -> dict[str
         at = now()
         row = blank_row("Observation") | {
             "id": observation_id,
-            "name": _name(indicator.key, subject.name, date),
+            "name": observation_name(indicator.key, subject.name, date),
             "value": float(request.value),
             "date": date,
             "source_title": request.source.title,
@@ -211,7 +211,7 @@ def update(
             row["source_title"], row["source_url"] = changes["source"]["title"], changes["source"]["url"]
             row["source"] = changes["source"]["title"]
         row |= {
-            "name": _name(before_read["indicator"], before_read["subject"]["name"], row["date"]),
+            "name": observation_name(before_read["indicator"], before_read["subject"]["name"], row["date"]),
             "version": int(stored.get("version") or 1) + 1,
             "updated_at": now(),
         }
