@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from html import unescape
 from typing import Any
 
 import pytest
@@ -119,3 +120,26 @@ def test_the_resources_list_refuses_a_page_it_cannot_give(api: TestClient) -> No
     for params in ({"limit": 0}, {"limit": 501}, {"cursor": "x"}):
         refused = api.get("/api/resources", params=params)
         assert refused.status_code == 422 and refused.json()["error"]["expected"]
+
+
+def test_the_resources_page_shows_a_page_at_a_time(api: TestClient, written: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.views import resource_pages
+
+    monkeypatch.setattr(resource_pages, "PAGE_SIZE", 1)
+    every = [r["slug"] for r in api.get("/api/resources", params={"limit": 500, "task": "T.5.1"}).json()["data"]]
+    assert len(every) > 1
+    shown, url, pages = [], "/views/resources?task=T.5.1", 0
+    while url:
+        page = api.get(url)
+        assert page.status_code == 200, page.text
+        slugs = re.findall(r'<tr data-slug="([^"]+)">', page.text)
+        assert len(slugs) == 1
+        shown += slugs
+        pages += 1
+        following = re.search(r'<a href="([^"]+)" rel="next">', page.text)
+        url = unescape(following.group(1)) if following else ""
+        assert not following or "task=T.5.1" in url  # the filters stay on every page
+    assert shown == every and pages == len(every)
+    past = api.get("/views/resources", params={"task": "T.5.1", "page": 999}).text
+    assert re.findall(r'<tr data-slug="([^"]+)">', past) == every[-1:]  # past the end: the last page
+    assert api.get("/views/resources", params={"page": 0}).status_code == 422
