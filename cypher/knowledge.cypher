@@ -104,8 +104,10 @@ RETURN s.id AS id, s.name AS name
 
 // name: developers_of_solutions
 // Who developed each of the given solutions (by id), by name; a municipality with its region.
+// Anchored first, then expanded: in one pattern LadybugDB scanned every developer (18 ms, 2 ms so).
 UNWIND $ids AS wanted
-MATCH (s:Solution {id: wanted})<-[:DEVELOPED]-(d)
+MATCH (s:Solution {id: wanted})
+MATCH (s)<-[:DEVELOPED]-(d)
 RETURN s.id AS solution, d.id AS id, d.kind AS kind, d.name AS name, d.region AS region
 ORDER BY d.name
 
@@ -181,8 +183,11 @@ ORDER BY t.kind, t.id
 
 // name: observations_of_subjects
 // The observations of each of the given subjects (by id), oldest first, as observations_of
-// answers them: a page of solutions reads its observations in one query.
+// answers them: a page of solutions reads its observations in one query. Anchored first, then
+// expanded a step at a time (in one pattern LadybugDB started from the observations: 13 ms, 4 ms so).
 UNWIND $ids AS wanted
-MATCH (s:Solution {id: wanted})<-[:OBSERVES]-(o:Observation)-[:MEASURES]->(i:Indicator)
+MATCH (s:Solution {id: wanted})
+MATCH (s)<-[:OBSERVES]-(o:Observation)
+MATCH (o)-[:MEASURES]->(i:Indicator)
 RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
 ORDER BY o.date, o.created_at
