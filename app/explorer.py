@@ -201,6 +201,12 @@ class Explorer:
     def indicators(self) -> list[dict[str, Any]]:
         return monitoring.all_indicators(self.model)
 
+    def resources(self, task: str | None = None, theme: str | None = None, solution: str | None = None) -> list[dict[str, Any]]:
+        """Every resource serving all of the task, theme and solution given (every one without a filter), by title."""
+        return monitoring.every_body(
+            lambda page: knowledge.resources.list_resources(self.model, task, theme, solution, page), "resources"
+        )
+
     def record_observation(self, actor: str = "notebook", **body: Any) -> dict[str, Any]:
         """An observation (`subject, indicator, value, date, source`), checked against the indicator's range."""
         request = knowledge.observations.ObservationIn.model_validate(body)

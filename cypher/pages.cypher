@@ -213,6 +213,25 @@ SKIP $skip LIMIT $limit
 MATCH (s:Solution)
 RETURN count(s) AS total
 
+// name: resource_page
+// One page of the resources serving a task, a theme and a solution (a filter equal to $blank, '',
+// is left out), by title.
+MATCH (r:Resource)
+WHERE ($task = $blank OR EXISTS { MATCH (r)-[:SERVES]->(:Task {id: $task}) })
+  AND ($theme = $blank OR EXISTS { MATCH (r)-[:SERVES]->(:Theme {id: $theme}) })
+  AND ($solution = $blank OR EXISTS { MATCH (r)-[:SERVES]->(:Solution {id: $solution}) })
+RETURN r AS node
+ORDER BY r.name, r.id
+SKIP $skip LIMIT $limit
+
+// name: resource_total
+// How many resources resource_page's filters keep.
+MATCH (r:Resource)
+WHERE ($task = $blank OR EXISTS { MATCH (r)-[:SERVES]->(:Task {id: $task}) })
+  AND ($theme = $blank OR EXISTS { MATCH (r)-[:SERVES]->(:Theme {id: $theme}) })
+  AND ($solution = $blank OR EXISTS { MATCH (r)-[:SERVES]->(:Solution {id: $solution}) })
+RETURN count(r) AS total
+
 // name: indicator_page
 // One page of indicators, by slug.
 MATCH (i:Indicator)

@@ -42,6 +42,7 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     wp_ids = [model.resolve(scenario.work_package, ("WorkPackage",)).id]
     region_ids = [model.resolve(_region_of(store, muni.id), ("Region",)).id]
     theme_ids = [model.resolve(slug, ("Theme",)).id for slug in themes]
+    solutions = [s.id for s in model.names().of_kind("Solution")][:100]
     params: dict[str, dict[str, Any]] = {
         "node_by_id": {"id": muni.id},
         "nodes_by_ids": {"ids": [muni.id, other.id]},
@@ -73,7 +74,10 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "observations_of": series_params(subject=muni.id),
         "observation_by_id": {"id": "observation:none"},
         "resource_targets": {"id": "resource:none"},
-        "resources_serving": {"id": task.id},
+        "targets_of_resources": {"ids": [r.id for r in model.names().of_kind("Resource")][:100]},
+        "observations_of_subjects": {"ids": solutions},
+        "solutions_matching": {"status": "", "task": task.id, "theme": "", "blank": ""},
+        **{f"{part}_of_solutions": {"ids": solutions} for part in ("developers", "tasks", "themes", "adoptions", "resources")},
         "export_edges_page": {"after_source": "", "after_target": "", "page": 1000},
         "outgoing_of": {"ids": [muni.id, other.id]},
         "incoming_of": {"ids": [muni.id, other.id], "skip": ["MEMBER_OF"]},
@@ -99,6 +103,8 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     for prefix, filters in scoped.items():
         params[f"{prefix}_page"] = {**filters, **page}
         params[f"{prefix}_total"] = filters
+    params["resource_page"] = {"task": task.id, "theme": "", "solution": "", "blank": "", **page}
+    params["resource_total"] = {"task": task.id, "theme": "", "solution": "", "blank": ""}
     for prefix in ("region", "work_package", "theme", "programme", "organisation", "solution", "indicator"):
         params[f"{prefix}_page"] = page
     calls: dict[str, Callable[[], Any] | str] = {}

@@ -53,6 +53,7 @@ LIMITS: dict[str, Limits] = {
     "search": Limits(10, 100),
     "solutions": Limits(100, 500),
     "indicators": Limits(100, 500),
+    "resources": Limits(100, 500),
 }
 
 

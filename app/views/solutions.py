@@ -13,7 +13,6 @@ from app.i18n import gettext as _
 from app.services import entities, knowledge, replication
 from app.services.errors import InvalidParameter
 from app.services.knowledge.words import STATUS_WORDS, status_word
-from app.services.paging import PageRequest
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
 from app.services.text import danish_key
@@ -22,7 +21,6 @@ from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.render import account, render_page, with_query
 
 PAGE_SIZE = 20
-PAGE_WALK = 500  # the store's largest page of solutions
 NO_DATA = "#e3e3e3"
 # Okabe–Ito colours: told apart with the common colour-vision deficiencies.
 SPREAD_COLORS = {
@@ -123,32 +121,6 @@ def _choices(model: ReadModel) -> dict[str, Any]:
     }
 
 
-def _matches(solution: dict[str, Any], filters: Filters, region_of: dict[str, str]) -> bool:
-    if filters.task and filters.task not in solution["tasks"]:
-        return False
-    if filters.theme and filters.theme not in solution["themes"]:
-        return False
-    if filters.status and solution["status"] != filters.status:
-        return False
-    if filters.region:
-        places = {d["name"] if d["kind"] == "Region" else region_of.get(d["name"], "") for d in solution["developed_by"]}
-        places |= {region_of.get(name, "") for name in solution["current_adopters"]}
-        return filters.region in places
-    return True
-
-
-def _all_solutions(model: ReadModel) -> list[dict[str, Any]]:
-    """Every solution, page by page of the store (the filters look at all of them)."""
-    found: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = knowledge.list_solutions(model, PageRequest.of("solutions", PAGE_WALK, cursor))
-        found += page["data"]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return found
-
-
 def resolved_filters(model: ReadModel, filters: Filters) -> Filters:
     """The filters with their names resolved like everywhere else (`t.9.1`, `Sjaelland`)."""
     if filters.status and filters.status not in SOLUTION_STATUSES:
@@ -172,9 +144,7 @@ def render_list(
     lapsed, so nothing typed is lost."""
     form = form or {}
     chosen = resolved_filters(model, filters)
-    region_of = {m.name: m.region for m in entities.list_municipalities(model).data}
-    found = [s for s in _all_solutions(model) if _matches(s, chosen, region_of)]
-    found.sort(key=lambda s: danish_key(s["name"] or ""))
+    found = knowledge.matching_solutions(model, chosen.status, chosen.task, chosen.theme, chosen.region)
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(chosen.page, pages)
     params = {"task": chosen.task, "theme": chosen.theme, "status": chosen.status, "region": chosen.region}
@@ -187,7 +157,7 @@ def render_list(
             "tasks": ", ".join(s["tasks"]),
             "adopters": len(s["current_adopters"]),
         }
-        for s in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        for s in knowledge.solutions_by_ids(model, [row["id"] for row in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]])
     ]
     return render_page(
         "solutions.html",

@@ -106,3 +106,11 @@ def test_lists_come_page_by_page_as_from_the_api(explorer: Explorer, embedded_cl
         explorer.municipalities_page(limit=1001)
     with pytest.raises(InvalidParameter):
         explorer.overlap_matrix(names=[f"{n}" for n in range(61)])
+
+
+def test_resources_are_every_page_of_the_apis(explorer: Explorer, embedded_client: TestClient) -> None:
+    every = explorer.resources()
+    assert every == embedded_client.get("/api/resources?limit=500").json()["data"] and len(every) > 1
+    assert explorer.resources(task="t.4.1") == embedded_client.get("/api/resources?task=T.4.1").json()["data"] != []
+    with pytest.raises(NotFound):
+        explorer.resources(theme="no-such-theme-at-all")

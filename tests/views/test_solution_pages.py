@@ -302,10 +302,23 @@ def test_filters_and_pages(web: TestClient, tokens: dict[str, str]) -> None:
     assert web.get("/views/solutions/no-such-solution").status_code == 404
 
 
-def test_the_list_counts_every_solution_across_the_stores_pages(web: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_list_counts_every_solution_and_reads_only_its_pages_bodies(web: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.graph.embedded import EmbeddedStore
     from app.views import solutions as pages
 
     total = web.get("/api/solutions").json()["total"]
-    monkeypatch.setattr(pages, "PAGE_WALK", 2)  # many small pages of the store, so the walk is what counts
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)  # a page smaller than the list: the count is of them all
+    asked: list[dict] = []
+    read = EmbeddedStore.read
+
+    def counting(self, name, params=None, **kwargs):
+        if name == "developers_of_solutions":
+            asked.append(params)
+        return read(self, name, params, **kwargs)
+
+    monkeypatch.setattr(EmbeddedStore, "read", counting)
+    web.app.state.model.answers.clear()
+    web.app.state.model.responses.clear()
     listing = web.get("/views/solutions").text
     assert int(re.search(r'data-role="count">(\d+)', listing).group(1)) == total > 2
+    assert [len(params["ids"]) for params in asked] == [2]  # the bodies of the page's two solutions alone

@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import ModelDep, SessionDep, SessionsDep, SettingsDep
@@ -33,10 +33,18 @@ FiltersDep = Annotated[dict[str, str | None], Depends(_filters)]
 
 
 @router.get("/views/resources", response_class=HTMLResponse, responses=PAGE)
-def resources_view(model: ModelDep, settings: SettingsDep, session: SessionDep, filters: FiltersDep) -> Response:
-    """The resources that serve all of the task, theme and solution given (every one without a filter);
-    for an editor, the form that adds one."""
-    return _view(settings, lambda: page(settings, resource_pages.render_resources(model, filters, session)))
+def resources_view(
+    model: ModelDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    filters: FiltersDep,
+    page_number: Annotated[
+        int, Query(alias="page", ge=1, le=10_000, description=f"1 for the first {resource_pages.PAGE_SIZE}")
+    ] = 1,
+) -> Response:
+    """The resources that serve all of the task, theme and solution given (every one without a filter),
+    a page at a time; for an editor, the form that adds one."""
+    return _view(settings, lambda: page(settings, resource_pages.render_resources(model, filters, session, None, page_number)))
 
 
 def _names(text: str) -> list[str]:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.deps import EditorDep, IfMatchDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
+from app.api.paging import ResourcePages
 from app.api.params import name_path
 from app.api.versioned import answer
 from app.services.knowledge import resources
@@ -16,9 +17,12 @@ Filter = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("")
-def list_resources(model: ModelDep, task: Filter = None, theme: Filter = None, solution: Filter = None) -> dict[str, Any]:
-    """Every resource, or those serving the task, theme and solution given (names resolved as everywhere)."""
-    return resources.list_resources(model, task, theme, solution)
+def list_resources(
+    model: ModelDep, pages: ResourcePages, task: Filter = None, theme: Filter = None, solution: Filter = None
+) -> dict[str, Any]:
+    """The resources by title, a page at a time: every one, or those serving the task, theme and
+    solution given (names resolved as everywhere)."""
+    return pages.send(resources.list_resources(model, task, theme, solution, pages.page))
 
 
 @router.post("", status_code=201)

@@ -15,7 +15,10 @@ from app.services.knowledge.solutions import (
     delete_solution,
     get_solution,
     list_solutions,
+    matching_solutions,
+    solution_bodies,
     solution_body,
+    solutions_by_ids,
     update_solution,
 )
 from app.services.knowledge.writes import WriteVerificationError, check_if_match, etag, slugify
@@ -42,10 +45,13 @@ __all__ = [
     "list_changes",
     "list_indicators",
     "list_solutions",
+    "matching_solutions",
     "observations",
     "resources",
     "slugify",
+    "solution_bodies",
     "solution_body",
     "solutions",
+    "solutions_by_ids",
     "update_solution",
 ]

@@ -90,6 +90,13 @@ def current_adopters(model: ReadModel, solution_id: str) -> list[str]:
     return sorted(row["name"] for row in latest_events(model, solution_id).values() if row["status"] != "dropped")
 
 
+def current_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The latest of each municipality's events (rows of `adoptions_of_solutions`, oldest first) that
+    is not 'dropped': who has the solution now, as `current_adopters` counts them."""
+    latest = {row["municipality_id"]: row for row in events}  # oldest first: the last one wins
+    return [row for row in latest.values() if row["adoption"].get("status") != "dropped"]
+
+
 def adopter_ids(model: ReadModel, solution_id: str) -> set[str]:
     return {mid for mid, row in latest_events(model, solution_id).items() if row["status"] != "dropped"}
 

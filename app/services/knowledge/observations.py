@@ -238,3 +238,14 @@ def delete(model: ReadModel, who: Principal, observation_id: str, if_match: str 
 
     model.store.write_transaction(write)
     model.names().remove(observation_id)
+
+
+def of_subjects(model: ReadModel, subject_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each solution's observations as `of_subject` answers them (oldest first, at most SERIES_LIMIT),
+    read for all of them in one query."""
+    found: dict[str, list[dict[str, Any]]] = {subject_id: [] for subject_id in subject_ids}
+    for row in model.store.read("observations_of_subjects", {"ids": subject_ids}):
+        series_of = found[row["subject_id"]]
+        if len(series_of) < SERIES_LIMIT:
+            series_of.append(_body(row))
+    return found

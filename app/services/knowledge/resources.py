@@ -32,6 +32,7 @@ from app.services.knowledge.writes import (
     stored_row,
 )
 from app.services.names import NodeRef
+from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.text import SLUG_NAME_PATTERN
 from app.services.tokens import Principal
@@ -80,8 +81,15 @@ def _key(node_id: str) -> str:
     return node_id.split(":", 1)[1]
 
 
-def body(model: ReadModel, node: dict[str, Any]) -> dict[str, Any]:
-    targets = model.store.read("resource_targets", {"id": node["id"]})
+def bodies(model: ReadModel, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The resources' bodies, what each serves read for all of them in one query."""
+    targets: dict[str, list[dict[str, Any]]] = {node["id"]: [] for node in nodes}
+    for row in model.store.read("targets_of_resources", {"ids": list(targets)}):
+        targets[row["resource"]].append(row)
+    return [_body(node, targets[node["id"]]) for node in nodes]
+
+
+def _body(node: dict[str, Any], targets: list[dict[str, Any]]) -> dict[str, Any]:
     by_kind = {field: [_key(t["id"]) for t in targets if t["kind"] == label] for field, (label, _) in TARGETS.items()}
     return {
         "id": node["id"],
@@ -102,27 +110,34 @@ def body(model: ReadModel, node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def of_solution(model: ReadModel, solution_id: str) -> list[dict[str, Any]]:
-    return [{"slug": r["slug"], "title": r["title"]} for r in model.store.read("solution_resources", {"id": solution_id})]
-
-
 def list_resources(
-    model: ReadModel, task: str | None = None, theme: str | None = None, solution: str | None = None
+    model: ReadModel,
+    task: str | None = None,
+    theme: str | None = None,
+    solution: str | None = None,
+    page: PageRequest | None = None,
 ) -> dict[str, Any]:
-    """Every resource, or those that serve all of the task, theme and solution given."""
-    wanted: set[str] | None = None
-    for text, (label, what) in ((task, TARGETS["tasks"]), (theme, TARGETS["themes"]), (solution, TARGETS["solutions"])):
-        if text:
-            target = model.resolve(text, (label,), what=what)
-            serving = {row["id"] for row in model.store.read("resources_serving", {"id": target.id})}
-            wanted = serving if wanted is None else wanted & serving
-    data = [body(model, row["node"]) for row in model.store.read("resources") if wanted is None or row["node"]["id"] in wanted]
-    return {"data": data, "count": len(data)}
+    """One page of the resources by title: every one, or those that serve all of the task, theme
+    and solution given (filtered, cut and counted in the store)."""
+    page = page or PageRequest.first("resources")
+    filters = {"blank": ""}
+    for field, text, (label, what) in (
+        ("task", task, TARGETS["tasks"]),
+        ("theme", theme, TARGETS["themes"]),
+        ("solution", solution, TARGETS["solutions"]),
+    ):
+        filters[field] = model.resolve(text, (label,), what=what).id if text else ""
+
+    def build() -> dict[str, Any]:
+        rows, total = read_page(model, page, "resource_page", "resource_total", filters)
+        return page.page(bodies(model, [row["node"] for row in rows]), total).model_dump()
+
+    return model.cached(("resources", tuple(sorted(filters.items())), page), build)
 
 
 def get(model: ReadModel, key: str) -> dict[str, Any]:
     _ref, node = find(model, key, "Resource", "resource")
-    return body(model, node)
+    return bodies(model, [node])[0]
 
 
 def _targets(model: ReadModel, values: dict[str, Any]) -> dict[str, list[NodeRef]] | None:

@@ -12,7 +12,7 @@ from app.graph.schema import SOLUTION_STATUSES, WRITTEN, shape
 from app.graph.store import ChangeRecord, WriteTx
 from app.i18n import gettext as _
 from app.services.errors import Conflict, InvalidParameter
-from app.services.knowledge import adoptions, observations, resources
+from app.services.knowledge import adoptions, observations
 from app.services.knowledge.writes import (
     Date,
     NodeName,
@@ -35,7 +35,7 @@ from app.services.knowledge.writes import (
 from app.services.names import NodeRef
 from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
-from app.services.text import fold
+from app.services.text import danish_key, fold
 from app.services.tokens import Principal
 
 SEED_FILE = "seed/knowledge.yaml"
@@ -85,33 +85,55 @@ class SolutionPatch(Strict):
 
 
 def solution_body(model: ReadModel, node: dict[str, Any]) -> dict[str, Any]:
-    store, sid = model.store, node["id"]
-    return {
-        "id": sid,
-        "slug": node.get("slug"),
-        "name": node.get("name"),
-        "summary": node.get("summary"),
-        "summary_en": node.get("summary_en"),
-        "status": node.get("status"),
-        "started": node.get("started"),
-        "version": node.get("version") or 1,
-        "written": node.get("generation") == WRITTEN,
-        "provenance": node.get("source"),
-        "developed_by": [
-            {"id": r["id"], "kind": r["kind"], "name": r["name"]} for r in store.read("solution_developers", {"id": sid})
-        ],
-        "tasks": [r["code"] for r in store.read("solution_tasks", {"id": sid})],
-        "themes": [r["slug"] for r in store.read("solution_themes", {"id": sid})],
-        "sources": [
-            {"title": t, "url": u} for t, u in zip(node.get("source_titles") or [], node.get("source_urls") or [], strict=False)
-        ],
-        "adoptions": adoptions.of_solution(model, sid),
-        "current_adopters": adoptions.current_adopters(model, sid),
-        "observations": observations.of_subject(model, sid),
-        "resources": resources.of_solution(model, sid),
-        "created_at": node.get("created_at"),
-        "updated_at": node.get("updated_at"),
-    }
+    return solution_bodies(model, [node])[0]
+
+
+def _by_solution(model: ReadModel, query: str, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a query over many solutions, each solution's in the query's order."""
+    grouped: dict[str, list[dict[str, Any]]] = {sid: [] for sid in ids}
+    for row in model.store.read(query, {"ids": ids}):
+        grouped[row["solution"]].append(row)
+    return grouped
+
+
+def solution_bodies(model: ReadModel, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The solutions' bodies, read in one query per part (developers, tasks, ...) for all of them:
+    a page costs the same few reads whatever its size."""
+    ids = [node["id"] for node in nodes]
+    developers = _by_solution(model, "developers_of_solutions", ids)
+    tasks = _by_solution(model, "tasks_of_solutions", ids)
+    themes = _by_solution(model, "themes_of_solutions", ids)
+    events = _by_solution(model, "adoptions_of_solutions", ids)
+    served = _by_solution(model, "resources_of_solutions", ids)
+    observed = observations.of_subjects(model, ids)
+    return [
+        {
+            "id": node["id"],
+            "slug": node.get("slug"),
+            "name": node.get("name"),
+            "summary": node.get("summary"),
+            "summary_en": node.get("summary_en"),
+            "status": node.get("status"),
+            "started": node.get("started"),
+            "version": node.get("version") or 1,
+            "written": node.get("generation") == WRITTEN,
+            "provenance": node.get("source"),
+            "developed_by": [{"id": r["id"], "kind": r["kind"], "name": r["name"]} for r in developers[node["id"]]],
+            "tasks": [r["code"] for r in tasks[node["id"]]],
+            "themes": [r["slug"] for r in themes[node["id"]]],
+            "sources": [
+                {"title": t, "url": u}
+                for t, u in zip(node.get("source_titles") or [], node.get("source_urls") or [], strict=False)
+            ],
+            "adoptions": [adoptions.body(row) | {"solution": node["id"]} for row in events[node["id"]]],
+            "current_adopters": sorted(row["municipality"] for row in adoptions.current_of(events[node["id"]])),
+            "observations": observed[node["id"]],
+            "resources": [{"slug": r["slug"], "title": r["title"]} for r in served[node["id"]]],
+            "created_at": node.get("created_at"),
+            "updated_at": node.get("updated_at"),
+        }
+        for node in nodes
+    ]
 
 
 def list_solutions(model: ReadModel, page: PageRequest | None = None) -> dict[str, Any]:
@@ -120,9 +142,45 @@ def list_solutions(model: ReadModel, page: PageRequest | None = None) -> dict[st
 
     def build() -> dict[str, Any]:
         rows, total = read_page(model, page, "solution_page", "solution_total")
-        return page.page([solution_body(model, row["node"]) for row in rows], total).model_dump()
+        return page.page(solution_bodies(model, [row["node"] for row in rows]), total).model_dump()
 
     return model.cached(("solutions", page), build)
+
+
+def solutions_by_ids(model: ReadModel, ids: list[str]) -> list[dict[str, Any]]:
+    """The bodies of the given solutions, in the order given (an id of no solution is left out)."""
+    nodes = {row["node"]["id"]: row["node"] for row in model.store.read("nodes_by_ids", {"ids": ids}, label="Solution")}
+    return solution_bodies(model, [nodes[sid] for sid in ids if sid in nodes])
+
+
+def _regions(model: ReadModel, ids: list[str]) -> dict[str, set[str]]:
+    """Each solution's regions: where its developers are (a region, or a municipality's region) and
+    where its current adopters are."""
+    places: dict[str, set[str]] = {sid: set() for sid in ids}
+    for row in model.store.read("developers_of_solutions", {"ids": ids}):
+        places[row["solution"]].add(row["name"] if row["kind"] == "Region" else row["region"] or "")
+    for sid, events in _by_solution(model, "adoptions_of_solutions", ids).items():
+        places[sid] |= {row["region"] or "" for row in adoptions.current_of(events)}
+    return places
+
+
+def matching_solutions(
+    model: ReadModel, status: str | None, task: str | None, theme: str | None, region: str | None
+) -> list[dict[str, Any]]:
+    """The id and name of every solution with the status, task, theme (keys) and region (its name)
+    given, in Danish order of names: status, task and theme are tested in the store, the region on
+    the developers and current adopters of those only. Cheap to read for every solution, so a page
+    reads the bodies of its own solutions alone (`solutions_by_ids`)."""
+    ids = {
+        field: model.resolve(key, (label,)).id if key else ""
+        for field, key, label in (("task", task, "Task"), ("theme", theme, "Theme"))
+    }
+    found = model.store.read("solutions_matching", {"status": status or "", "blank": "", **ids})
+    if region:
+        regions = _regions(model, [row["id"] for row in found])
+        found = [row for row in found if region in regions[row["id"]]]
+    # by name first, as the store orders them, so that names equal in Danish order keep that order
+    return sorted(sorted(found, key=lambda row: row["name"] or ""), key=lambda row: danish_key(row["name"] or ""))
 
 
 def get_solution(model: ReadModel, key: str) -> dict[str, Any]:
