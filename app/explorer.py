@@ -215,8 +215,23 @@ class Explorer:
     def observations(
         self, subject: str | None = None, indicator: str | None = None, start: dt.date | None = None, end: dt.date | None = None
     ) -> list[dict[str, Any]]:
-        """A time series, oldest first (what `GET /api/observations` answers)."""
-        return knowledge.observations.series(self.model, subject, indicator, start, end)["data"]
+        """A time series, oldest first: every page `GET /api/observations` answers, read one at a time."""
+        return monitoring.every_body(
+            lambda page: knowledge.observations.series(self.model, subject, indicator, start, end, page), "observations"
+        )
+
+    def observations_page(
+        self,
+        subject: str | None = None,
+        indicator: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        """One page of observations, as `GET /api/observations` answers it (`data`, `total`, `next_cursor`)."""
+        page = PageRequest.of("observations", limit, cursor)
+        return knowledge.observations.series(self.model, subject, indicator, start, end, page)
 
     def indicator_on(self, indicator: str, on: dt.date | None = None) -> dict[str, Any]:
         """Each subject's latest value on or before `on`: what the indicator's map shows."""

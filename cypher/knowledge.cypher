@@ -152,15 +152,86 @@ MATCH (:__FROM_LABEL__)-[r:__REL_TYPE__]->(b:__TO_LABEL__ {id: $id})
 DELETE r
 
 // name: observations_of
-// A time series, oldest first: the observations of a subject and/or an indicator between two
-// dates (a filter equal to $blank, '', is left out, so one text serves every combination).
+// A page of a time series, oldest first (the id orders observations of one date and moment): the
+// observations of an indicator between two dates, or of a subject (a filter equal to $blank, '',
+// is left out, so one text serves every combination; observations_of_subject reads one subject).
 MATCH (o:Observation)-[:OBSERVES]->(s), (o)-[:MEASURES]->(i:Indicator)
 WHERE ($subject = $blank OR s.id = $subject)
   AND ($indicator = $blank OR i.id = $indicator)
   AND ($first = $blank OR o.date >= $first)
   AND ($last = $blank OR o.date <= $last)
 RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
-ORDER BY o.date, o.created_at
+ORDER BY o.date, o.created_at, o.id
+SKIP $skip
+LIMIT $limit
+
+// name: observations_total
+// How many observations observations_of finds with the same filters.
+MATCH (o:Observation)-[:OBSERVES]->(s), (o)-[:MEASURES]->(i:Indicator)
+WHERE ($subject = $blank OR s.id = $subject)
+  AND ($indicator = $blank OR i.id = $indicator)
+  AND ($first = $blank OR o.date >= $first)
+  AND ($last = $blank OR o.date <= $last)
+RETURN count(o) AS total
+
+// name: observations_of_subject
+// A page of one subject's observations (a __LABEL__ of SUBJECTS), oldest first, read from the
+// subject's id index rather than by scanning every observation; the other filters as in observations_of.
+MATCH (s:__LABEL__ {id: $subject})<-[:OBSERVES]-(o:Observation)-[:MEASURES]->(i:Indicator)
+WHERE ($indicator = $blank OR i.id = $indicator)
+  AND ($first = $blank OR o.date >= $first)
+  AND ($last = $blank OR o.date <= $last)
+RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
+ORDER BY o.date, o.created_at, o.id
+SKIP $skip
+LIMIT $limit
+
+// name: observations_of_subject_total
+// How many observations observations_of_subject finds with the same filters.
+MATCH (s:__LABEL__ {id: $subject})<-[:OBSERVES]-(o:Observation)-[:MEASURES]->(i:Indicator)
+WHERE ($indicator = $blank OR i.id = $indicator)
+  AND ($first = $blank OR o.date >= $first)
+  AND ($last = $blank OR o.date <= $last)
+RETURN count(o) AS total
+
+// name: indicator_subjects
+// A page of the subjects an indicator has observations of, by name (its page's charts).
+MATCH (i:Indicator {id: $indicator})<-[:MEASURES]-(o:Observation)-[:OBSERVES]->(s)
+RETURN DISTINCT s.id AS id, s.kind AS kind, s.name AS name
+ORDER BY name, id
+SKIP $skip
+LIMIT $limit
+
+// name: indicator_subjects_total
+// How many subjects an indicator has observations of.
+MATCH (i:Indicator {id: $indicator})<-[:MEASURES]-(o:Observation)-[:OBSERVES]->(s)
+RETURN count(DISTINCT s.id) AS total
+
+// name: indicator_observations_of
+// The observations of an indicator for the subjects $ids, oldest first (the charts of a page).
+MATCH (i:Indicator {id: $indicator})<-[:MEASURES]-(o:Observation)-[:OBSERVES]->(s)
+WHERE s.id IN $ids
+RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
+ORDER BY o.date, o.created_at, o.id
+LIMIT $limit
+
+// name: indicator_latest
+// Each subject's observations of an indicator on its latest date on or before $last (several
+// when it has more than one that day: the last in observations_of's order is its value), for
+// every subject ($every) or the subjects $ids (those a map shows).
+MATCH (i:Indicator {id: $indicator})<-[:MEASURES]-(o:Observation)-[:OBSERVES]->(s)
+WHERE o.date <= $last AND ($every OR s.id IN $ids)
+WITH i, s, max(o.date) AS latest
+MATCH (i)<-[:MEASURES]-(o:Observation)-[:OBSERVES]->(s)
+WHERE o.date = latest
+RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
+ORDER BY o.date, o.created_at, o.id
+
+// name: indicator_dates
+// The $limit latest dates an indicator was observed on, latest first.
+MATCH (i:Indicator {id: $indicator})<-[:MEASURES]-(o:Observation)
+RETURN DISTINCT o.date AS date
+ORDER BY date DESC
 LIMIT $limit
 
 // name: observation_by_id

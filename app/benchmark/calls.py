@@ -43,6 +43,7 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     region_ids = [model.resolve(_region_of(store, muni.id), ("Region",)).id]
     theme_ids = [model.resolve(slug, ("Theme",)).id for slug in themes]
     solutions = [s.id for s in model.names().of_kind("Solution")][:100]
+    page = {"skip": 0, "limit": 100}
     params: dict[str, dict[str, Any]] = {
         "node_by_id": {"id": muni.id},
         "nodes_by_ids": {"ids": [muni.id, other.id]},
@@ -72,6 +73,14 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "export_nodes_page": {"after": "", "page": 1000},
         "changes_since": {"since": 0, "limit": 100},
         "observations_of": series_params(subject=muni.id),
+        "observations_total": series_params(subject=muni.id),
+        "observations_of_subject": series_params(subject=muni.id),
+        "observations_of_subject_total": series_params(subject=muni.id),
+        "indicator_subjects": {"indicator": "indicator:carl", **page},
+        "indicator_subjects_total": {"indicator": "indicator:carl"},
+        "indicator_observations_of": {"indicator": "indicator:carl", "ids": [muni.id, other.id], "limit": 10_000},
+        "indicator_latest": {"indicator": "indicator:carl", "last": "9999-12-31", "every": False, "ids": [muni.id, other.id]},
+        "indicator_dates": {"indicator": "indicator:carl", "limit": 100},
         "observation_by_id": {"id": "observation:none"},
         "resource_targets": {"id": "resource:none"},
         "targets_of_resources": {"ids": [r.id for r in model.names().of_kind("Resource")][:100]},
@@ -84,7 +93,6 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "programme_memberships": {"ids": [programme.id for programme in model.names().of_kind("Programme")][:10]},
     }
     # the pages of the lists (cypher/pages.cypher): a first page of 100, and each list's count
-    page = {"skip": 0, "limit": 100}
     in_region = municipality_filters(_region_of(store, muni.id))
     scoped = {
         "municipality": in_region,

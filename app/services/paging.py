@@ -54,6 +54,8 @@ LIMITS: dict[str, Limits] = {
     "solutions": Limits(100, 500),
     "indicators": Limits(100, 500),
     "resources": Limits(100, 500),
+    # An observation's body is about 300 bytes: the largest page stays well under 1 MB.
+    "observations": Limits(500, 2000),
 }
 
 
@@ -112,24 +114,30 @@ def count_of(rows: list[dict[str, Any]]) -> int:
     return int(rows[0]["total"]) if rows else 0
 
 
-def cached_total(model: ReadModel, query: str, params: dict[str, Any] | None = None) -> int:
-    """A list's total, counted once per graph version: walking the pages does not recount."""
-    key = ("total", query, tuple(sorted((k, str(v)) for k, v in (params or {}).items())))
-    return model.cached(key, lambda: count_of(model.store.read(query, params or {})))
+def cached_total(model: ReadModel, query: str, params: dict[str, Any] | None = None, label: str | None = None) -> int:
+    """A list's total, counted once per graph version: walking the pages does not recount.
+    `label` fills a templated query's __LABEL__."""
+    key = ("total", query, label, tuple(sorted((k, str(v)) for k, v in (params or {}).items())))
+    return model.cached(key, lambda: count_of(model.store.read(query, params or {}, label=label)))
 
 
 def read_page(
-    model: ReadModel, page: PageRequest, query: str, total_query: str, params: dict[str, Any] | None = None
+    model: ReadModel,
+    page: PageRequest,
+    query: str,
+    total_query: str,
+    params: dict[str, Any] | None = None,
+    label: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page's rows (named query `query`, SKIP/LIMIT) and the list's total (`total_query`).
 
     A page starting at or past the total is answered without asking the store: LadybugDB's
     ORDER BY … SKIP n works on n rows in memory (a cursor of 100000 crashed the process) and an
     offset of 2**32 wrapped round to the first page."""
-    total = cached_total(model, total_query, params)
+    total = cached_total(model, total_query, params, label)
     if page.offset >= total:
         return [], total
-    return model.store.read(query, {**(params or {}), **page.params}), total
+    return model.store.read(query, {**(params or {}), **page.params}, label=label), total
 
 
 def every_item(fetch: Callable[[PageRequest], models.Page[T]], limit: int) -> Iterator[T]:

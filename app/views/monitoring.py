@@ -10,16 +10,22 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from app import models
 from app.i18n import gettext as _
 from app.i18n import localized
 from app.services import entities, monitoring
 from app.services.knowledge import indicators
+from app.services.paging import PageRequest, decode_cursor, encode_cursor
 from app.services.read_model import ReadModel
 from app.services.sessions import Session
 from app.views import charts
 from app.views.boundaries import BOUNDARY_CREDIT, projected_map
-from app.views.pages import GREENS, NO_DATA, _bins, _color
+from app.views.pages import GREENS, NO_DATA, _bins, _color, page_line
 from app.views.render import editor_controls, render_page, with_query
+
+# Charts are drawn on the server (about 45 ms each at EU scale): an indicator's page draws this many, a page
+# of its subjects at a time, so a page costs the same however many subjects are observed.
+CHARTS_PER_PAGE = 10
 
 
 def indicator_url(slug: str, **params: Any) -> str:
@@ -93,11 +99,34 @@ def indicators_context(model: ReadModel) -> dict[str, Any]:
     return {"indicators": [i | {"href": indicator_url(i["slug"]), "name": localized(i, "name")} for i in rows]}
 
 
-def indicator_context(model: ReadModel, indicator: str, on: dt.date | None) -> dict[str, Any]:
-    answer = monitoring.indicator_on(model, indicator, on)
-    body = answer["indicator"]
+def _charts_pager(slug: str, on: dt.date | None, page: PageRequest, shown: dict[str, Any]) -> dict[str, Any] | None:
+    """The charts' page line, when they take more than one page."""
+    if not page.offset and not shown["next_cursor"]:
+        return None
+
+    def link(offset: int) -> str:
+        cursor = encode_cursor(offset) if offset else None
+        return indicator_url(slug, date=on.isoformat() if on else None, cursor=cursor) + "#charts"
+
+    listed = models.Page[Any](
+        data=shown["series"],
+        count=len(shown["series"]),
+        total=shown["total"],
+        limit=shown["limit"],
+        next_cursor=shown["next_cursor"],
+    )
+    return page_line(page, listed, link)
+
+
+def indicator_context(model: ReadModel, indicator: str, on: dt.date | None, cursor: str | None = None) -> dict[str, Any]:
+    """The page reads what it shows: the map's municipalities' latest values, and the charts of
+    one page of CHARTS_PER_PAGE subjects (by name)."""
     projected = projected_map()
-    series = monitoring.indicator_series(model, body["slug"])["series"]
+    answer = monitoring.indicator_on(model, indicator, on, [f"municipality:{shape.code}" for shape in projected.shapes])
+    body = answer["indicator"]
+    page = PageRequest(CHARTS_PER_PAGE, decode_cursor(cursor))
+    shown = monitoring.indicator_series(model, body["slug"], page)
+    series = shown["series"]
     charted = [
         {
             "subject": s["subject"],
@@ -119,6 +148,7 @@ def indicator_context(model: ReadModel, indicator: str, on: dt.date | None) -> d
         "inset": projected.inset_frame,
         "credit": BOUNDARY_CREDIT,
         "charts": charted,
+        "charts_pager": _charts_pager(body["slug"], on, page, shown),
         "municipalities": municipalities,
         "form_action": f"/views/indicators/{body['slug']}/observations",
         **_choropleth(model, answer),
@@ -148,11 +178,17 @@ def render_indicators(model: ReadModel) -> str:
 
 
 def render_indicator(
-    model: ReadModel, indicator: str, on: dt.date | None, session: Session | None, form: dict[str, Any] | None = None
+    model: ReadModel,
+    indicator: str,
+    on: dt.date | None,
+    session: Session | None,
+    form: dict[str, Any] | None = None,
+    cursor: str | None = None,
 ) -> str:
-    """The indicator's page; its form (with the session's CSRF token) only for an editor or admin."""
-    context = indicator_context(model, indicator, on)
-    here = indicator_url(context["indicator"]["slug"], date=on.isoformat() if on else None)
+    """The indicator's page (its charts from `cursor`, an offset); its form (with the session's
+    CSRF token) only for an editor or admin."""
+    context = indicator_context(model, indicator, on, cursor)
+    here = indicator_url(context["indicator"]["slug"], date=on.isoformat() if on else None, cursor=cursor or None)
     return render_page("indicator.html", "map", form=form or {}, **editor_controls(session, here), **context)
 
 

@@ -3,6 +3,7 @@ rendered through the shared environment in app.views.render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app import models
@@ -154,19 +155,24 @@ HOME_LISTS = ("wp", "kommuner", "regioner", "temaer")
 HOME_PAGE_SIZE = 50
 
 
-def _pager(page: PageRequest, shown: models.Page[Any], param: str, state: dict[str, str]) -> dict[str, Any]:
-    """A home list's page line: which items show, and links to the pages before and after."""
-
-    def link(offset: int) -> str:
-        return with_query("/", **{**state, param: encode_cursor(offset) if offset else None}) + f"#{param}"
-
+def page_line(page: PageRequest, shown: models.Page[Any], link: Callable[[int], str]) -> dict[str, Any]:
+    """A listed page's line (templates/_pager.html): which items show, of how many, and links
+    (`link(offset)`) to the pages before and after."""
     first = page.offset + 1 if shown.count else 0
     return {
-        "id": param,
         "span": _("{first}–{last} of {total}").format(first=first, last=page.offset + shown.count, total=shown.total),
         "previous": link(max(page.offset - page.limit, 0)) if page.offset else "",
         "next": link(page.offset + page.limit) if shown.next_cursor else "",
     }
+
+
+def _pager(page: PageRequest, shown: models.Page[Any], param: str, state: dict[str, str]) -> dict[str, Any]:
+    """A home list's page line, each list keeping its own cursor."""
+
+    def link(offset: int) -> str:
+        return with_query("/", **{**state, param: encode_cursor(offset) if offset else None}) + f"#{param}"
+
+    return {"id": param, **page_line(page, shown, link)}
 
 
 def home_context(

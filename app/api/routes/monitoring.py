@@ -14,12 +14,21 @@ from app.api.params import name_path, name_query
 from app.api.routes.views import ERROR_PAGES, PAGE, _headers, _html, _picture, _view
 from app.services.knowledge import observations
 from app.services.knowledge.writes import Date
+from app.services.paging import CURSOR_MAX_LENGTH, CURSOR_PATTERN
 from app.services.tokens import Principal
 from app.views import monitoring
 
 router = APIRouter(tags=["views"], responses=ERROR_PAGES)
 Slug = Annotated[str, name_path("an indicator's slug or name: `carl`, `new-forest`", "carl")]
 Day = Annotated[Date | None, Query(description="The date shown (YYYY-MM-DD): each one's latest value on or before it")]
+ChartsCursor = Annotated[
+    str | None,
+    Query(
+        max_length=CURSOR_MAX_LENGTH,
+        pattern=CURSOR_PATTERN,
+        description="Where the page's charts start: the offset of the first subject (by name) shown",
+    ),
+]
 Subject = Annotated[str, name_query("A municipality, work package or solution", "Vejle")]
 
 
@@ -30,13 +39,16 @@ def indicators_view(model: ModelDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/views/indicators/{slug}", response_class=HTMLResponse, responses=PAGE)
-def indicator_view(model: ModelDep, settings: SettingsDep, session: SessionDep, slug: Slug, date: Day = None) -> Response:
+def indicator_view(
+    model: ModelDep, settings: SettingsDep, session: SessionDep, slug: Slug, date: Day = None, cursor: ChartsCursor = None
+) -> Response:
     """The indicator across the municipalities on `date` (each one's latest value on or before it),
-    and its time series per subject; for an editor, the form that records an observation."""
+    and its time series per subject, a page of subjects at a time; for an editor, the form that
+    records an observation."""
     return _view(
         settings,
-        lambda: page(settings, monitoring.render_indicator(model, slug, date, session)),
-        lambda s: monitoring.indicator_url(s, date=date.isoformat() if date else None),
+        lambda: page(settings, monitoring.render_indicator(model, slug, date, session, cursor=cursor)),
+        lambda s: monitoring.indicator_url(s, date=date.isoformat() if date else None, cursor=cursor),
     )
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import EditorDep, IfMatchDep, ModelDep
 from app.api.errors import WRITE_RESPONSES
+from app.api.paging import ObservationPages
 from app.api.versioned import answer
 from app.services.knowledge import observations
 from app.services.knowledge.writes import Date
@@ -17,13 +18,14 @@ ObservationId = Annotated[str, Path(max_length=60, description="the observation'
 @router.get("")
 def series(
     model: ModelDep,
+    pages: ObservationPages,
     subject: Annotated[str | None, Query(max_length=200, description="a municipality, work package or solution")] = None,
     indicator: Annotated[str | None, Query(max_length=200, description="an indicator's slug or name: `carl`")] = None,
     start: Annotated[Date | None, Query(alias="from", description="first date, YYYY-MM-DD")] = None,
     end: Annotated[Date | None, Query(alias="to", description="last date, YYYY-MM-DD")] = None,
 ) -> dict[str, Any]:
-    """A time series, oldest first; give a subject and an indicator for one line of a chart."""
-    return observations.series(model, subject, indicator, start, end)
+    """A time series, oldest first, a page at a time; give a subject and an indicator for one line of a chart."""
+    return pages.send(observations.series(model, subject, indicator, start, end, pages.page))
 
 
 @router.post("", status_code=201)

@@ -31,6 +31,7 @@ from app.services.knowledge.writes import (
     stored_row,
 )
 from app.services.names import NodeRef
+from app.services.paging import PageRequest, read_page
 from app.services.read_model import ReadModel
 from app.services.text import shorten
 from app.services.tokens import Principal
@@ -71,42 +72,86 @@ def _body(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A subject's label from its id (app.seed's ids): its observations are read from that label's id index.
+SUBJECT_PREFIXES = {"municipality:": "Municipality", "workpackage:": "WorkPackage", "solution:": "Solution"}
+
+
 def series_params(
-    subject: str = "", indicator: str = "", first: str = "", last: str = "", limit: int = SERIES_LIMIT
+    subject: str = "", indicator: str = "", first: str = "", last: str = "", limit: int = SERIES_LIMIT, skip: int = 0
 ) -> dict[str, Any]:
-    """The parameters of `observations_of`: '' leaves a filter out."""
-    return {"subject": subject, "indicator": indicator, "first": first, "last": last, "limit": limit, "blank": ""}
+    """The parameters of `observations_of` (and of `observations_of_subject`): '' leaves a filter out."""
+    return {
+        "subject": subject,
+        "indicator": indicator,
+        "first": first,
+        "last": last,
+        "skip": skip,
+        "limit": limit,
+        "blank": "",
+    }
+
+
+def bodies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The API's observation bodies of rows shaped as `observations_of`'s."""
+    return [_body(row) for row in rows]
+
+
+def subject_label(subject_id: str) -> str | None:
+    return next((label for prefix, label in SUBJECT_PREFIXES.items() if subject_id.startswith(prefix)), None)
 
 
 def of_subject(model: ReadModel, subject_id: str) -> list[dict[str, Any]]:
-    return [_body(row) for row in model.store.read("observations_of", series_params(subject=subject_id))]
+    """A subject's observations, oldest first (at most SERIES_LIMIT); none for an id of another kind."""
+    label = subject_label(subject_id)
+    if label is None:
+        return []
+    rows = model.store.read("observations_of_subject", series_params(subject=subject_id), label=label)
+    return [_body(row) for row in rows]
+
+
+def _page(
+    model: ReadModel, subject: NodeRef | None, params: dict[str, Any], page: PageRequest
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of observations and their total: one subject's read from its label's id index."""
+    if subject is None:
+        return read_page(model, page, "observations_of", "observations_total", params)
+    return read_page(model, page, "observations_of_subject", "observations_of_subject_total", params, subject.kind)
 
 
 def series(
-    model: ReadModel, subject: str | None, indicator: str | None, start: dt.date | None, end: dt.date | None
+    model: ReadModel,
+    subject: str | None,
+    indicator: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    page: PageRequest | None = None,
 ) -> dict[str, Any]:
-    """Observations oldest first; each filter optional (a subject and an indicator make one time series)."""
+    """A page of observations oldest first; each filter optional (a subject and an indicator make
+    one time series)."""
     if start and end and start > end:
         raise InvalidParameter(
             _("from ({start}) is after to ({end})").format(start=start, end=end), expected=_("from on or before to")
         )
+    page = page or PageRequest.first("observations")
     subject_ref = model.resolve(subject, SUBJECTS, what=SUBJECT_WORDS) if subject else None
     indicator_ref = model.resolve(indicator, ("Indicator",), what="indicator") if indicator else None
-    rows = model.store.read(
-        "observations_of",
-        series_params(
-            subject_ref.id if subject_ref else "",
-            indicator_ref.id if indicator_ref else "",
-            start.isoformat() if start else "",
-            end.isoformat() if end else "",
-        ),
+    params = series_params(
+        subject_ref.id if subject_ref else "",
+        indicator_ref.id if indicator_ref else "",
+        start.isoformat() if start else "",
+        end.isoformat() if end else "",
     )
-    data = [_body(row) for row in rows]
+    del params["skip"], params["limit"]  # the page's
+    rows, total = _page(model, subject_ref, params, page)
+    shown = page.page([_body(row) for row in rows], total)
     return {
         "subject": _ref(subject_ref),
         "indicator": indicator_ref.key if indicator_ref else None,
-        "data": data,
-        "count": len(data),
+        "data": shown.data,
+        "count": shown.count,
+        "total": shown.total,
+        "limit": shown.limit,
+        "next_cursor": shown.next_cursor,
     }
 
 
