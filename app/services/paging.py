@@ -54,8 +54,8 @@ LIMITS: dict[str, Limits] = {
     "solutions": Limits(100, 500),
     "indicators": Limits(100, 500),
     "resources": Limits(100, 500),
-    # An observation's body is about 300 bytes: the largest page stays well under 1 MB.
-    "observations": Limits(500, 2000),
+    # An observation's body is about 280 bytes: the largest page is about 280 KB.
+    "observations": Limits(500, 1000),
 }
 
 

@@ -69,7 +69,7 @@ def _walk(api: TestClient, url: str) -> list[dict[str, Any]]:
     "query", ["", "&indicator=carl", "&subject=Aarhus", "&subject=WP5&indicator=carl", "&from=2024-01-01&to=2024-12-31"]
 )
 def test_observations_come_a_page_at_a_time_each_once_in_order(many: TestClient, query: str) -> None:
-    whole = many.get(f"/api/observations?limit=2000{query}").json()
+    whole = many.get(f"/api/observations?limit=1000{query}").json()
     assert whole["next_cursor"] is None and whole["total"] == whole["count"] > 0
     walked = _walk(many, f"/api/observations?limit=4{query}")
     assert walked == whole["data"]
@@ -83,7 +83,7 @@ def test_the_first_page_keeps_the_lists_keys_and_a_limit_beyond_the_maximum_is_r
     assert body["subject"]["name"] == "Aarhus" and body["indicator"] == "carl"
     assert (body["count"], body["total"], body["limit"], body["next_cursor"]) == (1, 3, 1, "1")
     assert "cursor=1" in first.headers["link"] and "subject=Aarhus" in first.headers["link"]
-    refused = many.get("/api/observations?limit=2001")
+    refused = many.get("/api/observations?limit=1001")
     assert refused.status_code == 422
     assert set(refused.json()["error"]) >= {"status", "message", "expected", "suggestions"}
 
