@@ -261,4 +261,4 @@ MATCH (s:Solution {id: wanted})
 MATCH (s)<-[:OBSERVES]-(o:Observation)
 MATCH (o)-[:MEASURES]->(i:Indicator)
 RETURN o AS observation, s.id AS subject_id, s.kind AS subject_kind, s.name AS subject, i.id AS indicator_id, i.slug AS indicator, i.unit AS unit
-ORDER BY o.date, o.created_at
+ORDER BY o.date, o.created_at, o.id
