@@ -172,6 +172,20 @@ def test_create_read_patch_delete_with_audit_trail(api: TestClient, tokens: dict
     assert missing.status_code == 404
 
 
+def test_a_solution_with_observations_is_not_deleted(api: TestClient, tokens: dict[str, str]) -> None:
+    editor = auth(tokens["editor"])
+    created = api.post("/api/solutions", json={**SOLUTION, "name": "Målt løsning"}, headers=editor)
+    assert created.status_code == 201, created.text
+    slug = created.json()["slug"]
+    source = {"title": "Måling af løsningen", "url": "https://example.dk/maaling"}
+    observation = {"subject": "Målt løsning", "indicator": "carl", "value": 4, "date": "2025-03-01", "source": source}
+    recorded = api.post("/api/observations", json=observation, headers=editor)
+    assert recorded.status_code == 201, recorded.text
+    refused = api.delete(f"/api/solutions/{slug}", headers={**editor, "If-Match": '"1"'})
+    assert refused.status_code == 409 and "observations" in refused.json()["error"]["message"]
+    assert api.get(f"/api/solutions/{slug}").json()["observations"][0]["id"] == recorded.json()["id"]
+
+
 def test_a_load_keeps_written_facts_and_refuses_to_orphan_them(
     api: TestClient, store_path: Path, seed_graph: SeedGraph, tmp_path: Path
 ) -> None:

@@ -350,7 +350,7 @@ def delete_solution(model: ReadModel, who: Principal, key: str, if_match: str | 
             raise Conflict(
                 _("the solution has adoptions; their history would be lost"), expected=_("a solution without adoptions")
             )
-        if tx.run("observations_of", observations.series_params(subject=ref.id, limit=1)):
+        if tx.run("observations_of_subject", observations.series_params(subject=ref.id, limit=1), label="Solution"):
             raise Conflict(
                 _("the solution has observations; they would lose their subject"), expected=_("a solution without observations")
             )
