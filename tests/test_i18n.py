@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -315,3 +316,18 @@ def test_cached_answers_are_kept_per_language(client: TestClient) -> None:
         assert "deltager" in client.get("/api/overlap?a=Vejle&b=Aarhus").json()["explanation"]
         assert "take part" in client.get("/api/overlap?a=Vejle&b=Aarhus", headers=ENGLISH).json()["explanation"]
         assert "deltager" in client.get("/api/overlap?a=Vejle&b=Aarhus", headers=DANISH).json()["explanation"]
+
+
+def test_a_server_compiles_every_catalogue_after_it_starts_without_a_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first visitor does not pay for compiling a catalogue (0.1 s each)."""
+    import app.main
+
+    monkeypatch.setattr(app.main, "BACKGROUND_START_DELAY_SECONDS", 0.05)
+    i18n.translations.cache_clear()
+    with TestClient(create_app(embedded_settings(tmp_path))):
+        deadline = time.monotonic() + 20
+        while i18n.translations.cache_info().currsize < len(i18n.LANGUAGES):
+            assert time.monotonic() < deadline, "the catalogues were not compiled"
+            time.sleep(0.02)
