@@ -100,7 +100,7 @@ def work_package_facts(model: ReadModel, codes: list[str] | None = None) -> Work
             wp_of_task={t["code"]: wp for wp, rows in tasks.items() for t in rows},
         )
 
-    return model.cached(("work-package-facts", wanted), build)
+    return model.cached_facts(("work-package-facts", wanted), build)
 
 
 def municipalities_by_id(model: ReadModel, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -118,7 +118,7 @@ def cached_total(model: ReadModel, query: str, params: dict[str, Any] | None = N
     """A list's total, counted once per graph version: walking the pages does not recount.
     `label` fills a templated query's __LABEL__."""
     key = ("total", query, label, tuple(sorted((k, str(v)) for k, v in (params or {}).items())))
-    return model.cached(key, lambda: count_of(model.store.read(query, params or {}, label=label)))
+    return model.cached_facts(key, lambda: count_of(model.store.read(query, params or {}, label=label)))
 
 
 def read_page(

@@ -106,15 +106,16 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     names = model.names()
     region_ids = [model.resolve(name, ("Region",)).id for name in sorted(set(per_region) | set(lead_regions))]
     region_of = {row["id"]: row["region"] for row in store.read("region_members", {"regions": region_ids, "participants": ids})}
-    theme_wps: dict[str, dict[str, frozenset[str]]] = {}  # candidate -> theme -> its work packages
-    for slug in sorted(themes):
-        theme = names.find(slug, "Theme")
-        if theme is None:
-            continue
-        for mid, codes in _theme_members(model, theme.id).items():
-            if mid not in participants and (others := codes - target_wps):
-                theme_wps.setdefault(mid, {})[slug] = others
-    pillar_members: set[str] = set().union(*(_pillar_members(model, pillar) for pillar in pillars)).difference(participants)
+    theme_members = _theme_members(
+        model, {slug: theme.id for slug in sorted(themes) if (theme := names.find(slug, "Theme")) is not None}
+    )
+    # How many of the target's themes each candidate works on. A member of a theme takes part in
+    # the work packages it is listed with, so one listed with a target work package is a
+    # participant (dropped below), and every other member works on the theme elsewhere.
+    theme_counts: Counter[str] = Counter()
+    for members in theme_members.values():
+        theme_counts.update(members.keys())
+    pillar_sets = [_pillar_members(model, pillar) for pillar in pillars]
 
     scores: dict[str, float] = defaultdict(float)
     for mid, names in borders.items():
@@ -124,16 +125,16 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             scores[mid] += min(WEIGHTS["region_cap"], WEIGHTS["region"] * per_region[region])
         if region in lead_regions:
             scores[mid] += WEIGHTS["lead-region"]
-    for mid, by_theme in theme_wps.items():
-        scores[mid] += min(WEIGHTS["theme_cap"], WEIGHTS["theme"] * len(by_theme))
-    for mid in pillar_members:
-        scores[mid] += WEIGHTS["pillar"]
+    for mid, count in theme_counts.items():
+        scores[mid] += min(WEIGHTS["theme_cap"], WEIGHTS["theme"] * count)
     for mid, by_wp in partners.items():
         scores[mid] += _co_participation_weight(by_wp)
     for mid in participants:
         scores.pop(mid, None)
+    _add_pillar_weight(scores, pillar_sets, set(participants))
 
     best = _best_candidates(model, scores)
+    pillar_members = {mid for mid, _score in best if any(mid in members for members in pillar_sets)}
     rows = municipalities_by_id(model, [mid for mid, _score in best])
     other_codes = sorted(
         {code for row in rows.values() for code in row["work_packages"] if code not in target_wps}, key=wp_sort_key
@@ -181,8 +182,10 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
                     weight=WEIGHTS["lead-region"],
                 )
             )
-        for slug in sorted(theme_wps.get(mid, {})):
-            codes = sorted(theme_wps[mid][slug], key=wp_sort_key)
+        for slug, members in theme_members.items():
+            if mid not in members:
+                continue
+            codes = sorted(members[mid], key=wp_sort_key)
             reasons.append(
                 models.Reason.model_construct(
                     kind="theme",
@@ -229,22 +232,43 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     )
 
 
-# Who works on a theme, or under a pillar, is the same evidence for every target that shares it:
-# kept as answers of their own (per graph version, in the bounded answer cache), so that the
-# targets of one theme do not each read the thousands of members again.
-def _theme_members(model: ReadModel, theme_id: str) -> dict[str, frozenset[str]]:
-    """Municipality id -> the codes of its work packages that address the theme, as a whole or
-    through a task, for everyone taking part in one."""
+def _add_pillar_weight(scores: dict[str, float], pillar_sets: list[frozenset[str]], participants: set[str]) -> None:
+    """Add the pillar's weight to everyone taking part in work with a target pillar (tens of
+    thousands at EU scale). Those with no other evidence all score exactly that weight: they are
+    added only when fewer than MAX_CANDIDATES others score more, as then they can be listed."""
+    weight = WEIGHTS["pillar"]
+    for mid in set().union(*(members.intersection(scores) for members in pillar_sets)):
+        scores[mid] += weight
+    if not pillar_sets or sum(1 for score in scores.values() if score > weight) >= MAX_CANDIDATES:
+        return
+    for members in pillar_sets:
+        for mid in members:
+            if mid not in scores and mid not in participants:
+                scores[mid] = weight
 
-    def build() -> dict[str, frozenset[str]]:
-        params = {"themes": [theme_id], "participants": []}
-        codes: dict[str, set[str]] = defaultdict(set)
+
+# Who works on a theme, or under a pillar, is the same evidence for every target that shares it:
+# kept as facts of their own (per graph version, in the bounded answer cache, for both
+# languages), so that the targets of one theme do not each read the thousands of members again.
+def _theme_members(model: ReadModel, theme_ids: dict[str, str]) -> dict[str, dict[str, frozenset[str]]]:
+    """For each theme (slug -> id): municipality id -> the codes of its work packages that
+    address the theme, as a whole or through a task, for everyone taking part in one. The
+    themes not kept yet are read together."""
+
+    def read(missing: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
+        slug_of = {theme_ids[slug]: slug for _kind, slug in missing}
+        params = {"themes": list(slug_of), "participants": []}
+        codes: dict[str, dict[str, set[str]]] = {slug: defaultdict(set) for slug in slug_of.values()}
         for name in ("theme_members", "task_theme_members"):
             for row in model.store.read(name, params):
-                codes[row["id"]].add(row["work_package"])
-        return {mid: frozenset(found) for mid, found in codes.items()}
+                codes[row["theme"]][row["id"]].add(row["work_package"])
+        return {
+            ("theme-members", slug): {mid: frozenset(found) for mid, found in by_member.items()}
+            for slug, by_member in codes.items()
+        }
 
-    return model.cached(("theme-members", theme_id), build)
+    kept = model.cached_facts_each([("theme-members", slug) for slug in theme_ids], read)
+    return {slug: members for (_kind, slug), members in kept.items()}
 
 
 def _pillar_members(model: ReadModel, pillar: str) -> frozenset[str]:
@@ -254,7 +278,7 @@ def _pillar_members(model: ReadModel, pillar: str) -> frozenset[str]:
         rows = model.store.read("pillar_members", {"pillars": [pillar], "participants": []})
         return frozenset(mid for row in rows for mid in row["ids"])
 
-    return model.cached(("pillar-members", pillar), build)
+    return model.cached_facts(("pillar-members", pillar), build)
 
 
 def _theme_name(theme: dict[str, Any]) -> str:
@@ -268,7 +292,7 @@ def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[s
     Rounding keeps the order of scores, so everything at or above the rounded score of the
     MAX_CANDIDATES-th best holds the answer; only those few get the costly name key.
     """
-    if len(scores) > MAX_CANDIDATES:
+    if len(scores) >= MAX_CANDIDATES:
         cutoff = round(heapq.nlargest(MAX_CANDIDATES, scores.values())[-1], 2)
         below = cutoff - 0.006  # no score under it rounds to the cutoff: round() only the few above
         contenders = [(mid, score) for mid, score in scores.items() if score > below and round(score, 2) >= cutoff]

@@ -347,3 +347,24 @@ def test_unknown_kind_is_422(client: TestClient) -> None:
 def test_a_typed_identifier_wins_over_a_title(client: TestClient, target: str, kind: str) -> None:
     """`sea-level-rise` is the theme's slug, though WP9's English title folds the same."""
     assert client.get("/api/replication", params={"target": target}).json()["target"]["kind"] == kind
+
+
+def test_pillar_only_candidates_are_listed_only_when_fewer_others_score_more() -> None:
+    """Everyone in work with a target pillar gets its weight; those with nothing else (tens of
+    thousands at EU scale) are added only when they could be listed."""
+    from app.services.replication import MAX_CANDIDATES, WEIGHTS, _add_pillar_weight
+
+    pillar = WEIGHTS["pillar"]
+    mitigation, adaptation = frozenset({"a", "b", "p", "only-1"}), frozenset({"b", "only-2"})
+    scores = {"a": 2.0, "b": 0.5, "c": 1.5}
+    _add_pillar_weight(scores, [mitigation, adaptation], {"p"})
+    # "b" is in both pillars' work and gets the weight once; "p" is a participant
+    assert scores == {"a": 2.0 + pillar, "b": 0.5 + pillar, "c": 1.5, "only-1": pillar, "only-2": pillar}
+
+    crowded = {f"m{n}": 2.0 for n in range(MAX_CANDIDATES)}
+    _add_pillar_weight(crowded, [mitigation], set())
+    assert set(crowded) == {f"m{n}" for n in range(MAX_CANDIDATES)}  # none of the pillar-only could be listed
+    one_short = {f"m{n}": 2.0 for n in range(MAX_CANDIDATES - 1)}
+    _add_pillar_weight(one_short, [mitigation], set())
+    assert len(one_short) == MAX_CANDIDATES - 1 + len(mitigation)  # the last place is open to them
+    assert _add_pillar_weight(empty := {}, [], set()) is None and empty == {}

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from app.graph.embedded import EmbeddedStore
 from app.graph.store import StoreUnavailable
+from app.i18n import use_language
 from app.main import create_app
 from app.seed import SeedGraph
 from app.services import read_model
@@ -68,6 +69,36 @@ def test_an_answer_is_computed_once_per_version(model: ReadModel) -> None:
     model.store.generation = "gen-2"  # type: ignore[misc]  # so does a load
     model.cached(("overlap", "a", "b"), build)
     assert calls == [1, 1, 1]
+
+
+def test_an_answer_is_kept_per_language_and_facts_once_for_both(model: ReadModel) -> None:
+    answers, answer = counting(["a reason, in the reader's language"])
+    facts, fact = counting(["rows of the store"])
+    for language in ("da", "en", "da"):
+        with use_language(language):
+            model.cached("replication", answer)
+            model.cached_facts("members", fact)
+    assert answers == [1, 1] and facts == [1]
+    model.store.writes += 1  # type: ignore[attr-defined]
+    model.cached_facts("members", fact)
+    assert facts == [1, 1]
+
+
+def test_facts_for_many_keys_read_only_the_missing_ones_in_one_call() -> None:
+    model = ReadModel(VersionedStore(), answer_cache_size=10)  # type: ignore[arg-type]
+    reads: list[list[str]] = []
+
+    def read(missing: list[str]) -> dict[str, str]:
+        reads.append(missing)
+        return {key: key.upper() for key in missing}
+
+    assert model.cached_facts_each(["b", "a"], read) == {"b": "B", "a": "A"}
+    assert list(model.cached_facts_each(["c", "a", "b"], read)) == ["c", "a", "b"]  # in the order asked
+    assert reads == [["b", "a"], ["c"]]
+    assert model.cached_facts("a", lambda: pytest.fail("kept by cached_facts_each")) == "A"
+    model.store.writes += 1  # type: ignore[attr-defined]  # a new version reads them all again
+    model.cached_facts_each(["a", "c"], read)
+    assert reads[-1] == ["a", "c"]
 
 
 def test_answers_are_bounded_and_the_least_recently_used_goes_first(model: ReadModel) -> None:
