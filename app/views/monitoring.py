@@ -23,8 +23,8 @@ from app.views.boundaries import BOUNDARY_CREDIT, projected_map
 from app.views.pages import GREENS, NO_DATA, _bins, _color, page_line
 from app.views.render import editor_controls, render_page, with_query
 
-# Charts are drawn on the server (about 45 ms each at EU scale): an indicator's page draws this many, a page
-# of its subjects at a time, so a page costs the same however many subjects are observed.
+# An indicator's page draws this many charts (written as SVG text, well under a millisecond each), a page of
+# its subjects at a time, so a page costs the same however many subjects are observed.
 CHARTS_PER_PAGE = 10
 
 

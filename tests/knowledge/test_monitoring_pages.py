@@ -6,6 +6,7 @@ text everywhere."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -90,6 +91,14 @@ def test_each_subject_has_a_server_drawn_chart_with_its_unit_and_dates(observed:
     assert ">2025</text>" in svg.text  # a date on the time axis
     png = observed.get("/views/indicators/carl/chart.png", params={"subject": "Samsø"})
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+
+
+def test_a_subject_never_observed_gets_the_axes_alone(observed: TestClient) -> None:
+    svg = observed.get("/views/indicators/carl/chart.svg", params={"subject": "Vejle"})
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(svg.content)
+    assert not list(root.iter("{http://www.w3.org/2000/svg}circle"))
+    assert ">Climate Action Readiness Level (CARL): Vejle</text>" in svg.text
 
 
 def test_a_municipality_page_shows_its_observations_as_charts(observed: TestClient) -> None:
