@@ -43,7 +43,8 @@ class Health(Model):
     analyses: dict[str, Analysis] = Field(
         default_factory=dict,
         description="The analyses of the whole graph, computed once per version outside any request "
-        "(the overlap ranking, centrality)",
+        "(the overlap ranking, centrality), and the warm-up: the typical questions a server asks "
+        "itself when it starts and after a load, so that its first visitors do not wait",
     )
 
 

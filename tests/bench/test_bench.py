@@ -97,7 +97,7 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     assert 0 < served["ready_seconds"] < 120 and isinstance(served["ready_goal_met"], bool)
     assert served["rss_mb"] > 20 and served["rss_mb_ready"] > 20 and isinstance(served["rss_goal_met"], bool)
     # the services were measured once the analyses of the whole graph were done (they start 5 s after the server)
-    assert served["analyses"] == {"centrality": "ready", "overlap ranking": "ready"}
+    assert served["analyses"] == {"centrality": "ready", "overlap ranking": "ready", "warm-up": "ready"}
     assert served["analyses_seconds"] >= served["ready_seconds"] and served["rss_mb_analyses"] > 20
     # and the sweep's centrality is served from them: 200, not 503
     assert scale["routes"]["routes"]["/api/analytics/centrality"]["status"] == 200
