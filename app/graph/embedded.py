@@ -222,6 +222,7 @@ class EmbeddedStore(GraphStore):
         statements: int = DEFAULT_STATEMENTS,
     ) -> None:
         self.path = Path(path)
+        self._pointer_file = os.fspath(self.path / POINTER)  # a str: joining paths cost more than the stat
         self._buffer_pool_mb = buffer_pool_mb
         self._statements = statements
         self.path.mkdir(parents=True, exist_ok=True)
@@ -248,7 +249,7 @@ class EmbeddedStore(GraphStore):
         """CURRENT is replaced by a rename (a new inode), never rewritten in place, so its inode and
         mtime tell whether it moved: a stat, not a read (every query asks, 100 times a neighbourhood)."""
         try:
-            stat = os.stat(self.path / POINTER)
+            stat = os.stat(self._pointer_file)
         except FileNotFoundError:
             return self._pointer_stamp is None and self._live is None
         return (stat.st_ino, stat.st_mtime_ns) == self._pointer_stamp and self._live is not None
