@@ -27,6 +27,7 @@ from app.services.knowledge.writes import (
     find,
     link_one,
     now,
+    record_fields,
     resolve_all,
     slugify,
     stored_row,
@@ -102,11 +103,7 @@ def _body(node: dict[str, Any], targets: list[dict[str, Any]]) -> dict[str, Any]
         "summary": node.get("summary"),
         "summary_en": node.get("summary_en"),
         **by_kind,
-        "version": node.get("version") or 1,
-        "written": node.get("generation") == WRITTEN,
-        "provenance": node.get("source"),
-        "created_at": node.get("created_at"),
-        "updated_at": node.get("updated_at"),
+        **record_fields(node),
     }
 
 

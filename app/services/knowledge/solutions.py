@@ -29,6 +29,7 @@ from app.services.knowledge.writes import (
     find,
     link_one,
     now,
+    record_fields,
     resolve_all,
     slugify,
 )
@@ -115,9 +116,6 @@ def solution_bodies(model: ReadModel, nodes: list[dict[str, Any]]) -> list[dict[
             "summary_en": node.get("summary_en"),
             "status": node.get("status"),
             "started": node.get("started"),
-            "version": node.get("version") or 1,
-            "written": node.get("generation") == WRITTEN,
-            "provenance": node.get("source"),
             "developed_by": [{"id": r["id"], "kind": r["kind"], "name": r["name"]} for r in developers[node["id"]]],
             "tasks": [r["code"] for r in tasks[node["id"]]],
             "themes": [r["slug"] for r in themes[node["id"]]],
@@ -129,8 +127,7 @@ def solution_bodies(model: ReadModel, nodes: list[dict[str, Any]]) -> list[dict[
             "current_adopters": sorted(row["municipality"] for row in adoptions.current_of(events[node["id"]])),
             "observations": observed[node["id"]],
             "resources": [{"slug": r["slug"], "title": r["title"]} for r in served[node["id"]]],
-            "created_at": node.get("created_at"),
-            "updated_at": node.get("updated_at"),
+            **record_fields(node),
         }
         for node in nodes
     ]

@@ -82,6 +82,18 @@ class SourceLink(Strict):
     url: HttpLink
 
 
+def record_fields(node: dict[str, Any]) -> dict[str, Any]:
+    """What every written kind's body says of the record itself: its version (for If-Match),
+    whether people wrote it (not the seed), its source, and when it was created and last changed."""
+    return {
+        "version": node.get("version") or 1,
+        "written": node.get("generation") == WRITTEN,
+        "provenance": node.get("source"),
+        "created_at": node.get("created_at"),
+        "updated_at": node.get("updated_at"),
+    }
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
