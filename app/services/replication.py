@@ -292,7 +292,7 @@ def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[s
     Rounding keeps the order of scores, so everything at or above the rounded score of the
     MAX_CANDIDATES-th best holds the answer; only those few get the costly name key.
     """
-    if len(scores) >= MAX_CANDIDATES:
+    if len(scores) > MAX_CANDIDATES:
         cutoff = round(heapq.nlargest(MAX_CANDIDATES, scores.values())[-1], 2)
         below = cutoff - 0.006  # no score under it rounds to the cutoff: round() only the few above
         contenders = [(mid, score) for mid, score in scores.items() if score > below and round(score, 2) >= cutoff]
