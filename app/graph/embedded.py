@@ -81,6 +81,7 @@ DEFAULT_BUFFER_POOL_MB = 0
 AUTO_POOL_BASE_MB = 160
 AUTO_POOL_PER_FILE_MB = 3
 _POOL_FULL = "buffer pool is full"
+_MISSING_TABLE = re.compile(r"Binder exception: Table \w+ does not exist")
 # How long a query that found the pool full waits for the queries running beside it to end.
 POOL_WAIT_SECONDS = 5.0
 # Connections per opened generation. Each keeps its own compiled statements (see below), so every
@@ -327,7 +328,9 @@ class EmbeddedStore(GraphStore):
         if writes is None:
             try:
                 rows = self.read("graph_state_writes", {"state": "state"})
-            except (RuntimeError, StoreUnavailable):  # a generation written before the counter existed
+            except StoreUnavailable as exc:  # only a generation written before the counter existed counts 0
+                if not _MISSING_TABLE.search(str(exc)):
+                    raise  # kept below, a wrong count would serve answers cached before later writes
                 rows = []
             writes = int(rows[0]["writes"]) if rows else 0
             # Kept: only this process writes a generation (LadybugDB lets one process open it
@@ -533,14 +536,24 @@ class EmbeddedStore(GraphStore):
             return self._build_generation(graph, write, knowledge, steps, step)
 
     def _written_knowledge(self) -> WrittenKnowledge:
+        """What people wrote in the live generation. A read that fails (a buffer pool filled by the
+        queries beside it, once waited out) stops the load: a new graph without them loses them."""
         with self._use() as generation:
             if generation is None:
                 return WrittenKnowledge()
             with generation.connection() as conn:
-                try:
-                    return read_written(lambda text, params: _rows(conn, text, params), self.queries)
-                except RuntimeError:  # a generation from before knowledge was written (no such tables)
-                    return WrittenKnowledge()
+
+                def run(text: str, params: Mapping[str, Any]) -> list[Row]:
+                    try:
+                        return generation.run(conn, lambda: _rows(conn, text, params), POOL_WAIT_SECONDS)
+                    except RuntimeError as exc:
+                        if _MISSING_TABLE.match(str(exc)):  # a table added after this generation was built: nothing written in it
+                            return []
+                        raise StoreUnavailable(
+                            f"could not read the written knowledge of {generation.path.name}, so nothing was loaded: {exc}"
+                        ) from exc
+
+                return read_written(run, self.queries)
 
     def _build_generation(
         self,
