@@ -1,5 +1,6 @@
 // Reads behind replication: the evidence that a municipality could take a solution up.
-// Each is bounded by the target's participants, regions, themes or pillars; candidates
+// Each is bounded by the target's participants or regions, except the two read once per graph
+// version for every target (who takes part where, and which work packages a theme has); candidates
 // never include the participants themselves. After an OPTIONAL MATCH each names the columns it
 // needs before dropping the rows without a match (not `WITH p, c WHERE c IS NOT NULL`): LadybugDB
 // would carry every property of the whole node through the query.
@@ -31,33 +32,20 @@ WITH m.id AS id, g.name AS region
 WHERE id IS NOT NULL AND NOT id IN $participants
 RETURN id, region
 
-// name: theme_members
-// Municipalities taking part in a work package that addresses one of the themes (by id) as a whole.
-UNWIND $themes AS wanted
-MATCH (t:Theme {id: wanted})
-OPTIONAL MATCH (t)<-[:ADDRESSES]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
-WITH m.id AS id, t.slug AS theme, w.code AS work_package
-WHERE id IS NOT NULL AND NOT id IN $participants
-RETURN id, theme, work_package
+// name: work_package_participant_ids
+// Every work package with its pillars and the ids of the municipalities taking part in it, one
+// list each: who works on a theme or under a pillar is built from these and theme_work_packages
+// (a theme's members through its tasks, read directly, repeat each member once per task).
+MATCH (m:Municipality)-[:PARTICIPATES_IN]->(w:WorkPackage)
+RETURN w.code AS code, w.pillars AS pillars, collect(m.id) AS ids
 
-// name: task_theme_members
-// Municipalities taking part in a work package one of whose tasks addresses one of the themes (by id).
-UNWIND $themes AS wanted
-MATCH (t:Theme {id: wanted})
-OPTIONAL MATCH (t)<-[:ADDRESSES]-(:Task)<-[:HAS_TASK]-(w:WorkPackage)<-[:PARTICIPATES_IN]-(m:Municipality)
-WITH m.id AS id, t.slug AS theme, w.code AS work_package
-WHERE id IS NOT NULL AND NOT id IN $participants
-RETURN id, theme, work_package
-
-// name: pillar_members
-// Municipalities taking part in a work package with one of the pillars, as one list of ids
-// (tens of thousands at EU scale: one list value travels far faster than as many rows).
-UNWIND $pillars AS pillar
-MATCH (w:WorkPackage)
-WHERE pillar IN w.pillars
-MATCH (w)<-[:PARTICIPATES_IN]-(m:Municipality)
-WHERE NOT m.id IN $participants
-RETURN collect(DISTINCT m.id) AS ids
+// name: theme_work_packages
+// Every theme with the work packages addressing it, as a whole or through one of their tasks.
+MATCH (t:Theme)<-[:ADDRESSES]-(w:WorkPackage)
+RETURN t.slug AS theme, w.code AS code
+UNION
+MATCH (t:Theme)<-[:ADDRESSES]-(:Task)<-[:HAS_TASK]-(w:WorkPackage)
+RETURN t.slug AS theme, w.code AS code
 
 // name: theme_work_package_codes
 // The work packages addressing one theme, as a whole or through a task.

@@ -41,7 +41,6 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     pillars = list(facts.work_packages[scenario.work_package]["pillars"])
     wp_ids = [model.resolve(scenario.work_package, ("WorkPackage",)).id]
     region_ids = [model.resolve(_region_of(store, muni.id), ("Region",)).id]
-    theme_ids = [model.resolve(slug, ("Theme",)).id for slug in themes]
     solutions = [s.id for s in model.names().of_kind("Solution")][:100]
     page = {"skip": 0, "limit": 100}
     params: dict[str, dict[str, Any]] = {
@@ -63,9 +62,8 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "neighbours_of_participants": {"participants": participants},
         "co_participants": {"participants": participants, "exclude": [scenario.work_package]},
         "region_members": {"regions": region_ids, "participants": participants},
-        "theme_members": {"themes": theme_ids, "participants": participants},
-        "task_theme_members": {"themes": theme_ids, "participants": participants},
-        "pillar_members": {"pillars": pillars, "participants": participants},
+        "work_package_participant_ids": {},
+        "theme_work_packages": {},
         "theme_work_package_codes": {"slug": themes[0] if themes else ""},
         "shortest_paths": {"source": muni.id, "target": target.id, "limit": 1000},
         "step_out": {"ids": [muni.id], "most": 50},

@@ -103,12 +103,9 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in store.read("co_participants", {"participants": ids, "exclude": wps}):
         partners[row["id"]][row["work_package"]].update(row["partners"])
-    names = model.names()
     region_ids = [model.resolve(name, ("Region",)).id for name in sorted(set(per_region) | set(lead_regions))]
     region_of = {row["id"]: row["region"] for row in store.read("region_members", {"regions": region_ids, "participants": ids})}
-    theme_members = _theme_members(
-        model, {slug: theme.id for slug in sorted(themes) if (theme := names.find(slug, "Theme")) is not None}
-    )
+    theme_members = _theme_members(model, sorted(themes))
     # How many of the target's themes each candidate works on. A member of a theme takes part in
     # the work packages it is listed with, so one listed with a target work package is a
     # participant (dropped below), and every other member works on the theme elsewhere.
@@ -247,36 +244,56 @@ def _add_pillar_weight(scores: dict[str, float], pillar_sets: list[frozenset[str
                 scores[mid] = weight
 
 
-# Who works on a theme, or under a pillar, is the same evidence for every target that shares it:
-# kept as facts of their own (per graph version, in the bounded answer cache, for both
-# languages), so that the targets of one theme do not each read the thousands of members again.
-def _theme_members(model: ReadModel, theme_ids: dict[str, str]) -> dict[str, dict[str, frozenset[str]]]:
-    """For each theme (slug -> id): municipality id -> the codes of its work packages that
-    address the theme, as a whole or through a task, for everyone taking part in one. The
-    themes not kept yet are read together."""
+# Who works on a theme, or under a pillar, is the same evidence for every target that shares it.
+# It is built from two facts read once per graph version for every target (kept in the bounded
+# answer cache, for both languages): each work package's participants and pillars, and each
+# theme's work packages. At EU scale they take about 5 MB and 150 ms to read; the members of
+# the themes themselves (with their work packages) would take ten times the memory, and 20-40 ms
+# to read per theme.
+def _participation(model: ReadModel) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """Work package code -> (ids of the municipalities taking part in it, its pillars)."""
 
-    def read(missing: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
-        slug_of = {theme_ids[slug]: slug for _kind, slug in missing}
-        params = {"themes": list(slug_of), "participants": []}
-        codes: dict[str, dict[str, set[str]]] = {slug: defaultdict(set) for slug in slug_of.values()}
-        for name in ("theme_members", "task_theme_members"):
-            for row in model.store.read(name, params):
-                codes[row["theme"]][row["id"]].add(row["work_package"])
+    def build() -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
         return {
-            ("theme-members", slug): {mid: frozenset(found) for mid, found in by_member.items()}
-            for slug, by_member in codes.items()
+            row["code"]: (tuple(row["ids"]), frozenset(row["pillars"] or ()))
+            for row in model.store.read("work_package_participant_ids")
         }
 
-    kept = model.cached_facts_each([("theme-members", slug) for slug in theme_ids], read)
-    return {slug: members for (_kind, slug), members in kept.items()}
+    return model.cached_facts(("participation",), build)
+
+
+def _theme_work_packages(model: ReadModel) -> dict[str, frozenset[str]]:
+    """Theme slug -> the codes of the work packages addressing it, as a whole or through a task."""
+
+    def build() -> dict[str, frozenset[str]]:
+        codes: dict[str, set[str]] = defaultdict(set)
+        for row in model.store.read("theme_work_packages"):
+            codes[row["theme"]].add(row["code"])
+        return {slug: frozenset(found) for slug, found in codes.items()}
+
+    return model.cached_facts(("theme-work-packages",), build)
+
+
+def _theme_members(model: ReadModel, slugs: list[str]) -> dict[str, dict[str, set[str]]]:
+    """For each theme: municipality id -> the codes of its work packages that address the theme,
+    for everyone taking part in one."""
+    participation = _participation(model)
+    by_theme = _theme_work_packages(model)
+    members: dict[str, dict[str, set[str]]] = {}
+    for slug in slugs:
+        codes_of: dict[str, set[str]] = defaultdict(set)
+        for code in by_theme.get(slug, ()):
+            for mid in participation.get(code, ((), frozenset()))[0]:
+                codes_of[mid].add(code)
+        members[slug] = codes_of
+    return members
 
 
 def _pillar_members(model: ReadModel, pillar: str) -> frozenset[str]:
     """Everyone taking part in a work package with the pillar."""
 
     def build() -> frozenset[str]:
-        rows = model.store.read("pillar_members", {"pillars": [pillar], "participants": []})
-        return frozenset(mid for row in rows for mid in row["ids"])
+        return frozenset(mid for ids, pillars in _participation(model).values() if pillar in pillars for mid in ids)
 
     return model.cached_facts(("pillar-members", pillar), build)
 
