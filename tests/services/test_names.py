@@ -92,6 +92,54 @@ def test_the_index_answers_as_reading_every_row_would(
         assert len(got) == limit
 
 
+@pytest.mark.parametrize("limit", [1, 5, 10, 25])
+def test_typed_starts_and_typos_answer_as_reading_every_row_would(
+    index: NameIndex, rows: list[tuple[str, dict[str, Any]]], limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What people type (the start of a name, or a name with a letter left out or changed): the
+    page is the same whether the fuzzy pass runs or is skipped because the page is full already,
+    and its nodes and scores are those of reading every row. (The name shown for a hit can differ
+    from every_row_search's where two of a node's names tie: that plain version keeps the last.)"""
+    rng = random.Random(limit)
+    names = [row["name"] for _kind, row in rows]
+    queries = []
+    for name in rng.sample(names, 60):
+        gap = rng.randrange(len(name))
+        queries += [name[: rng.randint(3, len(name))], name[:gap] + name[gap + 1 :], name[:gap] + "q" + name[gap + 1 :]]
+    pages = {query: [(node.id, score, matched) for score, node, matched in index.search(query, limit)] for query in queries}
+    monkeypatch.setattr("app.services.names._page_is_full", lambda best, limit: False)
+    for query, page in pages.items():
+        assert page == [(node.id, score, matched) for score, node, matched in index.search(query, limit)], query
+        assert [hit[:2] for hit in page] == [hit[:2] for hit in every_row_search(rows, query, limit)], query
+
+
+def test_the_fuzzy_pass_is_skipped_only_when_the_page_is_full(index: NameIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real_extract = process.extract
+
+    def counting_extract(query: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query)
+        return real_extract(query, *args, **kwargs)
+
+    monkeypatch.setattr("app.services.names.process.extract", counting_extract)
+    index.search("kommune", 10)  # in every official name: ten exact word matches
+    index.search("vest", 10)  # the start of hundreds of names
+    assert calls == []
+    index.search("vestr", 10)  # a typo: nothing starts with it
+    index.search("kommune", 5000)  # more than there are exact and starting matches
+    assert calls == ["vestr", "kommune"]
+    # two names start with "skovb"; a third is a close spelling, the last on a page of three
+    small = NameIndex.from_rows(
+        [
+            ("Municipality", {"id": f"municipality:{code}", "name": name, "code": code, "official_name": f"{name} Kommune"})
+            for code, name in [(1, "Skovby"), (2, "Skovbjerg"), (3, "Skavby"), (4, "Ålbæk")]
+        ]
+    )
+    calls.clear()
+    assert [node.name for _, node, _ in small.search("skovb", 2)] == ["Skovby", "Skovbjerg"] and calls == []
+    assert [node.name for _, node, _ in small.search("skovb", 3)] == ["Skovby", "Skovbjerg", "Skavby"] and calls == ["skovb"]
+
+
 def test_a_node_is_added_changed_and_removed_in_place(
     rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
