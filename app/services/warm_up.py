@@ -48,9 +48,12 @@ def typical_questions(model: ReadModel) -> list[tuple[str, Callable[[], Any]]]:
     ]
     if municipalities:
         name = municipalities[0]
+        middle = len(name) // 2
         questions += [
             ("a municipality", lambda: entities.municipality_profile(model, name)),
             ("search", lambda: search.search(model, name[: max(3, len(name) // 2)])),
+            # a letter left out: the close spellings' pass (at scale it counts the keys' letters first)
+            ("a close spelling", lambda: search.search(model, name[:middle] + name[middle + 1 :])),
         ]
     if len(municipalities) == 2:
         questions.append(("an overlap", lambda: overlap.overlap(model, municipalities[0], municipalities[1])))

@@ -188,6 +188,60 @@ def test_the_length_prefilter_keeps_every_key_close_enough(index: NameIndex) -> 
         assert set(choices) == {k for k in keys if len(query) * 7 <= len(k) * 13 and len(k) * 7 <= len(query) * 13}
 
 
+def typed_queries(names: list[str], rng: random.Random, count: int) -> list[str]:
+    """Starts of names, and names with a letter left out, changed or doubled; some with digits or other scripts."""
+    queries = []
+    for name in rng.sample(names, count):
+        gap = rng.randrange(len(name))
+        queries += [
+            name[: rng.randint(3, len(name))],
+            name[:gap] + name[gap + 1 :],
+            name[:gap] + rng.choice("qxæ7Ω") + name[gap + 1 :],
+            name + name[-1],
+        ]
+    return queries
+
+
+def test_the_letter_filter_keeps_every_key_close_enough(
+    index: NameIndex, rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys dropped by their letters alone could never reach the cutoff, and most keys are dropped."""
+    monkeypatch.setattr("app.services.names.LETTER_FILTER_FROM", 0)
+    rng = random.Random(5)
+    kept = total = 0
+    for query in [*typed_queries([row["name"] for _kind, row in rows], rng, 40), "kommune", "ΩΩΩ kommune", "a" * 40, "7000"]:
+        key = fold(query)
+        choices = index._fuzzy_choices(key)
+        candidates = index._close_candidates(key)
+        close = {k for k in choices if fuzz.ratio(key, k) >= FUZZY_CUTOFF}
+        assert close <= set(candidates) <= set(choices), (query, sorted(close - set(candidates))[:5])
+        kept, total = kept + len(candidates), total + len(choices)
+    assert kept < total / 4, (kept, total)
+
+
+@pytest.mark.parametrize("limit", [3, 10])
+def test_search_pages_are_the_same_with_and_without_the_letter_filter(
+    index: NameIndex, rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    queries = typed_queries([row["name"] for _kind, row in rows], random.Random(limit), 30)
+    monkeypatch.setattr("app.services.names.LETTER_FILTER_FROM", 10**9)
+    plain = {query: index.search(query, limit) for query in queries}
+    monkeypatch.setattr("app.services.names.LETTER_FILTER_FROM", 0)
+    for query, page in plain.items():
+        assert index.search(query, limit) == page, query
+
+
+def test_the_letter_counts_follow_every_change(rows: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name added after the counts were made is found by a close spelling; a removed one is not."""
+    monkeypatch.setattr("app.services.names.LETTER_FILTER_FROM", 0)
+    index = NameIndex.from_rows(rows)
+    assert index.search("vestr skovlundx", 10)  # makes the counts of the lengths it reaches
+    index.put("Municipality", {"id": "municipality:9002", "name": "Qzyxholm", "code": 9002, "official_name": "Qzyxholm Kommune"})
+    assert [node.id for _, node, _ in index.search("qzyxhlm", 3)][:1] == ["municipality:9002"]
+    index.remove("municipality:9002")
+    assert "municipality:9002" not in [node.id for _, node, _ in index.search("qzyxhlm", 3)]
+
+
 def test_the_keys_by_length_follow_every_change(rows: list[tuple[str, dict[str, Any]]]) -> None:
     """put and remove keep the lengths' lists as a rebuild would make them (no rebuild per write)."""
     index = NameIndex.from_rows(rows)

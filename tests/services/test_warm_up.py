@@ -25,6 +25,7 @@ KINDS = {
     "regions",
     "a municipality",
     "search",
+    "a close spelling",
     "an overlap",
     "a region",
     "gaps",
