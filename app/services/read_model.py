@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -28,7 +28,6 @@ from app.services.names import NameIndex, NodeRef
 from app.services.text import shorten
 
 T = TypeVar("T")
-K = TypeVar("K", bound=Hashable)
 log = logging.getLogger("lifeact.analyses")
 
 ANSWER_CACHE_SIZE = 512
@@ -85,15 +84,6 @@ class AnswerCache:
         finally:
             with self._lock:
                 self._building.pop(full_key).set()
-
-    def peek(self, version: str | None, key: Hashable) -> Any | None:
-        """The answer for `key` at `version` when one is kept, else None (nothing is built)."""
-        with self._lock:
-            full_key = (version, key)
-            if full_key in self._answers:
-                self._answers.move_to_end(full_key)
-                return self._answers[full_key]
-        return None
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -371,18 +361,6 @@ class ReadModel:
         """Like `cached`, for what holds no text of either language (rows of the store, ids,
         counts): computed once per version for Danish and English readers alike."""
         return self.answers.get(self.version, ("facts", key), build)
-
-    def cached_facts_each(self, keys: Iterable[K], build_missing: Callable[[list[K]], Mapping[K, T]]) -> dict[K, T]:
-        """`cached_facts` for many keys: those not kept yet are built by one call (one read of
-        the store for all of them, not one each)."""
-        version = self.version
-        found: dict[K, T | None] = {key: self.answers.peek(version, ("facts", key)) for key in keys}
-        missing = [key for key, value in found.items() if value is None]
-        if missing:
-            built = build_missing(missing)
-            for key in missing:
-                found[key] = self.answers.get(version, ("facts", key), functools.partial(built.__getitem__, key))
-        return found  # type: ignore[return-value]
 
     def warm(self) -> float:
         """Build the name index now (before the server answers); seconds it took."""

@@ -84,23 +84,6 @@ def test_an_answer_is_kept_per_language_and_facts_once_for_both(model: ReadModel
     assert facts == [1, 1]
 
 
-def test_facts_for_many_keys_read_only_the_missing_ones_in_one_call() -> None:
-    model = ReadModel(VersionedStore(), answer_cache_size=10)  # type: ignore[arg-type]
-    reads: list[list[str]] = []
-
-    def read(missing: list[str]) -> dict[str, str]:
-        reads.append(missing)
-        return {key: key.upper() for key in missing}
-
-    assert model.cached_facts_each(["b", "a"], read) == {"b": "B", "a": "A"}
-    assert list(model.cached_facts_each(["c", "a", "b"], read)) == ["c", "a", "b"]  # in the order asked
-    assert reads == [["b", "a"], ["c"]]
-    assert model.cached_facts("a", lambda: pytest.fail("kept by cached_facts_each")) == "A"
-    model.store.writes += 1  # type: ignore[attr-defined]  # a new version reads them all again
-    model.cached_facts_each(["a", "c"], read)
-    assert reads[-1] == ["a", "c"]
-
-
 def test_answers_are_bounded_and_the_least_recently_used_goes_first(model: ReadModel) -> None:
     for n in range(3):
         model.cached(("overlap", n), lambda n=n: [n])
