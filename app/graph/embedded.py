@@ -547,7 +547,7 @@ class EmbeddedStore(GraphStore):
                     try:
                         return generation.run(conn, lambda: _rows(conn, text, params), POOL_WAIT_SECONDS)
                     except RuntimeError as exc:
-                        if _MISSING_TABLE.match(str(exc)):  # a table added after this generation was built: nothing written in it
+                        if _MISSING_TABLE.search(str(exc)):  # a table newer than this generation: nothing written in it
                             return []
                         raise StoreUnavailable(
                             f"could not read the written knowledge of {generation.path.name}, so nothing was loaded: {exc}"
