@@ -111,6 +111,8 @@ def _scale(scale: dict[str, Any]) -> list[str]:
             f"  {name:<44} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f}  "
             f"{'met' if row['goal_met'] else 'MISSED'} (p95 ≤ {GOAL_SCALE_P95_MS:.0f}{errors})"
         )
+    warnings = served.get("server_warnings") or []
+    lines.append(f"  the server's warnings: {len(warnings)}" + "".join(f"\n    {line}" for line in warnings))
     if "memory_ceiling" in scale:
         ceiling = scale["memory_ceiling"]
         lines.append(

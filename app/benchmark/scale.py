@@ -188,6 +188,7 @@ def bench_scale_served(
             steps.begin("every GET route once (issue 15)", total=1, unit="sweep")
             routes = bench_routes(server, route_inputs, ceiling_mb, budgets)
             steps.advance()
+        warnings = server.warnings()
     served = {
         "ready_seconds": round(ready_seconds, 2),
         "ready_goal_met": ready_seconds <= GOAL_SCALE_READY_SECONDS,
@@ -197,5 +198,6 @@ def bench_scale_served(
         "rss_mb_analyses": analyses_rss,
         "rss_mb": rss,
         "rss_goal_met": None if rss is None else rss <= GOAL_SCALE_RSS_MB,
+        "server_warnings": warnings,
     }
     return {"served": served, "services": services} | ({"routes": routes} if routes is not None else {})

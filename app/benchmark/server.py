@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from app.settings import PROJECT_ROOT
 
@@ -90,6 +91,18 @@ class Server:
     port: int
     ready_seconds: float  # from starting the process to the first 200 of the path waited for
     started: float = 0.0  # time.perf_counter() when the process was started
+    log: IO[bytes] | None = None  # its stderr, when quiet
+
+    def warnings(self, most: int = 20) -> list[str]:
+        """The last `most` WARNING and ERROR lines the server wrote so far (when its stderr is kept):
+        why an answer was slow, when it says."""
+        if self.log is None:
+            return []
+        self.log.flush()
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").splitlines()
+        self.log.seek(0, os.SEEK_END)
+        return [line for line in lines if line.startswith(("WARNING", "ERROR"))][-most:]
 
     @property
     def pid(self) -> int:
@@ -138,7 +151,7 @@ def running(
                     log.seek(0)
                     raise RuntimeError(f"{exc}: {log.read().decode(errors='replace')[-2000:]}") from None
                 raise
-            yield Server(process, port, time.perf_counter() - started, started)
+            yield Server(process, port, time.perf_counter() - started, started, log)
         finally:
             process.terminate()
             try:

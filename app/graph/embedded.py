@@ -15,6 +15,7 @@ can build the next one while they serve.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import re
@@ -67,6 +68,8 @@ from app.graph.writer import (
 )
 from app.seed import SeedGraph
 from app.steps import NO_STEPS, Steps
+
+log = logging.getLogger("lifeact.store")
 
 POINTER = "CURRENT"
 KEEP_GENERATIONS = 3  # the live one and two before it, which slow readers may still hold
@@ -185,14 +188,34 @@ class _Generation:
         let go of its compiled statements (their plans pin working memory in the pool), and once
         more after waiting up to `wait` seconds for the busy ones to let go too. So a fixed pool
         bounds the memory and costs recompiling, not a failed query."""
+        started = time.perf_counter()
         for attempt in range(3):
             try:
-                return run()
+                result = run()
             except RuntimeError as exc:
                 if _POOL_FULL not in str(exc) or attempt == 2:
+                    if attempt:
+                        self._note_full_pool(attempt, started, "failed")
                     raise
+            else:
+                if attempt:
+                    self._note_full_pool(attempt, started, "answered")
+                return result
             self.drop_statements(wait if attempt else 0.0)
         raise AssertionError("unreachable")
+
+    def _note_full_pool(self, retries: int, started: float, outcome: str) -> None:
+        """A full pool costs recompiling, and at worst a wait for the busy connections: rare, and
+        the likeliest cause of a slow answer, so the server says so (bench runs keep these lines)."""
+        log.warning(
+            "the %d MB buffer pool of %s was full: %s after %d %s and %.2f s",
+            self.pool_mb,
+            self.path.name,
+            outcome,
+            retries,
+            "retry" if retries == 1 else "retries",
+            time.perf_counter() - started,
+        )
 
     def drop_statements(self, wait: float = 0.0) -> int:
         """Close the compiled statements of every connection (waiting up to `wait` seconds in all

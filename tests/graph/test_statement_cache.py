@@ -4,9 +4,11 @@ each cached plan holds its working memory, so an unbounded cache grew the server
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import ladybug
+import pytest
 
 from app.graph import embedded
 from app.graph.embedded import EmbeddedStore, keep_statements
@@ -73,9 +75,13 @@ def test_the_store_opens_its_graph_with_the_automatic_pool_unless_one_is_set(emb
             store.close()
 
 
-def test_a_full_pool_makes_the_store_let_go_of_compiled_statements_not_fail(embedded_path: Path) -> None:
+def test_a_full_pool_makes_the_store_let_go_of_compiled_statements_not_fail(
+    embedded_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Each kept plan pins working memory in the pool; a fixed pool fills, and the read that finds
-    it full runs again once the idle connections have dropped their statements."""
+    it full runs again once the idle connections have dropped their statements. The server says
+    so: a full pool is the likeliest cause of a slow answer."""
+    caplog.set_level(logging.WARNING, logger="lifeact.store")
     store = EmbeddedStore(embedded_path, pool_size=2, buffer_pool_mb=24, statements=1000)
     try:
         ids = ["municipality:101", "municipality:147", "workpackage:WP9"]
@@ -89,11 +95,16 @@ def test_a_full_pool_makes_the_store_let_go_of_compiled_statements_not_fail(embe
         assert kept < 2 * len(LABELS), "the pool never filled: the test no longer tests the retry"
         for (label, name), rows in expected.items():  # and the answers are the same when compiled again
             assert store.read(name, {"ids": ids, "most": 50}, label=label) == rows
+        notes = [r.getMessage() for r in caplog.records if r.name == "lifeact.store"]
+        assert notes and all("24 MB buffer pool" in note and ": answered after 1 retry and " in note for note in notes)
     finally:
         store.close()
 
 
-def test_a_query_that_cannot_fit_the_pool_is_refused_as_unavailable_not_a_crash(embedded_path: Path) -> None:
+def test_a_query_that_cannot_fit_the_pool_is_refused_as_unavailable_not_a_crash(
+    embedded_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="lifeact.store")
     store = EmbeddedStore(embedded_path, buffer_pool_mb=24)
     try:
         try:
@@ -104,6 +115,8 @@ def test_a_query_that_cannot_fit_the_pool_is_refused_as_unavailable_not_a_crash(
             )
         except StoreMemoryExceeded as exc:
             assert "24 MB buffer pool" in str(exc)
+            notes = [r.getMessage() for r in caplog.records if r.name == "lifeact.store"]
+            assert len(notes) == 1 and ": failed after 2 retries and " in notes[0]
         else:
             raise AssertionError("a 24 MB pool held the path tracking: the test no longer tests the refusal")
     finally:
