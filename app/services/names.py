@@ -195,7 +195,6 @@ class NameIndex:
         self._lock = threading.RLock()
         self._nodes: list[NodeRef | None] = []  # by position; None once removed
         self._aliases: list[tuple[str, ...]] = []
-        self._rank: list[tuple[Any, ...]] = []  # (kind order, natural name order): search ties
         self._position: dict[str, int] = {}
         self._whole: dict[str, Any] = {}  # fold of a whole name -> positions
         self._words: dict[str, Any] = {}  # fold of one word of a name -> positions
@@ -222,7 +221,10 @@ class NameIndex:
     def _insert(self, kind: str, row: dict[str, Any]) -> int:
         names = aliases(kind, row)
         key = row.get(IDENTIFIER[kind])
-        node = NodeRef(row["id"], kind, row["name"], str(key) if key is not None else row["id"])
+        key_text = str(key) if key is not None else row["id"]
+        # one string object per text: a code is the key, an alias and its own fold (about 10 MB at EU scale)
+        key_text = next((alias for alias in names if alias == key_text), key_text)
+        node = NodeRef(row["id"], kind, names[0], key_text)
         position = len(self._nodes)
         self._nodes.append(node)
         self._aliases.append(tuple(names))
@@ -232,7 +234,7 @@ class NameIndex:
             whole = fold(alias)
             if not whole:
                 continue
-            _add(self._whole, whole, position)
+            _add(self._whole, alias if whole == alias else whole, position)
             if " " not in alias:
                 continue  # one word: its fold is the whole's
             for word in alias.split():
@@ -241,16 +243,35 @@ class NameIndex:
                     folded = words[word] = fold(word)
                 if len(word) > 2 and folded and folded != whole:
                     _add(self._words, folded, position)
-        name = names[0]
-        self._rank.append((LABELS.index(kind), natural_key(name) if any(c.isdigit() for c in name) else (fold(name),)))
         return position
 
+    def _rank(self, position: int) -> tuple[Any, ...]:
+        """Search ties and the order of each key's positions: kind, then name in natural order, then
+        id, so that the order depends on the nodes alone, never on the order they were written in
+        (an index updated by writes answers as one rebuilt from the store). Made when asked, not
+        kept: it was a tuple and a folded name per node (23 MB at EU scale)."""
+        node = self._nodes[position]
+        assert node is not None, "a removed node is in no key's positions"
+        name = node.name
+        return (
+            LABELS.index(node.kind),
+            natural_key(name) if any(c.isdigit() for c in name) else (fold(name),),
+            natural_key(node.id),
+        )
+
     def _finish(self) -> None:
-        rank = self._rank
+        rank: dict[int, tuple[Any, ...]] = {}  # while sorting: only the positions that share a key
+
+        def rank_of(position: int) -> tuple[Any, ...]:
+            found = rank.get(position)
+            if found is None:
+                found = rank[position] = self._rank(position)
+            return found
+
         for table in (self._whole, self._words):
             for positions in table.values():
                 if isinstance(positions, list):
-                    positions.sort(key=rank.__getitem__)
+                    positions.sort(key=rank_of)
         self._sorted_whole = sorted(self._whole)
         self._sorted_all = sorted(set(self._whole) | set(self._words))
         self._by_length = None
@@ -259,7 +280,7 @@ class NameIndex:
         self._word_folds = {}
 
     # -- a snapshot beside the store, so that a restart does not fold every name again ----------
-    SNAPSHOT_FORMAT = 1
+    SNAPSHOT_FORMAT = 2
 
     def save(self, path: Path, version: str) -> None:
         """Write the index for graph `version` to `path` (atomically; a failure only costs a rebuild)."""
@@ -269,7 +290,6 @@ class NameIndex:
                 version,
                 [None if n is None else (n.id, n.kind, n.name, n.key) for n in self._nodes],
                 self._aliases,
-                self._rank,
                 self._whole,
                 self._words,
                 self._sorted_whole,
@@ -290,11 +310,11 @@ class NameIndex:
             state = pickle.loads(path.read_bytes())  # our own file, written by save() beside the store
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
             return None
-        if not isinstance(state, tuple) or len(state) != 9 or state[0] != cls.SNAPSHOT_FORMAT or state[1] != version:
+        if not isinstance(state, tuple) or len(state) != 8 or state[0] != cls.SNAPSHOT_FORMAT or state[1] != version:
             return None
         index = cls()
         nodes = state[2]
-        index._aliases, index._rank, index._whole, index._words, index._sorted_whole, index._sorted_all = state[3:]
+        index._aliases, index._whole, index._words, index._sorted_whole, index._sorted_all = state[3:]
         index._nodes = [None if n is None else NodeRef(*n) for n in nodes]
         index._position = {n.id: i for i, n in enumerate(index._nodes) if n is not None}
         index._lengths()
@@ -310,7 +330,7 @@ class NameIndex:
                     listed = table[key]
                     if isinstance(listed, list):
                         listed.remove(position)
-                        bisect.insort(listed, position, key=self._rank.__getitem__)
+                        bisect.insort(listed, position, key=self._rank)
                     if keys is not None:
                         self._insort_key(keys, key)
                     self._insort_key(self._sorted_all, key)
@@ -506,7 +526,7 @@ class NameIndex:
                     for table in (self._whole, self._words):
                         for position in self._leading(_positions(table.get(candidate)), limit):
                             offer(position, candidate, score * FUZZY_WEIGHT)
-            ranked = sorted(best.values(), key=lambda hit: (-hit[0], self._rank[hit[1]]))[:limit]
+            ranked = sorted(best.values(), key=lambda hit: (-hit[0], self._rank(hit[1])))[:limit]
             return [(score, self._nodes[p], self._matched_alias(p, matched)) for score, p, matched in ranked]  # type: ignore[misc]
 
     def _fuzzy_choices(self, key: str) -> list[str]:

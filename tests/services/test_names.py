@@ -266,3 +266,52 @@ def test_the_keys_by_length_follow_every_change(rows: list[tuple[str, dict[str, 
     index.remove(rows[0][1]["id"])
     assert kept() == rebuilt()
     assert all(node.id != "municipality:9001" for _, node, _ in index.search("aeblehavnsbjergby", 5))
+
+
+def test_nodes_put_one_by_one_answer_as_an_index_built_from_all_of_them(
+    rows: list[tuple[str, dict[str, Any]]], tmp_path: Any
+) -> None:
+    """Each key's positions stay in rank order (kind, then name) through puts in any order, and a
+    snapshot answers as the index it was saved from: the order is made from the node when needed,
+    not kept beside it."""
+    rng = random.Random(5)
+    municipalities = [row for row in rows if row[0] == "Municipality"]
+    late = rng.sample(municipalities, 300)
+    late_ids = {row["id"] for _kind, row in late}
+    index = NameIndex.from_rows([row for row in rows if row[1]["id"] not in late_ids])
+    rng.shuffle(late)
+    for kind, row in late:
+        index.put(kind, row)
+    renamed = []
+    for kind, row in rng.sample(municipalities, 50):  # and some change their names
+        name = f"{rng.choice(WORDS)} {rng.choice(STEMS)}sted"
+        renamed.append((kind, {**row, "name": name, "official_name": f"{name} Kommune"}))
+        index.put(*renamed[-1])
+    final = {row["id"]: (kind, row) for kind, row in rows} | {row["id"]: (kind, row) for kind, row in renamed}
+    rebuilt = NameIndex.from_rows(sorted(final.values(), key=lambda pair: LABELS.index(pair[0])))
+    snapshot = tmp_path / "names.snapshot"
+    index.save(snapshot, "v1")
+    loaded = NameIndex.load(snapshot, "v1")
+    assert loaded is not None and NameIndex.load(snapshot, "v2") is None
+    queries = ["kommune", "nørre", "vester", "ålbæk", "bjerg", "ny", "skovlund by", "egebystrup", "vestr ålbk"]
+    queries += [row["name"] for _kind, row in renamed[:10]] + [row["name"][:-2] for _kind, row in renamed[10:20]]
+    for query in queries:
+        for limit in (1, 10, 40):
+            expected = [(node.id, score, matched) for score, node, matched in rebuilt.search(query, limit)]
+            assert expected, query
+            for built in (index, loaded):
+                assert [(node.id, score, matched) for score, node, matched in built.search(query, limit)] == expected, query
+    assert [hit[1].id for hit in index.search("kommune", 40)] == [hit[1].id for hit in rebuilt.search("kommune", 40)]
+    by_id = {row["id"]: row for _kind, row in final.values()}
+    for _kind, row in renamed:
+        assert index.resolve(row["name"]).id in {i for i, r in by_id.items() if r["name"] == row["name"]}
+
+
+def test_a_code_is_one_string_for_its_key_its_name_and_its_fold() -> None:
+    index = NameIndex.from_rows(
+        [("Municipality", {"id": "municipality:4321", "name": "Nyby", "code": 4321, "official_name": "Nyby Kommune"})]
+    )
+    node = index.get("municipality:4321")
+    assert node is not None and node.key == "4321"
+    (code_key,) = [key for key in index._whole if key == "4321"]
+    assert code_key is node.key and any(alias is node.key for alias in index._aliases[0])
