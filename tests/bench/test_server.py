@@ -5,19 +5,22 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from app.benchmark.server import serve
-from tests.conftest import SEED_DIR
+from app.seed import SeedGraph
+from tests.conftest import SEED_DIR, seeded_store
 
 
 def test_a_served_store_that_finds_its_pool_full_says_so_in_the_warnings_the_bench_keeps(
-    embedded_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, seed_graph: SeedGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # a store of its own: where another app of this test run serves the shared one, the server
+    # rightly warns that it is not the one `lifeact load` hands loads to
+    store_path = seeded_store(tmp_path_factory, seed_graph, "pool-full")
     monkeypatch.setenv("LIFEACT_EMBEDDED_BUFFER_POOL_MB", "24")  # too small for shortest paths (75 MB on the seed)
-    with serve(embedded_path, SEED_DIR) as server:
+    with serve(store_path, SEED_DIR) as server:
         assert server.warnings() == []
         query = urllib.parse.urlencode({"source": "Samsø", "target": "Vejle"})
         with pytest.raises(urllib.error.HTTPError) as refused:
