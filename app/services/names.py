@@ -224,7 +224,7 @@ class NameIndex:
         key_text = str(key) if key is not None else row["id"]
         # one string object per text: a code is the key, an alias and its own fold (about 10 MB at EU scale)
         key_text = next((alias for alias in names if alias == key_text), key_text)
-        node = NodeRef(row["id"], kind, names[0], key_text)
+        node = NodeRef(row["id"], kind, row["name"], key_text)
         position = len(self._nodes)
         self._nodes.append(node)
         self._aliases.append(tuple(names))
