@@ -46,9 +46,3 @@ RETURN t.slug AS theme, w.code AS code
 UNION
 MATCH (t:Theme)<-[:ADDRESSES]-(:Task)<-[:HAS_TASK]-(w:WorkPackage)
 RETURN t.slug AS theme, w.code AS code
-
-// name: theme_work_package_codes
-// The work packages addressing one theme, as a whole or through a task.
-MATCH (t:Theme {slug: $slug})<-[:ADDRESSES]-(x)
-OPTIONAL MATCH (w:WorkPackage)-[:HAS_TASK]->(x)
-RETURN DISTINCT coalesce(w.code, x.code) AS code

@@ -37,7 +37,6 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
     task = model.resolve(scenario.task, ("Task",))
     facts = work_package_facts(model, [scenario.work_package])
     participants = [p["id"] for p in facts.participants.get(scenario.work_package, [])]
-    themes = sorted(t["slug"] for t in facts.themes_of(scenario.work_package))
     pillars = list(facts.work_packages[scenario.work_package]["pillars"])
     wp_ids = [model.resolve(scenario.work_package, ("WorkPackage",)).id]
     region_ids = [model.resolve(_region_of(store, muni.id), ("Region",)).id]
@@ -64,7 +63,6 @@ def query_calls(store: GraphStore, scenario: Scenario) -> dict[str, Callable[[],
         "region_members": {"regions": region_ids, "participants": participants},
         "work_package_participant_ids": {},
         "theme_work_packages": {},
-        "theme_work_package_codes": {"slug": themes[0] if themes else ""},
         "shortest_paths": {"source": muni.id, "target": target.id, "limit": 1000},
         "step_out": {"ids": [muni.id], "most": 50},
         "step_in": {"ids": [muni.id], "most": 50},

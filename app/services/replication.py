@@ -73,7 +73,7 @@ def target_scope(model: ReadModel, node: NodeRef) -> tuple[list[str], dict[str, 
         pillars = list(facts.work_packages[wp_code]["pillars"])
     else:
         properties = node_properties(model, node)
-        wps = [row["code"] for row in model.store.read("theme_work_package_codes", {"slug": node.key})]
+        wps = list(_theme_work_packages(model).get(node.key, ()))
         themes = {node.key: {**properties, "name": properties["name_da"]}}
         pillars = [properties["pillar"]] if properties["pillar"] in PILLARS else []
     return sorted(wps, key=wp_sort_key), themes, pillars
