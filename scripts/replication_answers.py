@@ -6,7 +6,8 @@
     cmp /tmp/answers-before.json /tmp/answers-after.json
 
 Opens the store as the server does (a copy of it: the store may be open read-write once), asks
-for the 100 best candidates of N random work packages and tasks (the same ones every run) in
+for the 100 best candidates of N random work packages and tasks (the same ones every run; `--kind
+Theme --kind Solution` chooses among themes and solutions instead) in
 Danish, prints the median, p90 and p95 of those times and the first five (the first pays the
 facts read once per graph version), then asks them again in English and writes every answer to
 OUT (sorted JSON), so that two runs can be compared byte for byte.
@@ -32,12 +33,18 @@ def main() -> int:
     parser.add_argument("store", type=Path)
     parser.add_argument("output", type=Path)
     parser.add_argument("count", type=int, nargs="?", default=40)
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=("WorkPackage", "Task", "Theme", "Solution"),
+        help="the kinds of target to choose from (repeat it; default: WorkPackage and Task)",
+    )
     args = parser.parse_args()
     store = EmbeddedStore(args.store)
     try:
         model = ReadModel(store)
         names = model.names()
-        targets = sorted(node.key for kind in ("WorkPackage", "Task") for node in names.of_kind(kind))
+        targets = sorted(node.key for kind in args.kind or ("WorkPackage", "Task") for node in names.of_kind(kind))
         chosen = random.Random(11).sample(targets, min(args.count, len(targets)))
         times, answers = [], {}
         for language in ("da", "en"):

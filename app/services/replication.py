@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from app import models
@@ -96,15 +97,15 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     per_region = Counter(p["region"] for p in participants.values())
     ids = list(participants)
 
+    # Names are sorted only for the candidates listed: a theme has thousands of participants.
     borders = {
-        row["id"]: sorted(set(row["borders"]), key=danish_key)
+        row["id"]: set(row["borders"])
         for row in store.read("neighbours_of_participants", {"participants": ids})
+        if row["id"] not in participants
     }
-    partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.read("co_participants", {"participants": ids, "exclude": wps}):
-        partners[row["id"]][row["work_package"]].update(row["partners"])
+    partners = _co_participants(model, ids)
     region_ids = [model.resolve(name, ("Region",)).id for name in sorted(set(per_region) | set(lead_regions))]
-    region_of = {row["id"]: row["region"] for row in store.read("region_members", {"regions": region_ids, "participants": ids})}
+    region_of = _region_members(model, region_ids)
     theme_members = _theme_members(model, sorted(themes))
     # How many of the target's themes each candidate works on. A member of a theme takes part in
     # the work packages it is listed with, so one listed with a target work package is a
@@ -140,10 +141,10 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
     other_pillars = (
         {row["code"]: set(row["pillars"]) for row in store.read("work_packages_by_id", {"ids": other_ids})} if other_ids else {}
     )
-    region_names = {
-        region: sorted((p["name"] for p in participants.values() if p["region"] == region), key=danish_key)
-        for region in per_region
-    }
+    names_in_region: dict[str, list[str]] = defaultdict(list)
+    for p in participants.values():
+        names_in_region[p["region"]].append(p["name"])
+    region_names: dict[str, str] = {}
     theme_names = {slug: _theme_name(t) for slug, t in themes.items()}
     candidates = []
     for mid, score in best:
@@ -153,13 +154,15 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
             reasons.append(
                 models.Reason.model_construct(
                     kind="neighbour",
-                    detail=_("borders {names} (participants)").format(names=", ".join(borders[mid])),
+                    detail=_("borders {names} (participants)").format(names=", ".join(sorted(borders[mid], key=danish_key))),
                     weight=_neighbour_weight(borders[mid]),
                 )
             )
         if m["region"] in per_region:
             count = per_region[m["region"]]
-            who = ", ".join(region_names[m["region"]])
+            if m["region"] not in region_names:
+                region_names[m["region"]] = ", ".join(sorted(names_in_region[m["region"]], key=danish_key))
+            who = region_names[m["region"]]
             reasons.append(
                 models.Reason.model_construct(
                     kind="region",
@@ -227,6 +230,28 @@ def _replication(model: ReadModel, node: NodeRef) -> models.Replication:
         participants=participant_names,
         candidates=candidates,
     )
+
+
+def _co_participants(model: ReadModel, ids: list[str]) -> dict[str, dict[str, set[str]]]:
+    """Municipality id -> work package -> the given municipalities it shares that work package
+    with, for everyone but the given municipalities. (A work package of a replication target is
+    never among them: whoever shares it with a participant takes part in it, so is a participant.)"""
+    shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    given = set(ids)
+    for row in model.store.read("co_participants", {"participants": ids}) if ids else []:
+        if row["id"] not in given:
+            shared[row["id"]][row["work_package"]].update(row["partners"])
+    return shared
+
+
+def _region_members(model: ReadModel, region_ids: list[str]) -> dict[str, str]:
+    """Municipality id -> region name, for every municipality of the given regions (participants
+    and holders too: the callers leave them out of the candidates)."""
+    return {
+        mid: row["region"]
+        for row in (model.store.read("region_members", {"regions": region_ids}) if region_ids else [])
+        for mid in row["ids"]
+    }
 
 
 def _add_pillar_weight(scores: dict[str, float], pillar_sets: list[frozenset[str]], participants: set[str]) -> None:
@@ -325,7 +350,7 @@ def _best_candidates(model: ReadModel, scores: dict[str, float]) -> list[tuple[s
     return contenders[:MAX_CANDIDATES]
 
 
-def _neighbour_weight(borders: list[str]) -> float:
+def _neighbour_weight(borders: Collection[str]) -> float:
     return min(WEIGHTS["neighbour_cap"], WEIGHTS["neighbour"] + WEIGHTS["neighbour_extra"] * (len(borders) - 1))
 
 
@@ -377,6 +402,8 @@ def _solution_replication(model: ReadModel, node: NodeRef) -> models.Replication
 
     evidence: dict[str, list[models.Reason]] = defaultdict(list)
     for row in store.read("neighbours_of_participants", {"participants": ids}) if ids else []:
+        if row["id"] in holders:
+            continue
         bordered = sorted(mid for mid in ids if holder_rows[mid]["name"] in set(row["borders"]))
         weight = min(WEIGHTS["adopter-neighbour_cap"], WEIGHTS["adopter-neighbour"] * len(bordered))
         detail = _("borders {names}").format(names=", ".join(label[mid] for mid in bordered))
@@ -385,15 +412,14 @@ def _solution_replication(model: ReadModel, node: NodeRef) -> models.Replication
     for mid, row in holder_rows.items():
         by_region[row["region"]].append(mid)
     region_ids = [model.resolve(name, ("Region",)).id for name in sorted(by_region)]
-    for row in store.read("region_members", {"regions": region_ids, "participants": ids}) if ids else []:
-        same = by_region[row["region"]]
+    reason_of_region = {}
+    for region, same in by_region.items():
         weight = min(WEIGHTS["adopter-region_cap"], WEIGHTS["adopter-region"] * len(same))
-        detail = _("in {region}, like {names}").format(region=row["region"], names=", ".join(label[mid] for mid in same))
-        evidence[row["id"]].append(models.Reason.model_construct(kind="adopter-region", detail=detail, weight=weight))
-    shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.read("co_participants", {"participants": ids, "exclude": [""]}) if ids else []:
-        shared[row["id"]][row["work_package"]].update(row["partners"])
-    for mid, by_wp in shared.items():
+        detail = _("in {region}, like {names}").format(region=region, names=", ".join(label[mid] for mid in same))
+        reason_of_region[region] = models.Reason.model_construct(kind="adopter-region", detail=detail, weight=weight)
+    for mid, region in _region_members(model, region_ids).items():
+        evidence[mid].append(reason_of_region[region])
+    for mid, by_wp in _co_participants(model, ids).items():
         partners = sorted({name for group in by_wp.values() for name in group}, key=danish_key)
         weight = min(WEIGHTS["adopter-partner_cap"], WEIGHTS["adopter-partner"] * len(partners))
         where = ", ".join(sorted(by_wp, key=wp_sort_key))

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.services import traversal
+from app.services.text import danish_key
 from tests.conftest import SHARED_DIR
 from tests.source_facts import parse_work_package_page
 
@@ -140,6 +141,31 @@ def test_replication_reasons_are_checkable(client: TestClient) -> None:
                 assert profile["region"] in reason["detail"]
         if neighbours & participants:
             assert any(r["kind"] == "neighbour" for r in candidate["reasons"])
+
+
+@pytest.mark.parametrize("target", ["WP9", "T.9.1", "theme:cloudburst", "theme:capacity-building", "theme:partnerships"])
+def test_replication_leaves_out_the_participants_and_the_targets_own_work(client: TestClient, target: str) -> None:
+    """The service, not the query, drops the participants and the target's work packages (README,
+    "Replication scoring"): no candidate is a participant, neighbour and region reasons name only
+    participants, and co-participation never cites one of the target's work packages."""
+    body = client.get(f"/api/replication?target={target}&limit=100&lang=en").json()
+    participants = set(body["participants"])
+    own = set(body["work_packages"])
+    assert participants and own and body["candidates"]
+    for candidate in body["candidates"]:
+        assert candidate["name"] not in participants
+        for reason in candidate["reasons"]:
+            detail = reason["detail"]
+            if reason["kind"] == "neighbour":
+                named = detail.removeprefix("borders ").removesuffix(" (participants)").split(", ")
+                assert set(named) <= participants and named == sorted(named, key=danish_key)
+            elif reason["kind"] == "region":
+                named = detail[detail.index("(") + 1 : -1].split(", ")
+                assert set(named) <= participants and named == sorted(named, key=danish_key)
+            elif reason["kind"] == "co-participation":
+                names, codes = detail.removeprefix("already works with ").split(" in ")
+                assert set(names.split(", ")) <= participants
+                assert not set(codes.split(", ")) & own
 
 
 def test_replication_limit_and_unknown_target(client: TestClient) -> None:
