@@ -393,7 +393,8 @@ def brief_context(
 ) -> dict[str, Any]:
     """Everything the brief shows, from the services (raises their NotFound / InvalidParameter)."""
     result: models.Replication = replication.replication(model, target, limit)
-    tables = entities.work_package_facts(model, result.work_packages)
+    described = result.work_packages[: replication.DESCRIBED_WORK_PACKAGES]
+    tables = entities.work_package_facts(model, described)
     node = model.resolve(result.target.id)
     provenance: list[dict[str, str]] = []
 
@@ -444,29 +445,30 @@ def brief_context(
             "heading": theme_name(p),
         }
         provenance.append({"fact": _("the theme {name}").format(name=theme_name(p)), "source": p["source"]})
-        for code in result.work_packages:
+        for code in described:
             for task in tables.tasks.get(code, []):
                 if any(t["slug"] == p["slug"] for t in tables.task_themes.get(task["code"], [])):
                     source = _theme_sources(model, task["id"]).get(node.name) or p["source"]
                     provenance.append({"fact": _addresses(task["code"], theme_name(p)), "source": source})
     subject["question"] = TARGET_QUESTIONS[node.kind]
 
-    work_packages = [_work_package_section(model, code, provenance) for code in result.work_packages]
+    work_packages = [_work_package_section(model, code, provenance) for code in described]
 
     by_name = {
         m["name"]: m
         for m in entities.municipality_rows_by_name(model, [*result.participants, *(c.name for c in result.candidates)])
     }
+    target_codes = set(result.work_packages)
     participants = []
     for name in result.participants:
         m = by_name[name]
         participants.append(
-            {"name": name, "region": m["region"], "work_packages": [c for c in m["work_packages"] if c in result.work_packages]}
+            {"name": name, "region": m["region"], "work_packages": [c for c in m["work_packages"] if c in target_codes]}
         )
     candidates = []
     for rank, candidate in enumerate(result.candidates, start=1):
         m = by_name[candidate.name]
-        others = [c for c in m["work_packages"] if c not in result.work_packages]
+        others = [c for c in m["work_packages"] if c not in target_codes]
         candidates.append(
             {
                 "rank": rank,
@@ -527,6 +529,7 @@ def brief_context(
         "target": result.target,
         "subject": subject,
         "work_packages": work_packages,
+        "more_work_packages": result.work_packages[len(described) :],
         "themes": themes,
         "pillars": [_label(PILLAR_LABELS, p) for p in result.pillars],
         "participants": participants,

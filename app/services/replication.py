@@ -26,6 +26,9 @@ from app.services.text import danish_key
 PILLARS = ("mitigation", "adaptation")
 PILLAR_WORDS = {"mitigation": N_("mitigation"), "adaptation": N_("adaptation")}  # the values stay English in the data
 MAX_CANDIDATES = 100  # the largest `limit` the API allows
+# Views and briefs describe at most this many of a target's work packages (in code order) and
+# count the rest: the project's broadest theme has 3, a theme at EU scale several hundred.
+DESCRIBED_WORK_PACKAGES = 12
 
 # Replication scoring: each kind of evidence adds weight; see README "Replication scoring".
 WEIGHTS = {

@@ -322,24 +322,37 @@ def overlap_graph(model: ReadModel, a: str, b: str) -> ViewGraph:
 
 def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGraph:
     result = replication.replication(model, target, limit)
-    facts = entities.work_package_facts(model, result.work_packages)
+    drawn_codes = result.work_packages[: replication.DESCRIBED_WORK_PACKAGES]
+    more_codes = result.work_packages[replication.DESCRIBED_WORK_PACKAGES :]
+    facts = entities.work_package_facts(model, drawn_codes)
     target_id = result.target.id
+    link = "HAS_TASK" if result.target.kind == "Task" else "ADDRESSES"
     candidate_ids = [model.resolve(str(c.code), ("Municipality",)).id for c in result.candidates]
-    participant_ids = [p["id"] for code in result.work_packages for p in facts.participants.get(code, [])]
-    wp_ids = [facts.work_packages[code]["id"] for code in result.work_packages]
+    participant_ids = [p["id"] for code in drawn_codes for p in facts.participants.get(code, [])]
+    wp_ids = [facts.work_packages[code]["id"] for code in drawn_codes]
     details = _details(model, [target_id, *wp_ids, *participant_ids, *candidate_ids])
     nodes = {target_id: details[target_id]}
     edges: list[tuple[str, str, str, str | None]] = []
     extra: dict[str, list[list[str]]] = defaultdict(list)
-    for code in result.work_packages:
+    for code in drawn_codes:
         wp_id = facts.work_packages[code]["id"]
         nodes.setdefault(wp_id, details[wp_id])
         if wp_id != target_id:
-            edges.append((wp_id, target_id, "HAS_TASK" if result.target.kind == "Task" else "ADDRESSES", None))
+            edges.append((wp_id, target_id, link, None))
         for participant in facts.participants.get(code, []):
             nodes.setdefault(participant["id"], details[participant["id"]])
             extra[participant["id"]] = [[_("replication"), _("already takes part")]]
             edges.append((participant["id"], wp_id, "PARTICIPATES_IN", None))
+    drawn_participants = len(set(participant_ids))
+    if more_codes:
+        group = f"group:{target_id}:{link}:in"
+        label = ngettext("{count} more work package", "{count} more work packages", len(more_codes)).format(count=len(more_codes))
+        nodes[group] = (group, traversal.GROUP_KIND, label, {"members": {"WorkPackage": len(more_codes)}})
+        edges.append((group, target_id, link, None))
+        extra[group] = [
+            [_("work packages"), ", ".join(more_codes)],
+            [_("participants not drawn"), str(len(result.participants) - drawn_participants)],
+        ]
     for rank, (candidate, node_id) in enumerate(zip(result.candidates, candidate_ids, strict=True), start=1):
         nodes[node_id] = details[node_id]
         extra[node_id] = [[_("replication score"), _("{score} (no. {rank})").format(score=f"{candidate.score:g}", rank=rank)]] + [
@@ -349,17 +362,39 @@ def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGra
     edges.extend(
         (participant, candidate, "NEIGHBOURS", None) for participant, candidate in replication.participant_borders(model, result)
     )
-    caption = _(
-        "Where {target} could spread: the {count} best candidates (dashed, with their score) among the municipalities "
-        "not taking part, and the {participants} participants in {work_packages}. The reasons are in each candidate's details."
-    ).format(
-        target=result.target.name,
-        count=len(result.candidates),
-        participants=len(result.participants),
-        work_packages=", ".join(result.work_packages),
-    )
+    if more_codes:
+        caption = _(
+            "Where {target} could spread: the {count} best candidates (dashed, with their score) among the municipalities "
+            "not taking part, and the {drawn} participants in {work_packages}, the first {shown} of its {total} work "
+            "packages ({participants} participants in all; the others are one group). The reasons are in each "
+            "candidate's details."
+        ).format(
+            target=result.target.name,
+            count=len(result.candidates),
+            drawn=drawn_participants,
+            work_packages=", ".join(drawn_codes),
+            shown=len(drawn_codes),
+            total=len(result.work_packages),
+            participants=len(result.participants),
+        )
+    else:
+        caption = _(
+            "Where {target} could spread: the {count} best candidates (dashed, with their score) among the municipalities "
+            "not taking part, and the {participants} participants in {work_packages}. "
+            "The reasons are in each candidate's details."
+        ).format(
+            target=result.target.name,
+            count=len(result.candidates),
+            participants=len(result.participants),
+            work_packages=", ".join(result.work_packages),
+        )
     heading = _("Replication: {target}").format(target=result.target.name)
-    return assemble(heading, caption, target_id, nodes.values(), edges, extra)
+    graph = assemble(heading, caption, target_id, nodes.values(), edges, extra)
+    for vis_node in graph.nodes:
+        if vis_node["kind"] == traversal.GROUP_KIND:  # it opens the target's own network, where they all are
+            _id, target_kind, target_name, target_properties = details[target_id]
+            vis_node.update(ref=node_ref(target_kind, target_name, target_properties), size=node_size(min(len(more_codes), 150)))
+    return graph
 
 
 def work_package_graph(model: ReadModel, code: str) -> ViewGraph:

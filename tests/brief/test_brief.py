@@ -115,6 +115,28 @@ def test_themes_of_the_task_and_the_work_package(page: Element, cache: ReadModel
         assert theme.name in wp_themes
 
 
+def test_a_brief_describes_a_bounded_number_of_work_packages(cache: ReadModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A theme at EU scale has hundreds of work packages: the brief describes the first
+    DESCRIBED_WORK_PACKAGES and names the others; participants and candidates stay whole."""
+    answer = replication_service.replication(cache, "theme:capacity-building")
+    assert answer.work_packages == ["WP4", "WP8", "WP11"]
+    monkeypatch.setattr(replication_service, "DESCRIBED_WORK_PACKAGES", 1)
+    page = parse(brief.render_brief(cache, "theme:capacity-building", generated_at=GENERATED))
+    assert [a.attrs["data-code"] for a in page.find_all("article", cls="work-package")] == ["WP4"]
+    more = " ".join(page.find("p", cls="more-work-packages").text().split())
+    assert more == "Denne brief beskriver de første 1 af målets 3 arbejdspakker; de øvrige er WP8, WP11."
+    assert "; og 2 mere: WP8, WP11" in " ".join(page.find("section", id="maal").text().split())
+    assert "WP4, WP8, WP11" in page.find("section", id="kandidater").find("p").text()
+    listed = {tr.attrs["data-name"] for tr in page.find("table", cls="participants").find_all("tr") if "data-name" in tr.attrs}
+    assert listed == set(answer.participants)
+    rows = page.find("table", cls="candidates").find("tbody").find_all("tr")
+    assert [r.attrs["data-name"] for r in rows] == [c.name for c in answer.candidates[: brief.DEFAULT_LIMIT]]
+    monkeypatch.undo()
+    whole = parse(brief.render_brief(cache, "theme:capacity-building", generated_at=GENERATED))
+    assert [a.attrs["data-code"] for a in whole.find_all("article", cls="work-package")] == ["WP4", "WP8", "WP11"]
+    assert not whole.find_all("p", cls="more-work-packages")
+
+
 @pytest.mark.parametrize("limit", [1, 3, 10, 25])
 def test_candidates_in_the_services_order_with_their_reasons(cache: ReadModel, limit: int) -> None:
     page = parse(brief.render_brief(cache, "T.9.1", limit))

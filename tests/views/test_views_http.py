@@ -16,9 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.benchmark.views import synthetic_neighbourhood
+from app.i18n import use_language
 from app.main import create_app
+from app.services import replication
 from app.views.boundaries import BOUNDARY_CREDIT, BOUNDARY_FILE, projected_map
-from app.views.graphs import BROWSER_LAYOUT_LIMIT, neighbourhood_graph
+from app.views.graphs import BROWSER_LAYOUT_LIMIT, neighbourhood_graph, replication_graph
 from app.views.render import render_neighbourhood_html
 from tests.conftest import SEED_DIR, embedded_settings
 
@@ -207,6 +209,33 @@ def test_replication_view_shows_candidates_with_scores(views: TestClient, embedd
     assert ["replikationsscore", f"{top['score']:g} (nr. 1)"] in node["facts"]
     participants = {n["name"] for n in data["nodes"] if ["replikation", "deltager allerede"] in n["facts"]}
     assert participants == set(ranking["participants"])
+
+
+def test_replication_view_draws_a_bounded_number_of_work_packages(
+    embedded_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme at EU scale has hundreds of work packages and thousands of participants: the view
+    draws the first DESCRIBED_WORK_PACKAGES with their participants, and one group for the rest."""
+    model = embedded_client.app.state.model
+    ranking = embedded_client.get("/api/replication", params={"target": "theme:capacity-building", "limit": 5}).json()
+    assert ranking["work_packages"] == ["WP4", "WP8", "WP11"]
+    wp4 = set(embedded_client.get("/api/work-packages/WP4").json()["municipalities"])
+    monkeypatch.setattr(replication, "DESCRIBED_WORK_PACKAGES", 1)
+    with use_language("en"):
+        graph = replication_graph(model, "theme:capacity-building", 5)
+    assert {n["ref"] for n in graph.nodes if n["kind"] == "WorkPackage"} == {"WP4"}
+    assert {n["name"] for n in graph.nodes if ["replication", "already takes part"] in n["facts"]} == wp4
+    (group,) = [n for n in graph.nodes if n["kind"] == "Group"]
+    assert group["name"] == "2 more work packages" and group["ref"] == "capacity-building"
+    assert ["work packages", "WP8, WP11"] in group["facts"]
+    assert ["participants not drawn", str(len(ranking["participants"]) - len(wp4))] in group["facts"]
+    assert {"from": group["id"], "to": "theme:capacity-building", "type": "ADDRESSES"} in graph.edges
+    assert f"the {len(wp4)} participants in WP4, the first 1 of its 3 work packages" in graph.caption
+    assert len([e for e in graph.edges if e["type"] == "CANDIDATE_FOR"]) == 5
+    monkeypatch.undo()
+    whole = replication_graph(model, "theme:capacity-building", 5)
+    assert {n["ref"] for n in whole.nodes if n["kind"] == "WorkPackage"} == {"WP4", "WP8", "WP11"}
+    assert not [n for n in whole.nodes if n["kind"] == "Group"]
 
 
 @pytest.mark.parametrize(
