@@ -362,32 +362,25 @@ def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGra
     edges.extend(
         (participant, candidate, "NEIGHBOURS", None) for participant, candidate in replication.participant_borders(model, result)
     )
+    words = {
+        "target": result.target.name,
+        "count": len(result.candidates),
+        "participants": len(result.participants),
+        "work_packages": ", ".join(drawn_codes),
+    }
     if more_codes:
         caption = _(
             "Where {target} could spread: the {count} best candidates (dashed, with their score) among the municipalities "
             "not taking part, and the {drawn} participants in {work_packages}, the first {shown} of its {total} work "
             "packages ({participants} participants in all; the others are one group). The reasons are in each "
             "candidate's details."
-        ).format(
-            target=result.target.name,
-            count=len(result.candidates),
-            drawn=drawn_participants,
-            work_packages=", ".join(drawn_codes),
-            shown=len(drawn_codes),
-            total=len(result.work_packages),
-            participants=len(result.participants),
-        )
+        ).format(**words, drawn=drawn_participants, shown=len(drawn_codes), total=len(result.work_packages))
     else:
         caption = _(
             "Where {target} could spread: the {count} best candidates (dashed, with their score) among the municipalities "
             "not taking part, and the {participants} participants in {work_packages}. "
             "The reasons are in each candidate's details."
-        ).format(
-            target=result.target.name,
-            count=len(result.candidates),
-            participants=len(result.participants),
-            work_packages=", ".join(result.work_packages),
-        )
+        ).format(**words)
     heading = _("Replication: {target}").format(target=result.target.name)
     graph = assemble(heading, caption, target_id, nodes.values(), edges, extra)
     for vis_node in graph.nodes:
