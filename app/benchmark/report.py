@@ -107,10 +107,11 @@ def _scale(scale: dict[str, Any]) -> list[str]:
     ]
     for name, row in scale.get("services", {}).items():
         errors = f", {row['errors']} errors" if row["errors"] else ""
-        lines.append(
-            f"  {name:<44} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f}  "
-            f"{'met' if row['goal_met'] else 'MISSED'} (p95 ≤ {GOAL_SCALE_P95_MS:.0f}{errors})"
-        )
+        if row["goal_met"] is None:
+            judged = f"no goal{errors}"
+        else:
+            judged = f"{'met' if row['goal_met'] else 'MISSED'} (p95 ≤ {GOAL_SCALE_P95_MS:.0f}{errors})"
+        lines.append(f"  {name:<44} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f}  {judged}")
     warnings = served.get("server_warnings") or []
     lines.append(f"  the server's warnings: {len(warnings)}" + "".join(f"\n    {line}" for line in warnings))
     if "memory_ceiling" in scale:

@@ -13,6 +13,7 @@ import pytest
 
 from app.benchmark import measure, plan, report
 from app.benchmark.endpoints import bench_http
+from app.benchmark.scale import THEME_SERVICE
 from app.benchmark.views import synthetic_neighbourhood, view_urls
 from app.cli import main
 from app.graph import embedded
@@ -87,9 +88,12 @@ def test_scale_section_reports_the_synthetic_graph(quick_result: dict) -> None:
     assert scale["sizes"]["nodes"]["Region"] == 3
     assert scale["bulk_load"]["rows"] == sum(scale["sizes"]["nodes"].values()) + sum(scale["sizes"]["relationships"].values())
     services = {"overlap", "replication", "paths (max_hops 6)", "graph (depth 2)", "search (prefix or typo)"}
-    assert set(scale["services"]) == services
-    assert all(isinstance(row["goal_met"], bool) for row in scale["services"].values())
-    assert all(row["errors"] == 0 and row["samples"] == 3 for row in scale["services"].values())  # over HTTP
+    assert set(scale["services"]) == services | {THEME_SERVICE}
+    assert all(isinstance(scale["services"][name]["goal_met"], bool) for name in services)
+    assert all(scale["services"][name]["samples"] == 3 for name in services)  # over HTTP
+    assert all(row["errors"] == 0 for row in scale["services"].values())
+    themes = scale["services"][THEME_SERVICE]  # five different themes, measured without a goal
+    assert themes["samples"] == 5 and themes["goal_met"] is None and themes["p50_ms"] > 0
     # the process builds only the name index; the first calls show what an uncached answer costs
     cold = ("name_index", "first_overlap", "first_replication", "first_paths", "first_graph")
     assert all(f"{name}_seconds" in scale["cold"] for name in cold)
@@ -186,6 +190,8 @@ def test_table_renders_every_section(quick_result: dict) -> None:
     assert "named queries on embedded" in table and "scale: 300 municipalities" in table and "bulk load" in table
     assert "first answer of /api/overlap" in table and "after the measurements" in table
     assert "/views/graph?center=Sams%C3%B8&depth=2" in table and "layout 500 nodes (chromium)" in table
+    theme_row = next(line for line in table.splitlines() if line.strip().startswith(THEME_SERVICE))
+    assert theme_row.endswith("no goal") and "MISSED" not in theme_row and "met" not in theme_row
 
 
 def test_synth_command_loads_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
