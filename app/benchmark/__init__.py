@@ -15,7 +15,7 @@ One run measures, on this machine:
 - EU scale: a synthetic graph (`lifeact synth`) bulk-loaded; in-process, the per-graph tables
   built cold and the named queries; then `lifeact serve` on it: the time from start to its first
   answer of /api/overlap, overlap, replication, paths, graph (depth 2) and search over HTTP with
-  a new question on every request, and the server's memory.
+  a new question on every request, replication for five themes (no goal), and the server's memory.
 
 Prints a table and writes JSON (`--json PATH`). Timings are wall-clock on a shared machine:
 compare ratios within one run, not absolute numbers across runs.
