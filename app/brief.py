@@ -393,7 +393,7 @@ def brief_context(
 ) -> dict[str, Any]:
     """Everything the brief shows, from the services (raises their NotFound / InvalidParameter)."""
     result: models.Replication = replication.replication(model, target, limit)
-    described = result.work_packages[: replication.DESCRIBED_WORK_PACKAGES]
+    described, more = replication.described_work_packages(result)
     tables = entities.work_package_facts(model, described)
     node = model.resolve(result.target.id)
     provenance: list[dict[str, str]] = []
@@ -529,7 +529,7 @@ def brief_context(
         "target": result.target,
         "subject": subject,
         "work_packages": work_packages,
-        "more_work_packages": result.work_packages[len(described) :],
+        "more_work_packages": more,
         "themes": themes,
         "pillars": [_label(PILLAR_LABELS, p) for p in result.pillars],
         "participants": participants,

@@ -18,14 +18,11 @@ import ladybug
 
 SHAPES = [(1, 0), (1, 21), (12, 0), (12, 21), (24, 0)]
 OPEN = """
-import sys, ladybug
-def rss():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS'):
-            return int(line.split()[1]) / 1024
-before = rss()
+import os, sys, ladybug
+from app.benchmark.server import rss_mb
+before = rss_mb(os.getpid())
 db = ladybug.Database(sys.argv[1], read_only=True, buffer_pool_size=64 << 20)
-print(round(rss() - before))
+print(round(rss_mb(os.getpid()) - before))
 """
 
 

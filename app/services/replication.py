@@ -62,6 +62,12 @@ def replication(model: ReadModel, target: str, limit: int = 10) -> models.Replic
     return result.model_copy(update={"candidates": result.candidates[:limit]})
 
 
+def described_work_packages(result: models.Replication) -> tuple[list[str], list[str]]:
+    """A target's work packages as views and briefs show them: the first DESCRIBED_WORK_PACKAGES
+    described, and the codes of the rest."""
+    return result.work_packages[:DESCRIBED_WORK_PACKAGES], result.work_packages[DESCRIBED_WORK_PACKAGES:]
+
+
 def target_scope(model: ReadModel, node: NodeRef) -> tuple[list[str], dict[str, dict[str, Any]], list[str]]:
     """The work packages, themes and pillars a replication target stands for."""
     if node.kind == "WorkPackage":

@@ -322,8 +322,7 @@ def overlap_graph(model: ReadModel, a: str, b: str) -> ViewGraph:
 
 def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGraph:
     result = replication.replication(model, target, limit)
-    drawn_codes = result.work_packages[: replication.DESCRIBED_WORK_PACKAGES]
-    more_codes = result.work_packages[replication.DESCRIBED_WORK_PACKAGES :]
+    drawn_codes, more_codes = replication.described_work_packages(result)
     facts = entities.work_package_facts(model, drawn_codes)
     target_id = result.target.id
     link = "HAS_TASK" if result.target.kind == "Task" else "ADDRESSES"
@@ -383,9 +382,9 @@ def replication_graph(model: ReadModel, target: str, limit: int = 10) -> ViewGra
         ).format(**words)
     heading = _("Replication: {target}").format(target=result.target.name)
     graph = assemble(heading, caption, target_id, nodes.values(), edges, extra)
+    _id, target_kind, target_name, target_properties = details[target_id]
     for vis_node in graph.nodes:
         if vis_node["kind"] == traversal.GROUP_KIND:  # it opens the target's own network, where they all are
-            _id, target_kind, target_name, target_properties = details[target_id]
             vis_node.update(ref=node_ref(target_kind, target_name, target_properties), size=node_size(min(len(more_codes), 150)))
     return graph
 
