@@ -2,18 +2,25 @@
 
 A budget travels with the work in a context variable, so the store sees it without every
 service passing it along: the API's middleware (app.api.budget) opens one per request, and
-anyio copies the context into the thread that runs the route. The store gives each query only
-what is left (LadybugDB's query timeout, Neo4j's transaction timeout), refuses to start one
-once nothing is left, and registers how to interrupt the running query, so that a request
-that ran out of time, or whose client went away, stops its work instead of holding a thread
-and a connection until it ends on its own.
+anyio copies the context into the thread that runs the route. The store refuses to start a
+query once nothing is left, gives Neo4j's transactions what is left as their timeout, and
+registers how to interrupt the running query, so that a request that ran out of time, or whose
+client went away, stops its work instead of holding a thread and a connection until it ends on
+its own. At a budget's deadline one thread for all of them (`_DeadlineWatch`) interrupts what
+still runs under it: LadybugDB's own query timeout made every expansion about 1 ms slower (it
+checks the clock as it scans: a depth-2 neighbourhood at 100,000 municipalities, about 24 reads,
+took 65 ms with it and 54 ms without).
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +42,7 @@ class Budget:
         self._lock = threading.Lock()
         self._interrupts: list[Callable[[], None]] = []
         self.cancelled_because: str | None = None
+        self._watched = False
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -53,17 +61,28 @@ class Budget:
         with self._lock:
             if self.cancelled_because is None:
                 self.cancelled_because = reason
+        if self.interrupt_running():  # and again while it runs, as at the deadline
+            _WATCH.watch(self, time.monotonic() + INTERRUPT_AGAIN_SECONDS)
+
+    def interrupt_running(self) -> bool:
+        """Interrupt what runs under the budget now; whether anything did."""
+        with self._lock:
             interrupts = list(self._interrupts)
         for interrupt in interrupts:
-            with contextlib.suppress(Exception):  # the query may have ended between the two
+            with contextlib.suppress(Exception):  # the query may have ended in between
                 interrupt()
+        return bool(interrupts)
 
     @contextmanager
     def interruptible(self, interrupt: Callable[[], None]) -> Iterator[None]:
-        """While the block runs, `cancel` calls `interrupt` (e.g. a LadybugDB connection's)."""
+        """While the block runs, `cancel`, and the deadline, call `interrupt` (e.g. a LadybugDB
+        connection's)."""
         with self._lock:
             self._interrupts.append(interrupt)
             cancelled = self.cancelled_because is not None
+            watch, self._watched = not self._watched, True
+        if watch:
+            _WATCH.watch(self, self.deadline)
         if cancelled:
             interrupt()
         try:
@@ -72,6 +91,45 @@ class Budget:
             with self._lock:
                 self._interrupts.remove(interrupt)
 
+
+# After the deadline, what still runs is interrupted again this often: an interrupt that lands
+# just before LadybugDB starts a query is forgotten when the query starts.
+INTERRUPT_AGAIN_SECONDS = 0.05
+
+
+class _DeadlineWatch:
+    """One daemon thread that interrupts, at each watched budget's deadline, the queries still
+    running under it (and again while one runs). It holds the budgets weakly: a finished request's
+    budget costs a heap entry until its deadline."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, weakref.ref[Budget]]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def watch(self, budget: Budget, at: float) -> None:
+        with self._wake:
+            heapq.heappush(self._due, (at, next(self._order), weakref.ref(budget)))
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="budget-deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._wake.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                _at, _order, ref = heapq.heappop(self._due)
+            budget = ref()
+            if budget is not None and budget.interrupt_running():
+                self.watch(budget, time.monotonic() + INTERRUPT_AGAIN_SECONDS)
+
+
+_WATCH = _DeadlineWatch()
 
 _current: ContextVar[Budget | None] = ContextVar("lifeact_budget", default=None)
 

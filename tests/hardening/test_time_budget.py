@@ -245,3 +245,38 @@ def test_the_openapi_schema_declares_the_503_with_retry_after(client: TestClient
     answer = schema["paths"]["/api/paths"]["get"]["responses"]["503"]
     assert "time budget" in answer["description"]
     assert "Retry-After" in answer["headers"]
+
+
+def test_the_deadline_interrupts_what_still_runs_and_again_until_it_ends() -> None:
+    """Nothing else cancels a budget here (no middleware): its deadline alone interrupts the work
+    under it, and keeps interrupting while the work runs (an interrupt that lands just before the
+    store starts a query is lost), then stops."""
+    budget = Budget(0.1)
+    calls: list[float] = []
+    started = time.monotonic()
+    with budget.interruptible(lambda: calls.append(time.monotonic() - started)):
+        time.sleep(0.45)
+    left_at = len(calls)
+    time.sleep(0.2)
+    assert calls and 0.09 <= calls[0] < 0.35, calls
+    assert left_at >= 3, f"interrupted {left_at} times while the work ran past its deadline"
+    assert len(calls) == left_at, "interrupted after the work had ended"
+
+
+def test_a_cancelled_budget_interrupts_until_the_work_ends() -> None:
+    budget = Budget(60.0)
+    calls: list[float] = []
+    with budget.interruptible(lambda: calls.append(time.monotonic())):
+        budget.cancel("the client went away")
+        time.sleep(0.3)
+    assert budget.cancelled_because == "the client went away"
+    assert len(calls) >= 3, calls
+
+
+def test_a_budget_that_ends_in_time_is_never_interrupted() -> None:
+    budget = Budget(0.1)
+    calls: list[float] = []
+    with budget.interruptible(lambda: calls.append(time.monotonic())):
+        pass
+    time.sleep(0.25)
+    assert calls == []
