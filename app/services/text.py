@@ -94,4 +94,6 @@ def danish_key(text: str) -> str:
     """Danish alphabetical order: æ, ø and å (and aa, as in Aalborg) come after z."""
     text = unicodedata.normalize("NFC", text).casefold().replace("aa", "å")
     text = text.translate(_DANISH_LAST)
+    if text.isascii():  # most names, once æ, ø and å are replaced: no accents to strip
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
